@@ -1,0 +1,128 @@
+"""The `kb` command: thin subcommands over the library. `main(argv)` returns the exit code.
+
+Exit codes: 0 clean, 1 content errors found, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from kb.config import ConfigError, KbConfig
+from kb.lint import lint
+from kb.lint.runner import LintResult, RuleCrashed
+from kb.loader import LoadResult, load
+from kb.loader.config_file import find_root, load_config
+from kb.model import KnowledgeBase
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command line or the environment is wrong (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+# --- shared plumbing ------------------------------------------------------------------------
+
+def config_from_args(args: argparse.Namespace) -> KbConfig:
+    root = Path(args.root) if args.root else find_root(Path.cwd())
+    config = load_config(root.resolve())
+    if getattr(args, "today", None):
+        config = replace(config, today=args.today)
+    return config
+
+
+def load_kb(args: argparse.Namespace) -> LoadResult:
+    return load(config_from_args(args))
+
+
+def date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+def selected_paths(kb: KnowledgeBase, paths: Sequence[str]) -> set[str] | None:
+    """Repo-relative paths of the content files named (files or folders), or None for all."""
+    if not paths:
+        return None
+    root = kb.config.root
+    known = set(kb.files) | set(_all_content(kb))
+    chosen: set[str] = set()
+    for raw in paths:
+        target = Path(raw).resolve()
+        try:
+            rel = target.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(f"{raw} is outside the knowledge base at {root}") from None
+        if not target.exists():
+            raise UsageError(f"{raw}: no such file or folder")
+        if target.is_dir():
+            prefix = "" if rel == "." else rel + "/"
+            chosen |= {p for p in known if p.startswith(prefix)}
+        else:
+            chosen.add(rel)
+    return chosen
+
+
+def _all_content(kb: KnowledgeBase) -> list[str]:
+    from kb.loader import content_paths
+
+    return [p.relative_to(kb.config.root).as_posix() for p in content_paths(kb.config)]
+
+
+def run_lint(loaded: LoadResult, only: set[str] | None = None) -> LintResult:
+    return lint(loaded.kb, loaded.problems, loaded.ambiguous, only=only)
+
+
+# --- wiring -----------------------------------------------------------------------------------
+
+Command = Callable[[argparse.Namespace, TextIO], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kb", description="Lint, test and publish the payments knowledge base.")
+    parser.add_argument("--root", help="folder holding mkdocs.yml (default: found from here up)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    from kb.commands import register_all
+
+    register_all(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        run: Command = args.run
+        return run(args, out)
+    except UsageError as exc:
+        print(f"kb: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"kb: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except RuleCrashed as exc:
+        print(f"kb: internal error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # argparse's --help
+        return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_USAGE
+    except Exception as exc:  # never a traceback for the user; the message names the bug
+        print(f"kb: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+

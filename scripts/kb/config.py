@@ -1,0 +1,134 @@
+"""The kb options, read from the `kb` plugin entry in `mkdocs.yml` without building the site.
+
+The same `KbConfig` serves the CLI, the linter and the mkdocs plugin, so the vocabularies an
+author sees in lint are exactly the ones the site build enforces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPolicy:
+    #: days after `reviewed` before an article of that type is stale (a warning)
+    interval_days: Mapping[str, int]
+    #: days past the interval after which staleness is an error
+    error_after_days: int
+
+    def interval_for(self, kind: str) -> int:
+        return self.interval_days.get(kind, self.interval_days.get("default", 180))
+
+
+@dataclass(frozen=True, slots=True)
+class KbConfig:
+    root: Path
+    docs_dir: str = "docs"
+    trees_dir: str = "decision_trees"
+    markets: tuple[str, ...] = ()
+    products: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    queues: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    review: ReviewPolicy = field(
+        default_factory=lambda: ReviewPolicy(interval_days={"default": 180}, error_after_days=90)
+    )
+    #: documented test values that the privacy rules must not flag
+    pii_allow: tuple[str, ...] = ()
+    #: the largest content file read, in bytes
+    max_file_bytes: int = 1_000_000
+    #: the day freshness is judged on; None means today
+    today: dt.date | None = None
+    #: a predictions file and a case export for the Quality pages (optional)
+    quality_predictions: str = ""
+    quality_cases: str = ""
+
+    def judged_on(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+OPTION_DOCS: dict[str, str] = {
+    "trees_dir": "Folder of decision trees and case files, relative to mkdocs.yml.",
+    "markets": "Market codes an article or tree may name in `markets`.",
+    "products": "Product codes an article or tree may name in `products`.",
+    "teams": "Teams that may own content (`owner`).",
+    "queues": "Specialist queues an escalation outcome may name (`queue`).",
+    "tags": "Tags an article or tree may carry.",
+    "review": "`interval_days` per article type (trees use `tree`) and `error_after_days` past it.",
+    "pii_allow": "Documented test values the privacy rules accept (exact strings).",
+    "max_file_bytes": "Content files larger than this are refused.",
+    "today": "Judge freshness on this date (YYYY-MM-DD) instead of today; for reproducible runs.",
+    "quality_predictions": "A predictions JSONL for the Quality pages.",
+    "quality_cases": "A case export (CSV, JSONL or Parquet) for the Quality pages.",
+}
+
+
+def config_from_options(root: Path, options: Mapping[str, object], docs_dir: str = "docs") -> KbConfig:
+    """Validate the plugin options (a mapping from mkdocs.yml) into a KbConfig."""
+    unknown = sorted(set(options) - set(OPTION_DOCS))
+    if unknown:
+        raise ConfigError(f"unknown kb option(s) {', '.join(unknown)}; known: {', '.join(OPTION_DOCS)}")
+
+    def words(key: str) -> tuple[str, ...]:
+        value = options.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"kb option `{key}` must be a list of strings")
+        return tuple(value)
+
+    review_raw = options.get("review", {})
+    if not isinstance(review_raw, Mapping):
+        raise ConfigError("kb option `review` must be a mapping")
+    intervals = review_raw.get("interval_days", {"default": 180})
+    if not isinstance(intervals, Mapping) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in intervals.values()
+    ):
+        raise ConfigError("kb option `review.interval_days` must map types to positive day counts")
+    error_after = review_raw.get("error_after_days", 90)
+    if not isinstance(error_after, int) or isinstance(error_after, bool) or error_after < 0:
+        raise ConfigError("kb option `review.error_after_days` must be a non-negative integer")
+
+    today_raw = options.get("today")
+    today: dt.date | None = None
+    if isinstance(today_raw, dt.date):
+        today = today_raw
+    elif isinstance(today_raw, str):
+        try:
+            today = dt.date.fromisoformat(today_raw)
+        except ValueError as exc:
+            raise ConfigError(f"kb option `today` must be a date (YYYY-MM-DD): {exc}") from None
+    elif today_raw is not None:
+        raise ConfigError("kb option `today` must be a date (YYYY-MM-DD)")
+
+    max_bytes = options.get("max_file_bytes", 1_000_000)
+    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
+        raise ConfigError("kb option `max_file_bytes` must be a positive integer")
+
+    def text(key: str) -> str:
+        value = options.get(key, "")
+        if not isinstance(value, str):
+            raise ConfigError(f"kb option `{key}` must be a string")
+        return value
+
+    return KbConfig(
+        root=root,
+        docs_dir=docs_dir,
+        trees_dir=text("trees_dir") or "decision_trees",
+        markets=words("markets"),
+        products=words("products"),
+        teams=words("teams"),
+        queues=words("queues"),
+        tags=words("tags"),
+        review=ReviewPolicy(interval_days=dict(intervals), error_after_days=error_after),
+        pii_allow=words("pii_allow"),
+        max_file_bytes=max_bytes,
+        today=today,
+        quality_predictions=text("quality_predictions"),
+        quality_cases=text("quality_cases"),
+    )

@@ -1,0 +1,110 @@
+"""The rule registry. A rule is a function with a code, a name, a scope and a documented rationale.
+
+Each rule module under `kb.lint.rules` registers its rules with `@rule(...)` at import; adding a
+rule is adding a function (and its fixture), nothing else changes. Rules yield `Finding`s; the
+runner decides severity, output and exit code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kb.lint.problem import Finding, Severity
+
+Scope = Literal["load", "article", "tree", "cases", "file", "kb"]
+Check = Callable[..., Iterable[Finding]]
+
+#: the headings every rule docstring carries, in this order (Options is optional)
+DOC_HEADINGS = ("What it checks", "Why it matters", "Bad", "Good")
+_HEADING = re.compile(r"^([A-Z][a-z]+(?: [a-z]+)*):\s*$")
+
+FAMILIES = {
+    "KB0": "Loading",
+    "KB1": "Metadata",
+    "KB2": "Links and references",
+    "KB3": "Decision trees",
+    "KB4": "Labeled cases",
+    "KB5": "Freshness and quality",
+    "KB6": "Safety and privacy",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    scope: Scope
+    check: Check | None
+    doc: str
+
+    @property
+    def family(self) -> str:
+        return FAMILIES.get(self.code[:3], "Other")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+
+    def sections(self) -> dict[str, str]:
+        """The docstring split at its headings: {'What it checks': ..., 'Bad': ..., ...}."""
+        found: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        for line in inspect.cleandoc(self.doc).splitlines()[1:]:
+            m = _HEADING.match(line)
+            if m:
+                current = found.setdefault(m.group(1), [])
+                continue
+            if current is not None:
+                current.append(line)
+        return {k: inspect.cleandoc("\n".join(v)) for k, v in found.items()}
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, *, scope: Scope,
+         severity: Severity = Severity.ERROR) -> Callable[[Check], Check]:
+    """Register the decorated function as rule `code`; its docstring is the rule's documentation."""
+
+    def register(check: Check) -> Check:
+        _add(Rule(code, name, severity, scope, check, check.__doc__ or ""))
+        return check
+
+    return register
+
+
+def declare(code: str, name: str, doc: str, severity: Severity = Severity.ERROR) -> None:
+    """Register a rule that the loader enforces (scope `load`): documented here, checked there."""
+    _add(Rule(code, name, severity, "load", None, doc))
+
+
+def _add(new: Rule) -> None:
+    if new.code in _REGISTRY and _REGISTRY[new.code].check is not new.check:
+        raise RuntimeError(f"rule code {new.code} registered twice")
+    _REGISTRY[new.code] = new
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by code. Imports every module of `kb.lint.rules` once."""
+    package = importlib.import_module("kb.lint.rules")  # by name: `kb.lint` is also a function
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+    return [_REGISTRY[c] for c in sorted(_REGISTRY)]
+
+
+def get(code: str) -> Rule:
+    all_rules()
+    return _REGISTRY[code]
+
+
+def severity_of(code: str) -> Severity:
+    all_rules()
+    found: Any = _REGISTRY.get(code)
+    return found.severity if found is not None else Severity.ERROR

@@ -1,0 +1,90 @@
+"""Running the registered rules over a loaded knowledge base."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from kb.lint.problem import Diagnostic, Finding, Severity
+from kb.lint.registry import Rule, all_rules
+from kb.model import KnowledgeBase, Pos
+
+
+class RuleCrashed(Exception):
+    """A rule raised: a bug in the rule, never the author's fault."""
+
+
+@dataclass(frozen=True, slots=True)
+class LintContext:
+    """What every rule may read besides the item it checks."""
+
+    kb: KnowledgeBase
+    today: dt.date
+    #: plain yes/no/on/off scalars the loader kept as strings, per file
+    ambiguous: Mapping[str, tuple[tuple[Pos, str], ...]] = field(default_factory=dict)
+    #: results several rules share (e.g. schema validation), computed once per run
+    memo: dict[object, object] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class LintResult:
+    diagnostics: list[Diagnostic]
+    files: int
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity is Severity.WARNING for d in self.diagnostics)
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+
+def run_rules(ctx: LintContext, rules: Iterable[Rule] | None = None) -> list[Diagnostic]:
+    """Every finding of every rule, stamped with code and severity, sorted by position."""
+    kb = ctx.kb
+    out: list[Diagnostic] = []
+    for r in rules if rules is not None else all_rules():
+        if r.check is None:
+            continue
+        items: Iterable[object]
+        if r.scope == "article":
+            items = kb.all_articles()
+        elif r.scope == "tree":
+            items = kb.all_trees()
+        elif r.scope == "cases":
+            items = kb.case_sets
+        elif r.scope == "file":
+            items = kb.files.values()
+        else:
+            items = [None]
+        try:
+            for item in items:
+                found = r.check(ctx) if r.scope == "kb" else r.check(item, ctx)
+                out.extend(_stamp(r, f) for f in found)
+        except Exception as exc:
+            raise RuleCrashed(f"rule {r.code} ({r.name}) failed: {exc!r}") from exc
+    return out
+
+
+def _stamp(r: Rule, f: Finding) -> Diagnostic:
+    return Diagnostic(f.path, f.line, f.col, r.code, f.message, r.severity, f.hint)
+
+
+def lint(kb: KnowledgeBase, load_problems: Iterable[Diagnostic] = (),
+         ambiguous: Mapping[str, tuple[tuple[Pos, str], ...]] | None = None,
+         only: Collection[str] | None = None, rules: Iterable[Rule] | None = None) -> LintResult:
+    """Lint the whole KB; `only` keeps the diagnostics of those paths (references still resolve
+    against everything)."""
+    ctx = LintContext(kb, kb.config.judged_on(), ambiguous or {})
+    diagnostics = [*load_problems, *run_rules(ctx, rules)]
+    files = len(kb.files)
+    if only is not None:
+        keep = set(only)
+        diagnostics = [d for d in diagnostics if d.path in keep]
+        files = len(keep)
+    return LintResult(sorted(set(diagnostics)), files)

@@ -1,0 +1,159 @@
+"""From strictly parsed YAML to model objects, leniently: wrong-typed values become empty defaults.
+
+The metadata rules report wrong shapes from the raw `YamlDoc` kept on each object; this module
+only has to never fail on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from kb.model import (
+    Annotation,
+    Article,
+    Body,
+    Branch,
+    Case,
+    CaseSet,
+    Fact,
+    Metadata,
+    Node,
+    Outcome,
+    Tree,
+    YamlDoc,
+)
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _strs(value: object) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _mapping(value: object) -> Mapping[object, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def metadata(raw: Mapping[object, object]) -> Metadata:
+    return Metadata(
+        id=_str(raw.get("id")),
+        title=_str(raw.get("title")),
+        summary=_str(raw.get("summary")),
+        visibility=_str(raw.get("visibility")),
+        status=_str(raw.get("status")),
+        owner=_str(raw.get("owner")),
+        reviewed=_date(raw.get("reviewed")),
+        markets=_strs(raw.get("markets")),
+        products=_strs(raw.get("products")),
+        tags=_strs(raw.get("tags")),
+        related=_strs(raw.get("related")),
+        superseded_by=_str(raw.get("superseded_by")),
+    )
+
+
+def article(path: str, doc: YamlDoc, body: Body) -> Article:
+    raw = _mapping(doc.value)
+    return Article(path=path, meta=metadata(raw), type=_str(raw.get("type")), body=body,
+                   source=doc)
+
+
+def _outcome(raw: Mapping[object, object]) -> Outcome:
+    ref = _str(raw.get("article"))
+    article_id, _, anchor = ref.partition("#")
+    return Outcome(
+        title=_str(raw.get("title")),
+        resolution=_str(raw.get("resolution")),
+        handled_by=_str(raw.get("handled_by")),
+        article=article_id,
+        anchor=anchor,
+        guidance=_str(raw.get("guidance")),
+        macro=_str(raw.get("macro")),
+        queue=_str(raw.get("queue")),
+        sla_hours=_number(raw.get("sla_hours")),
+    )
+
+
+def tree(path: str, doc: YamlDoc) -> Tree:
+    raw = _mapping(doc.value)
+    facts: dict[str, Fact] = {}
+    for fact_id, fact_raw in _mapping(raw.get("facts")).items():
+        if not isinstance(fact_id, str):
+            continue
+        f = _mapping(fact_raw)
+        facts[fact_id] = Fact(
+            id=fact_id,
+            question=_str(f.get("question")),
+            type=_str(f.get("type")),
+            options=tuple(str(o) for o in f.get("options", []) if isinstance(o, (str, int)))
+            if isinstance(f.get("options"), list) else (),
+            min=_number(f.get("min")),
+            max=_number(f.get("max")),
+            unit=_str(f.get("unit")),
+            pos=doc.key_pos("facts", fact_id),
+        )
+    nodes: dict[str, Node] = {}
+    for node_id, node_raw in _mapping(raw.get("nodes")).items():
+        if not isinstance(node_id, str):
+            continue
+        n = _mapping(node_raw)
+        path_ = ("nodes", node_id)
+        outcome_raw = n.get("outcome")
+        if isinstance(outcome_raw, dict):
+            nodes[node_id] = Node(node_id, doc.key_pos(*path_), path_,
+                                  outcome=_outcome(outcome_raw))
+            continue
+        branches: list[Branch] = []
+        raw_branches = n.get("branches")
+        for i, b in enumerate(raw_branches if isinstance(raw_branches, list) else []):
+            bm = _mapping(b)
+            branches.append(Branch(when=bm.get("when"), next=_str(bm.get("next")),
+                                   pos=doc.pos(*path_, "branches", i), index=i))
+        default = _str(n.get("default"))
+        nodes[node_id] = Node(
+            node_id, doc.key_pos(*path_), path_, ask=_str(n.get("ask")),
+            branches=tuple(branches), default=default,
+            default_pos=doc.pos(*path_, "default") if default else None,
+        )
+    return Tree(path=path, meta=metadata(raw), start=_str(raw.get("start")), facts=facts,
+                nodes=nodes, source=doc)
+
+
+def case_set(path: str, doc: YamlDoc) -> CaseSet:
+    raw = _mapping(doc.value)
+    cases: list[Case] = []
+    raw_cases = raw.get("cases")
+    for i, c in enumerate(raw_cases if isinstance(raw_cases, list) else []):
+        cm = _mapping(c)
+        annotations: list[Annotation] = []
+        raw_ann = cm.get("annotations")
+        for j, a in enumerate(raw_ann if isinstance(raw_ann, list) else []):
+            am = _mapping(a)
+            annotations.append(Annotation(by=_str(am.get("by")), outcome=_str(am.get("outcome")),
+                                          note=_str(am.get("note")),
+                                          pos=doc.pos("cases", i, "annotations", j)))
+        facts = {k: v for k, v in _mapping(cm.get("facts")).items() if isinstance(k, str)}
+        cases.append(Case(id=_str(cm.get("id")), description=_str(cm.get("description")),
+                          facts=facts, expected=_str(cm.get("expected")),
+                          annotations=tuple(annotations), pos=doc.pos("cases", i),
+                          path=("cases", i)))
+    return CaseSet(path=path, tree=_str(raw.get("tree")), cases=tuple(cases), source=doc)

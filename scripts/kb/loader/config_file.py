@@ -1,0 +1,54 @@
+"""Reading the kb plugin's options out of mkdocs.yml, without MkDocs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.config import ConfigError, KbConfig, config_from_options
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml may carry `!!python/name:` and `!ENV` tags meant for MkDocs; they are not ours."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    return None
+
+
+_ConfigLoader.add_multi_constructor("", _ignore_tag)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds mkdocs.yml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file():
+            return folder
+    raise ConfigError(f"no mkdocs.yml in {start} or any folder above it")
+
+
+def load_config(root: Path) -> KbConfig:
+    """The KbConfig from `root/mkdocs.yml`; ConfigError says what is wrong."""
+    path = root / "mkdocs.yml"
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path.name}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path.name} is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path.name} must be a mapping")
+    options: dict[str, Any] | None = None
+    for entry in raw.get("plugins") or []:
+        if isinstance(entry, dict) and "kb" in entry:
+            options = entry["kb"] or {}
+        elif entry == "kb":
+            options = {}
+    if options is None:
+        raise ConfigError(f"{path.name} does not enable the `kb` plugin under `plugins:`")
+    if not isinstance(options, dict):
+        raise ConfigError("the `kb` plugin options must be a mapping")
+    return config_from_options(root, options, docs_dir=str(raw.get("docs_dir") or "docs"))

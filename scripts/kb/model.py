@@ -1,0 +1,342 @@
+"""The knowledge model: typed, frozen objects built by the loader and read by everything else.
+
+Every object keeps the source position of what it was built from, so any consumer can point an
+author at the exact line and column. Objects are built leniently from possibly invalid input
+(a wrong-typed value becomes an empty default); the metadata lint rules report the invalid input
+itself from the raw document kept beside each object.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+from kb.config import KbConfig
+
+Scalar: TypeAlias = "str | int | float | bool"
+Path: TypeAlias = tuple["str | int", ...]
+
+ARTICLE_TYPES = ("policy", "procedure", "troubleshooting", "reference", "macro")
+VISIBILITIES = ("public", "internal", "restricted")
+TREE_VISIBILITIES = ("internal", "restricted")
+STATUSES = ("draft", "published", "deprecated")
+FACT_TYPES = ("boolean", "choice", "number")
+RESOLUTIONS = ("inform", "resolve", "escalate")
+HANDLERS = ("ai", "specialist")
+COMPARATORS = ("lt", "lte", "gt", "gte")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Pos:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    col: int
+
+
+START = Pos(1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """A YAML document read strictly: plain Python values plus the position of every value and key."""
+
+    value: object
+    marks: Mapping[Path, Pos]
+    key_marks: Mapping[Path, Pos]
+
+    def pos(self, *path: str | int) -> Pos:
+        """Position of the value at `path`, or of its nearest enclosing value."""
+        return _nearest(self.marks, path)
+
+    def key_pos(self, *path: str | int) -> Pos:
+        """Position of the key that introduces `path` (falls back to the value's position)."""
+        if path in self.key_marks:
+            return self.key_marks[path]
+        return self.pos(*path)
+
+
+def _nearest(marks: Mapping[Path, Pos], path: Path) -> Pos:
+    while path:
+        if path in marks:
+            return marks[path]
+        path = path[:-1]
+    return marks.get((), START)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A Markdown link in an article body. `target` is the path part as written, `anchor` the fragment."""
+
+    target: str
+    anchor: str
+    text: str
+    pos: Pos
+
+    @property
+    def is_external(self) -> bool:
+        return "://" in self.target or self.target.startswith(("mailto:", "tel:", "//"))
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """The text under one heading (up to the next heading of any level). The lead has anchor ''."""
+
+    anchor: str
+    heading: str
+    level: int
+    heading_path: tuple[str, ...]
+    markdown: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A parsed Markdown body: the facts rules and exporters need, with positions in the file."""
+
+    markdown: str
+    first_line: int
+    headings: tuple[Heading, ...]
+    links: tuple[Link, ...]
+    sections: tuple[Section, ...]
+    html: tuple[tuple[str, Pos], ...]
+    text: str
+
+    def anchors(self) -> frozenset[str]:
+        return frozenset(h.anchor for h in self.headings)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Front matter shared by articles and trees. Lists are empty and strings '' when absent or invalid."""
+
+    id: str
+    title: str
+    summary: str
+    visibility: str
+    status: str
+    owner: str
+    reviewed: dt.date | None
+    markets: tuple[str, ...]
+    products: tuple[str, ...]
+    tags: tuple[str, ...]
+    related: tuple[str, ...]
+    superseded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    path: str
+    meta: Metadata
+    type: str
+    body: Body
+    source: YamlDoc
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def is_exported(self) -> bool:
+        """True when agent exports may carry it: neither restricted nor draft."""
+        return self.meta.visibility != "restricted" and self.meta.status != "draft"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPage:
+    """A section's `index.md`: a navigation page, not an article; its links are still checked."""
+
+    path: str
+    title: str
+    body: Body
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    id: str
+    question: str
+    type: str
+    options: tuple[str, ...]
+    min: float | None
+    max: float | None
+    unit: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One `when` clause. `when` is a scalar, a list of scalars, or a mapping of comparisons."""
+
+    when: object
+    next: str
+    pos: Pos
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    title: str
+    resolution: str
+    handled_by: str
+    article: str
+    anchor: str
+    guidance: str
+    macro: str
+    queue: str
+    sla_hours: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A question node (`ask` set, `outcome` None) or an outcome node (`outcome` set)."""
+
+    id: str
+    pos: Pos
+    path: Path
+    ask: str = ""
+    branches: tuple[Branch, ...] = ()
+    default: str = ""
+    default_pos: Pos | None = None
+    outcome: Outcome | None = None
+
+    @property
+    def kind(self) -> Literal["question", "outcome"]:
+        return "outcome" if self.outcome is not None else "question"
+
+    def targets(self) -> Iterator[tuple[str, Pos]]:
+        """Every node id this node can lead to, with the position of the reference."""
+        for branch in self.branches:
+            if branch.next:
+                yield branch.next, branch.pos
+        if self.default:
+            yield self.default, self.default_pos or self.pos
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    path: str
+    meta: Metadata
+    start: str
+    facts: Mapping[str, Fact]
+    nodes: Mapping[str, Node]
+    source: YamlDoc
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def is_exported(self) -> bool:
+        return self.meta.visibility != "restricted" and self.meta.status != "draft"
+
+    def outcomes(self) -> Iterator[Node]:
+        return (n for n in self.nodes.values() if n.outcome is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    by: str
+    outcome: str
+    note: str
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: str
+    description: str
+    facts: Mapping[str, object]
+    expected: str
+    annotations: tuple[Annotation, ...]
+    pos: Pos
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSet:
+    path: str
+    tree: str
+    cases: tuple[Case, ...]
+    source: YamlDoc
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A content file as read from disk: rules that scan raw text (privacy, HTML) use this."""
+
+    path: str
+    text: str
+
+
+@dataclass(slots=True)
+class KnowledgeBase:
+    """Everything loaded, indexed by id and path. Built once per run by `kb.loader.load`."""
+
+    config: KbConfig
+    articles: dict[str, Article] = field(default_factory=dict)
+    trees: dict[str, Tree] = field(default_factory=dict)
+    case_sets: list[CaseSet] = field(default_factory=list)
+    section_pages: list[SectionPage] = field(default_factory=list)
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    #: every article by path, duplicates included (ids may clash; paths never do)
+    articles_by_path: dict[str, Article] = field(default_factory=dict)
+    #: every tree by path, duplicates included
+    trees_by_path: dict[str, Tree] = field(default_factory=dict)
+
+    def all_articles(self) -> Iterator[Article]:
+        return iter(self.articles_by_path.values())
+
+    def all_trees(self) -> Iterator[Tree]:
+        return iter(self.trees_by_path.values())
+
+    def cases_for(self, tree_id: str) -> list[Case]:
+        return [c for s in self.case_sets if s.tree == tree_id for c in s.cases]
+
+    def resolve_ref(self, ref: str) -> tuple[Article | None, str]:
+        """Resolve `article-id#anchor` to the article (or None) and the anchor ('' when absent)."""
+        article_id, _, anchor = ref.partition("#")
+        return self.articles.get(article_id), anchor
+
+    def referrers(self, article_id: str) -> Iterator[tuple[str, Pos, str]]:
+        """(path, position, how) for every place that points at an article id."""
+        for article in self.all_articles():
+            for link in article.body.links:
+                target = self.link_target(article.path, link)
+                if target is not None and target.id == article_id:
+                    yield article.path, link.pos, "links to"
+            for i, rel in enumerate(article.meta.related):
+                if rel == article_id:
+                    yield article.path, article.source.pos("related", i), "lists as related"
+        for tree in self.all_trees():
+            for node in tree.nodes.values():
+                o = node.outcome
+                if o is None:
+                    continue
+                if o.article == article_id:
+                    yield tree.path, tree.source.pos(*node.path, "outcome", "article"), "cites"
+                if o.macro == article_id:
+                    yield tree.path, tree.source.pos(*node.path, "outcome", "macro"), "uses macro"
+
+    def link_target(self, from_path: str, link: Link) -> Article | None:
+        """The article a relative link in `from_path` points at, if it is one."""
+        if link.is_external or not link.target:
+            return None
+        return self.articles_by_path.get(resolve_relative(from_path, link.target))
+
+
+def resolve_relative(from_path: str, target: str) -> str:
+    """Join a relative link target onto the folder of `from_path` (both POSIX, relative to the repo)."""
+    import posixpath
+
+    base = posixpath.dirname(from_path)
+    return posixpath.normpath(posixpath.join(base, target))
