@@ -76,6 +76,7 @@ def parse_body(markdown: str, first_line: int) -> Body:
     links: list[Link] = []
     html: list[tuple[str, Pos]] = []
     current_line = 0
+    searched: dict[int, int] = {}  # per line, where the next link search starts
     for tok in tokens:
         if tok.map:
             current_line = tok.map[0]
@@ -100,7 +101,9 @@ def parse_body(markdown: str, first_line: int) -> Body:
                     if children[k].type == "link_close":
                         break
                     text_parts.append(children[k].content)
-                col = _link_column(lines, line_index, href)
+                line = lines[line_index] if 0 <= line_index < len(lines) else ""
+                col = _link_column(line, href, "".join(text_parts), searched.get(line_index, 0))
+                searched[line_index] = col
                 links.append(Link(target, anchor, "".join(text_parts),
                                   Pos(first_line + line_index, col)))
 
@@ -110,22 +113,27 @@ def parse_body(markdown: str, first_line: int) -> Body:
                 tuple(html), text)
 
 
-def _link_column(lines: list[str], line_index: int, href: str) -> int:
-    """Column of the `[` that opens the inline link to `href` (else of `href` itself)."""
-    line = lines[line_index] if 0 <= line_index < len(lines) else ""
-    close = line.find(f"]({href}")
-    if close < 0:
-        return _find_column(lines, line_index, href)
-    depth = 0
-    for i in range(close, -1, -1):
-        ch = line[i]
-        if ch == "]":
-            depth += 1
-        elif ch == "[":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return close + 1
+def _link_column(line: str, href: str, text: str, start: int) -> int:
+    """1-based column of the link to `href` labelled `text`, searching from offset `start`.
+
+    Inline links are found by their `](href`, reference links by `[text]`, autolinks by
+    `<href>`; failing all, the column of the href, else of the search start.
+    """
+    close = line.find(f"]({href}", start)
+    if close >= 0:
+        depth = 0
+        for i in range(close, start - 1, -1):
+            if line[i] == "]":
+                depth += 1
+            elif line[i] == "[":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+    for needle in (f"[{text}]", f"<{href}>", href):
+        found = line.find(needle, start) if needle.strip("[]<>") else -1
+        if found >= 0:
+            return found + 1
+    return start + 1
 
 
 def _block_text(tokens: list[Token]) -> str:
