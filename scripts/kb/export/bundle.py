@@ -1,0 +1,185 @@
+"""The agents' bundle: every exported article and tree as one versioned JSON document.
+
+`build_bundle(kb, build)` is pure: equal sources and an equal BuildInfo give an equal dict, and
+`bundle_json` serialises it the same way every time. The format is documented for agent
+developers by `kb.pages.bundle_format` and described by `schemas/bundle.schema.json`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from urllib.parse import unquote
+
+from kb.buildinfo import BuildInfo
+from kb.export.markdown import unlink
+from kb.export.scope import ExportScope, JsonObject
+from kb.model import Article, Fact, KnowledgeBase, Metadata, Node, Outcome, Tree
+
+FORMAT = "kb-bundle"
+VERSION = 1
+
+
+def build_bundle(kb: KnowledgeBase, build: BuildInfo) -> JsonObject:
+    """The bundle of `kb`: exported articles and trees, sorted by id."""
+    scope = ExportScope.of(kb, build.site)
+    articles = [with_sha256(article_entry(scope, a)) for a in scope.articles.values()]
+    trees = [with_sha256(tree_entry(scope, t)) for t in scope.trees.values()]
+    sections = sum(len(a.body.sections) for a in scope.articles.values())
+    content = sha256_hex(canonical_json({"articles": [a["sha256"] for a in articles],
+                                         "trees": [t["sha256"] for t in trees]}))
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "build": {
+            "commit": build.commit or None,
+            "time": build.iso_time,
+            "time_source": build.time_source,
+            "site": {"name": build.site.name, "url": build.site.url},
+            "counts": {"articles": len(articles), "trees": len(trees), "sections": sections},
+            "content_sha256": content,
+        },
+        "articles": articles,
+        "trees": trees,
+    }
+
+
+# --- serialisation -------------------------------------------------------------------------------
+
+def canonical_json(value: object) -> bytes:
+    """The canonical form hashed for `sha256`: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def with_sha256(item: JsonObject) -> JsonObject:
+    """`item` with `sha256`: the hash of its canonical JSON without the `sha256` key."""
+    body = {k: v for k, v in item.items() if k != "sha256"}
+    return {**body, "sha256": sha256_hex(canonical_json(body))}
+
+
+def bundle_json(bundle: Mapping[str, object]) -> bytes:
+    """The bundle as the bytes of kb-bundle.json (indented, UTF-8, a final newline)."""
+    return (json.dumps(bundle, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
+
+
+# --- items -----------------------------------------------------------------------------------
+
+def _metadata(scope: ExportScope, meta: Metadata, kind: str | None) -> JsonObject:
+    entry: JsonObject = {"id": meta.id, "title": meta.title, "summary": meta.summary}
+    if kind is not None:
+        entry["type"] = kind
+    entry.update({
+        "visibility": meta.visibility,
+        "status": meta.status,
+        "owner": meta.owner,
+        "reviewed": meta.reviewed.isoformat() if meta.reviewed else None,
+        "markets": list(meta.markets),
+        "products": list(meta.products),
+        "tags": list(meta.tags),
+        "related": scope.visible_ids(meta.related),
+        "superseded_by": meta.superseded_by if scope.shows(meta.superseded_by) else None,
+    })
+    return entry
+
+
+def article_entry(scope: ExportScope, article: Article) -> JsonObject:
+    body = article.body
+    hidden: set[str] = set()
+    links: dict[tuple[str, str], JsonObject] = {}
+    for link, target in scope.link_targets(article):
+        if target.hidden:
+            written = link.target + (f"#{link.anchor}" if link.anchor else "")
+            hidden.update((written, unquote(written)))
+            continue
+        ref = (scope.article_ref(target.id, target.anchor) if target.kind == "article"
+               else scope.tree_ref(target.id, target.anchor))
+        if ref is not None:
+            links.setdefault((target.id, target.anchor), {"kind": target.kind, **ref})
+    entry = _metadata(scope, article.meta, article.type)
+    entry.update({
+        "url": scope.article_url(article),
+        "markdown": unlink(body.markdown, hidden),
+        "text": body.text,
+        "sections": [
+            {"anchor": s.anchor, "heading": s.heading, "level": s.level,
+             "heading_path": list(s.heading_path), "text": s.text}
+            for s in body.sections
+        ],
+        "links": list(links.values()),
+    })
+    return entry
+
+
+def tree_entry(scope: ExportScope, tree: Tree) -> JsonObject:
+    entry = _metadata(scope, tree.meta, None)
+    entry.update({
+        "url": scope.tree_url(tree),
+        "start": tree.start,
+        "facts": {fact_id: fact_entry(fact) for fact_id, fact in tree.facts.items()},
+        "nodes": {node_id: node_entry(scope, node) for node_id, node in tree.nodes.items()},
+    })
+    return entry
+
+
+def fact_entry(fact: Fact) -> JsonObject:
+    entry: JsonObject = {"question": fact.question, "type": fact.type}
+    if fact.options:
+        entry["options"] = list(fact.options)
+    if fact.min is not None:
+        entry["min"] = fact.min
+    if fact.max is not None:
+        entry["max"] = fact.max
+    if fact.unit:
+        entry["unit"] = fact.unit
+    return entry
+
+
+def node_entry(scope: ExportScope, node: Node) -> JsonObject:
+    """A node as authored; only an outcome's `article` and `macro` are resolved to references."""
+    if node.outcome is not None:
+        return {"outcome": outcome_entry(scope, node.outcome)}
+    entry: JsonObject = {
+        "ask": node.ask,
+        "branches": [{"when": as_json(b.when), "next": b.next} for b in node.branches],
+    }
+    if node.default:
+        entry["default"] = node.default
+    return entry
+
+
+def outcome_entry(scope: ExportScope, outcome: Outcome) -> JsonObject:
+    entry: JsonObject = {
+        "title": outcome.title,
+        "resolution": outcome.resolution,
+        "handled_by": outcome.handled_by,
+    }
+    if outcome.queue:
+        entry["queue"] = outcome.queue
+    if outcome.sla_hours is not None:
+        entry["sla_hours"] = outcome.sla_hours
+    entry["article"] = scope.article_ref(outcome.article, outcome.anchor)
+    macro_id, _, macro_anchor = outcome.macro.partition("#")
+    macro = scope.article_ref(macro_id, macro_anchor) if macro_id else None
+    if macro is not None:
+        entry["macro"] = macro
+    if outcome.guidance:
+        entry["guidance"] = outcome.guidance
+    return entry
+
+
+def as_json(value: object) -> object:
+    """A YAML value as JSON data (dates as ISO strings; mapping keys as strings)."""
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [as_json(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

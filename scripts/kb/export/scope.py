@@ -1,0 +1,163 @@
+"""What agent exports may show: the exported items, and references resolved against them alone.
+
+Exports fail closed: an article is exported only when it is `public` or `internal` and
+`published` or `deprecated`; a tree only when it is `internal` and `published` or `deprecated`.
+A reference to anything else (restricted, draft, missing) resolves to None, so no exported
+item can carry the id, URL or title of an item the exports must not show.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import unquote
+
+from kb.buildinfo import SiteInfo
+from kb.export.urls import page_url, tree_url, with_anchor
+from kb.model import Article, KnowledgeBase, Link, Tree
+
+EXPORTED_ARTICLE_VISIBILITIES = ("public", "internal")
+EXPORTED_TREE_VISIBILITIES = ("internal",)
+EXPORTED_STATUSES = ("published", "deprecated")
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+JsonObject = dict[str, object]
+
+
+def article_is_exported(article: Article) -> bool:
+    meta = article.meta
+    return (bool(meta.id) and meta.visibility in EXPORTED_ARTICLE_VISIBILITIES
+            and meta.status in EXPORTED_STATUSES)
+
+
+def tree_is_exported(tree: Tree) -> bool:
+    meta = tree.meta
+    return (bool(meta.id) and meta.visibility in EXPORTED_TREE_VISIBILITIES
+            and meta.status in EXPORTED_STATUSES)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where a Markdown link of an article leads, when it leads to an article or a tree page."""
+
+    kind: Literal["article", "tree"]
+    id: str
+    anchor: str
+    #: True when the target exists but the exports must not show it
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExportScope:
+    kb: KnowledgeBase
+    site: SiteInfo
+    articles: dict[str, Article]
+    trees: dict[str, Tree]
+    #: every article (shown or not) by its directory-style URL without slashes at the ends
+    by_url: dict[str, Article]
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, site: SiteInfo) -> ExportScope:
+        """The exported articles and trees of `kb`, each sorted by id."""
+        articles = {a.id: a for a in sorted(kb.articles.values(), key=lambda a: a.id)
+                    if article_is_exported(a)}
+        trees = {t.id: t for t in sorted(kb.trees.values(), key=lambda t: t.id)
+                 if tree_is_exported(t)}
+        docs = kb.config.docs_dir.strip("/")
+        by_url: dict[str, Article] = {}
+        for article in kb.all_articles():
+            by_url.setdefault(page_url(docs, article.path, True).strip("/"), article)
+        return cls(kb, site, articles, trees, by_url)
+
+    def shows(self, item_id: str) -> bool:
+        return item_id in self.articles or item_id in self.trees
+
+    def visible_ids(self, ids: tuple[str, ...]) -> list[str]:
+        """The ids the exports may show, in order, without repeats."""
+        return list(dict.fromkeys(i for i in ids if self.shows(i)))
+
+    def article_url(self, article: Article) -> str:
+        return page_url(self.kb.config.docs_dir, article.path, self.site.use_directory_urls)
+
+    def tree_url(self, tree: Tree) -> str:
+        return tree_url(tree.id, self.site.use_directory_urls)
+
+    def article_ref(self, article_id: str, anchor: str = "") -> JsonObject | None:
+        """`{id, anchor, url, title}` of an exported article, or None."""
+        article = self.articles.get(article_id)
+        if article is None:
+            return None
+        return {"id": article.id, "anchor": anchor,
+                "url": with_anchor(self.article_url(article), anchor),
+                "title": article.meta.title}
+
+    def tree_ref(self, tree_id: str, anchor: str = "") -> JsonObject | None:
+        tree = self.trees.get(tree_id)
+        if tree is None:
+            return None
+        return {"id": tree.id, "anchor": anchor,
+                "url": with_anchor(self.tree_url(tree), anchor), "title": tree.meta.title}
+
+    def link_targets(self, article: Article) -> Iterator[tuple[Link, LinkTarget]]:
+        """Every link of `article` that leads to an article or a tree page (shown or hidden)."""
+        for link in article.body.links:
+            target = self._resolve(article, link)
+            if target is not None:
+                yield link, target
+
+    def _resolve(self, article: Article, link: Link) -> LinkTarget | None:
+        raw = unquote(link.target.partition("?")[0])
+        if not raw or link.is_external or _SCHEME.match(raw):
+            return None
+        if raw.lower().endswith(".md"):
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(article.path), raw))
+            found = self.kb.articles_by_path.get(path)
+            if found is None or not found.id:
+                return None
+            return LinkTarget("article", found.id, link.anchor, found.id not in self.articles)
+        return self._resolve_site_url(article, raw, link.anchor)
+
+    def _resolve_site_url(self, article: Article, raw: str, anchor: str) -> LinkTarget | None:
+        """A URL-style link (`../trees/x/`, `../refunds/upi/`), read against the page's URL or
+        against the file's folder, as a browser or an author would."""
+        docs = self.kb.config.docs_dir.strip("/")
+        here = page_url(docs, article.path, use_directory_urls=True)
+        folder = posixpath.dirname(article.path)[len(docs):].strip("/")
+        if raw.startswith("/"):
+            candidates = [raw]
+        else:
+            candidates = [posixpath.join(here, raw), posixpath.join(folder, raw)]
+        for candidate in candidates:
+            key = _url_key(candidate)
+            if key is None:
+                continue
+            head, _, tail = key.partition("/")
+            if head == "trees" and tail in self.kb.trees:
+                return LinkTarget("tree", tail, anchor, tail not in self.trees)
+            found = self.by_url.get(key)
+            if found is not None and found.id:
+                return LinkTarget("article", found.id, anchor, found.id not in self.articles)
+        return None
+
+
+def _url_key(url: str) -> str | None:
+    """A site URL normalised to `a/b` (no slashes at the ends, no `.html`), None above the root."""
+    parts: list[str] = []
+    for segment in url.split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(segment)
+    if parts and parts[-1] == "index.html":
+        parts.pop()
+    elif parts and parts[-1].endswith(".html"):
+        parts[-1] = parts[-1].removesuffix(".html")
+    return "/".join(parts)

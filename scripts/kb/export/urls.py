@@ -1,0 +1,39 @@
+"""Site URLs of articles and tree pages, relative to the site root, the way MkDocs makes them."""
+
+from __future__ import annotations
+
+
+def page_url(docs_dir: str, path: str, use_directory_urls: bool = True) -> str:
+    """The URL of the page built from `path` (repo-relative, under `docs_dir`).
+
+    `docs/upi/failed-debit.md` -> `upi/failed-debit/` (or `upi/failed-debit.html`);
+    `docs/upi/index.md` -> `upi/` (or `upi/index.html`); the home page is `` (or `index.html`).
+    """
+    prefix = docs_dir.strip("/") + "/"
+    rel = path[len(prefix):] if path.startswith(prefix) else path
+    stem = rel.removesuffix(".md")
+    folder, _, name = stem.rpartition("/")
+    is_index = name in ("index", "README")
+    if use_directory_urls:
+        if is_index:
+            return f"{folder}/" if folder else ""
+        return f"{stem}/"
+    if is_index:
+        return f"{folder}/index.html" if folder else "index.html"
+    return f"{stem}.html"
+
+
+def tree_url(tree_id: str, use_directory_urls: bool = True) -> str:
+    """The URL of a tree's generated page (`trees/<id>.md` in the site)."""
+    return f"trees/{tree_id}/" if use_directory_urls else f"trees/{tree_id}.html"
+
+
+def with_anchor(url: str, anchor: str) -> str:
+    return f"{url}#{anchor}" if anchor else url
+
+
+def absolute(site_url: str, url: str) -> str:
+    """`url` joined onto the site's public URL, or `url` unchanged when the site has none."""
+    if not site_url:
+        return url
+    return site_url.rstrip("/") + "/" + url.lstrip("/")
