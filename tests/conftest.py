@@ -1,50 +1,12 @@
-"""Shared test helpers: build a small knowledge base in a temporary folder and lint it."""
+"""Fixtures shared by every test folder; the helpers themselves live in kbtest.py."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from kb.lint import LintResult, lint
-from kb.loader import LoadResult, load, load_config
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-BASE_KB = FIXTURES / "rules" / "_base"
-
-
-FileSpec = str | Mapping[str, object] | None
-
-
-def make_kb(target: Path, files: Mapping[str, FileSpec] | None = None,
-            base: Path | None = BASE_KB) -> Path:
-    """Copy `base` into `target`, then write `files` over it.
-
-    A file's spec is its text; None deletes the base's file; a mapping
-    `{text: ..., encoding: latin-1, repeat: N}` writes `text * N` in that encoding.
-    """
-    if base is not None:
-        shutil.copytree(base, target, dirs_exist_ok=True)
-    for rel, spec in (files or {}).items():
-        path = target / rel
-        if spec is None:
-            path.unlink(missing_ok=True)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(spec, str):
-            path.write_text(spec, encoding="utf-8")
-        else:
-            text = str(spec["text"]) * int(str(spec.get("repeat", 1)))
-            path.write_bytes(text.encode(str(spec.get("encoding", "utf-8"))))
-    return target
-
-
-def load_and_lint(root: Path) -> tuple[LoadResult, LintResult]:
-    loaded = load(load_config(root))
-    return loaded, lint(loaded.kb, loaded.problems, loaded.ambiguous)
+from kbtest import make_kb
 
 
 @pytest.fixture

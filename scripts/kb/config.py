@@ -70,11 +70,13 @@ OPTION_DOCS: dict[str, str] = {
 }
 
 
-def config_from_options(root: Path, options: Mapping[str, object], docs_dir: str = "docs") -> KbConfig:
+def config_from_options(root: Path, options: Mapping[str, object],
+                        docs_dir: str = "docs") -> KbConfig:
     """Validate the plugin options (a mapping from mkdocs.yml) into a KbConfig."""
     unknown = sorted(set(options) - set(OPTION_DOCS))
     if unknown:
-        raise ConfigError(f"unknown kb option(s) {', '.join(unknown)}; known: {', '.join(OPTION_DOCS)}")
+        raise ConfigError(f"unknown kb option(s) {', '.join(unknown)}; "
+                          f"known: {', '.join(OPTION_DOCS)}")
 
     def words(key: str) -> tuple[str, ...]:
         value = options.get(key, [])

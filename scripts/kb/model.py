@@ -41,7 +41,7 @@ START = Pos(1, 1)
 
 @dataclass(frozen=True, slots=True)
 class YamlDoc:
-    """A YAML document read strictly: plain Python values plus the position of every value and key."""
+    """A YAML document read strictly: plain values plus the position of every value and key."""
 
     value: object
     marks: Mapping[Path, Pos]
@@ -76,7 +76,7 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A Markdown link in an article body. `target` is the path part as written, `anchor` the fragment."""
+    """A Markdown link in a body: `target` is the path part as written, `anchor` the fragment."""
 
     target: str
     anchor: str
@@ -118,7 +118,7 @@ class Body:
 
 @dataclass(frozen=True, slots=True)
 class Metadata:
-    """Front matter shared by articles and trees. Lists are empty and strings '' when absent or invalid."""
+    """Front matter shared by articles and trees; empty values when absent or invalid."""
 
     id: str
     title: str
@@ -335,7 +335,7 @@ class KnowledgeBase:
 
 
 def resolve_relative(from_path: str, target: str) -> str:
-    """Join a relative link target onto the folder of `from_path` (both POSIX, relative to the repo)."""
+    """Join a relative link target onto the folder of `from_path` (POSIX, relative to the repo)."""
     import posixpath
 
     base = posixpath.dirname(from_path)

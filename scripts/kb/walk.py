@@ -1,4 +1,4 @@
-"""Branch semantics: the one walk used by `kb test`, `kb walk`, evaluation and the site's walker data.
+"""Branch semantics: the one walk used by `kb test`, `kb walk`, evaluation and the exports.
 
 - `when: <scalar>` holds when it equals the fact's value (a boolean never equals a number);
 - `when: [a, b]` holds when any element does;
@@ -119,7 +119,8 @@ def walk(tree: Tree, facts: Mapping[str, object], max_steps: int = 1000) -> Walk
         index, nxt = choose(node, value)
         if index == -2:
             return Walk(tuple(steps), "", f"no branch of `{node_id}` holds for "
-                                          f"{node.ask}={format_value(value)} and there is no default")
+                                          f"{node.ask}={format_value(value)} and there is no "
+                                          "default")
         steps.append(Step(node_id, node.ask, value, index, nxt))
         node_id = nxt
     return Walk(tuple(steps), "", "too many steps")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_kb
 from kb.cli import main
 
 TREE = "decision_trees/refund.yaml"
@@ -91,7 +90,8 @@ def test_lint_of_one_file_still_resolves_references_elsewhere(kb_dir: Path) -> N
     # the tree cites guide-refund#escalation, which lives outside the selection
     code, out = run(kb_dir, "lint", str(kb_dir / TREE))
     assert code == 0, out
-    (kb_dir / ARTICLE).write_text((kb_dir / ARTICLE).read_text().replace("## Escalation", "## Later"))
+    article = kb_dir / ARTICLE
+    article.write_text(article.read_text().replace("## Escalation", "## Later"))
     code, out = run(kb_dir, "lint", str(kb_dir / TREE))
     assert code == 1 and TREE in out
 

@@ -10,12 +10,12 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from conftest import FIXTURES, REPO
 from kb.buildinfo import BuildInfo, site_info
 from kb.export import build_exports, bundle_schema
 from kb.loader import load, load_config
 from kb.model import KnowledgeBase
 from kb.pages.bundle_format import bundle_format_markdown
+from kbtest import FIXTURES, REPO
 
 GOLDEN = FIXTURES / "golden"
 #: a small knowledge base with one item of every kind, restricted and draft ones included

@@ -20,12 +20,12 @@ from export_support import (
     schema_errors,
 )
 
-from conftest import make_kb
 from kb.buildinfo import BuildInfo, SiteInfo, build_info
 from kb.export import build_bundle
 from kb.export.bundle import canonical_json
 from kb.model import KnowledgeBase
 from kb.pages.bundle_format import bundle_format_markdown
+from kbtest import make_kb
 
 
 @pytest.fixture(scope="module")

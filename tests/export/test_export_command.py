@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from export_support import GOLDEN_KB, load_kb
 
-from conftest import make_kb
 from kb.buildinfo import build_info
 from kb.cli import main
 from kb.export import EXPORT_FILES, build_exports
+from kbtest import make_kb
 
 
 def _run(*argv: str) -> tuple[int, str]:

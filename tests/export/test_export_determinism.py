@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from export_support import GOLDEN_KB, REPO, load_kb
 
-from conftest import make_kb
 from kb.buildinfo import FIXED_EPOCH, BuildInfoError, build_info, site_info
 from kb.export import build_exports
+from kbtest import make_kb
 
 
 def _exports(root: Path, environ: dict[str, str] | None = None) -> dict[str, bytes]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from export_support import GOLDEN_KB, HIDDEN_IDS, HIDDEN_WORDS, REPO, exports_of, load_kb
 
-from conftest import make_kb
 from kb.buildinfo import build_info
 from kb.export import EXPORT_FILES, build_exports
+from kbtest import make_kb
 
 
 def test_the_fixture_has_restricted_and_draft_items() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from export_support import GOLDEN_KB, bundle_of, exports_of
 
-from conftest import make_kb
+from kbtest import make_kb
 
 LINK = re.compile(r"^- \[[^\]]+\]\([^)\s]+\): \S.*$")
 

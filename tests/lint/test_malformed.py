@@ -1,4 +1,4 @@
-"""Malformed input never crashes: one file per failure, each gives exit 1 and a positioned diagnostic."""
+"""Malformed input never crashes: one file per failure, each exit 1 with a positioned diagnostic."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, make_kb
 from kb.cli import main
+from kbtest import FIXTURES, make_kb
 
 MALFORMED = sorted((FIXTURES / "malformed").iterdir())
 EXPECTED_CODE = {

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import load_and_lint, make_kb
 from kb.lint.rules.safety import (
     PRECEDENCE,
     find_personal_data,
     find_secret_requests,
     find_unsafe_html,
 )
+from kbtest import load_and_lint, make_kb
 
 
 def kinds(text: str, allow: tuple[str, ...] = ()) -> list[tuple[str, str]]:

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, load_and_lint, make_kb
 from kb.lint.problem import Severity
 from kb.lint.registry import DOC_HEADINGS, all_rules
+from kbtest import FIXTURES, load_and_lint, make_kb
 
 RULE_FIXTURES = FIXTURES / "rules"
 RULES = all_rules()

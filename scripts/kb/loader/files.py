@@ -1,4 +1,4 @@
-"""Reading one content file: size, encoding, emptiness and front matter, each refused with a diagnostic."""
+"""Reading one content file: size, encoding, emptiness and front matter, with diagnostics."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def read_text(path: Path, rel: str, max_bytes: int) -> tuple[str | None, list[Di
 
 
 def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
-    """Split `---` front matter from the body; None with KB003 when it is missing or unterminated."""
+    """Split `---` front matter from the body; None with KB003 when missing or unterminated."""
     lines = text.split("\n")
     if not _FENCE.match(lines[0]):
         return None, [Diagnostic(rel, 1, 1, "KB003", "article has no front matter",

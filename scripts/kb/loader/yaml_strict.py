@@ -137,7 +137,8 @@ def parse_yaml(text: str, line_offset: int = 0) -> ParsedYaml:
                 if event.tag is not None:
                     raise _Stop(YamlProblem("KB007", f"tag `{event.tag}` is not allowed",
                                             at(event.start_mark),
-                                            "remove the tag; quote the value if it must stay a string"))
+                                            "remove the tag; quote the value if it must stay "
+                                            "a string"))
             pos = at(getattr(event, "start_mark", None))
             if isinstance(event, yaml.ScalarEvent):
                 value: object
