@@ -1,0 +1,79 @@
+"""`kb serve`: preview the site with live reload (`mkdocs serve` as a subprocess).
+
+The kb plugin loads and lints the KB on every rebuild: a lint error stops that rebuild and is
+printed, and the server keeps the last good pages. Edits to articles, trees and case files
+trigger a rebuild. Warnings do not stop a preview unless `--strict` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from types import FrameType
+from typing import TextIO
+
+from kb.cli import EXIT_CONTENT, EXIT_OK, config_from_args
+
+__all__ = ["register"]
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("serve", help="preview the site with live reload")
+    p.add_argument("--dev-addr", default="localhost:8000", metavar="HOST:PORT",
+                   help="address to serve on (default: localhost:8000)")
+    p.add_argument("--strict", action="store_true", help="warnings stop a rebuild too")
+    p.set_defaults(run=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the server until it exits or we are stopped; 1 when it could not start or build."""
+    config = config_from_args(args)
+    command = [sys.executable, "-m", "mkdocs", "serve", "--config-file",
+               str(config.root / "mkdocs.yml"), "--dev-addr", args.dev_addr,
+               "--strict" if args.strict else "--no-strict"]
+    print(f"kb serve: http://{args.dev_addr}/ (Ctrl+C stops)", file=out, flush=True)
+    # MkDocs' banner about its own future is noise in every preview
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    child = subprocess.Popen(command, cwd=config.root, env=env)
+    try:
+        with _terminate_as_interrupt():
+            code = child.wait()
+    except KeyboardInterrupt:
+        return EXIT_OK
+    finally:
+        _stop(child)
+    return EXIT_OK if code == 0 else EXIT_CONTENT
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops us like Ctrl+C does, so the server child is never left running."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()

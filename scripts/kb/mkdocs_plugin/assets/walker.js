@@ -1,0 +1,674 @@
+/* kb decision-tree walker: asks one question at a time on a tree page (trees/<id>/).
+ *
+ * Progressive enhancement: each <div class="kb-walker"> holds its tree as JSON in a
+ * <script type="application/json" class="kb-walker-data"> (a one-element array, so that Material's
+ * instant navigation, which re-runs inline scripts as JavaScript, runs it harmlessly); without
+ * JavaScript the div only says to use the diagram and tables. The walk lives in the address (#walk=fact:value,...), so a reload
+ * or a shared link restores it, and the browser's back button steps back through it.
+ *
+ * Branch semantics are exactly those of scripts/kb/walk.py (DESIGN.md): `when: <scalar>` is
+ * equality where a boolean equals only a boolean (never 1 or 0); `when: [a, b]` is any of them;
+ * `when: {lt|lte|gt|gte: n}` holds when every comparison holds, for numbers only; branches are
+ * tried in order, the first that holds wins, else `default`, else the walk is stuck.
+ *
+ * Works on every page load, including Material's instant navigation (document$), and offline.
+ */
+(function () {
+  "use strict";
+
+  var HASH_KEY = "walk=";
+  var COMPARISONS = {
+    lt: function (v, n) { return v < n; },
+    lte: function (v, n) { return v <= n; },
+    gt: function (v, n) { return v > n; },
+    gte: function (v, n) { return v >= n; }
+  };
+
+  // --- branch semantics: a port of scripts/kb/walk.py ------------------------------------------
+
+  function isNumber(value) {
+    return typeof value === "number" && isFinite(value);
+  }
+
+  function isMapping(value) {
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  }
+
+  /* Equality without true == 1: booleans equal only booleans. */
+  function scalarEquals(when, value) {
+    if (typeof when === "boolean" || typeof value === "boolean") {
+      return typeof when === "boolean" && typeof value === "boolean" && when === value;
+    }
+    if (isNumber(when) && isNumber(value)) return when === value;
+    if (when === null || value === null) return when === value;
+    return typeof when === typeof value && !isMapping(when) && !Array.isArray(when) &&
+      when === value;
+  }
+
+  function branchHolds(when, value) {
+    if (Array.isArray(when)) {
+      return when.some(function (w) { return scalarEquals(w, value); });
+    }
+    if (isMapping(when)) {
+      var ops = Object.keys(when);
+      if (!ops.length || !isNumber(value)) return false;
+      return ops.every(function (op) {
+        var compare = Object.prototype.hasOwnProperty.call(COMPARISONS, op) ? COMPARISONS[op] : null;
+        var bound = when[op];
+        return compare !== null && isNumber(bound) && compare(value, bound);
+      });
+    }
+    return scalarEquals(when, value);
+  }
+
+  /* [branch index, next node] for a value at a question node; [-1, default] or [-2, ""]. */
+  function choose(node, value) {
+    var branches = node.branches || [];
+    for (var i = 0; i < branches.length; i++) {
+      if (branchHolds(branches[i].when, value)) return [i, branches[i].next];
+    }
+    if (node.default) return [-1, node.default];
+    return [-2, ""];
+  }
+
+  function has(mapping, key) {
+    return Object.prototype.hasOwnProperty.call(mapping, key);
+  }
+
+  /* Walk `tree` with the known `facts` (a plain object) from its start: the same result as
+   * kb.walk.walk: {steps: [{node, fact, value, branch, next}], outcome, stuck, missing, at}. */
+  function walk(tree, facts, maxSteps) {
+    var limit = maxSteps || 1000;
+    var steps = [];
+    var nodeId = tree.start;
+    var seen = {};
+    while (steps.length < limit) {
+      var node = has(tree.nodes, nodeId) ? tree.nodes[nodeId] : null;
+      if (node === null) {
+        return {steps: steps, outcome: "", stuck: "node `" + nodeId + "` does not exist"};
+      }
+      if (node.outcome) return {steps: steps, outcome: nodeId, stuck: ""};
+      if (seen[nodeId]) return {steps: steps, outcome: "", stuck: "cycle at node `" + nodeId + "`"};
+      seen[nodeId] = true;
+      if (!has(facts, node.ask)) {
+        return {steps: steps, outcome: "", stuck: "", missing: node.ask, at: nodeId};
+      }
+      var value = facts[node.ask];
+      var chosen = choose(node, value);
+      if (chosen[0] === -2) {
+        return {
+          steps: steps, outcome: "", at: nodeId,
+          stuck: "no branch of `" + nodeId + "` holds for " + node.ask + "=" +
+            formatValue(value) + " and there is no default"
+        };
+      }
+      steps.push({node: nodeId, fact: node.ask, value: value, branch: chosen[0], next: chosen[1]});
+      nodeId = chosen[1];
+    }
+    return {steps: steps, outcome: "", stuck: "too many steps"};
+  }
+
+  function formatValue(value) {
+    if (typeof value === "boolean") return value ? "true" : "false";
+    return String(value);
+  }
+
+  // --- typed answers and the walk in the address -------------------------------------------------
+
+  /* A typed value for `fact` from text, or null when the fact does not accept it. */
+  function parseValue(fact, text) {
+    var raw = String(text).trim();
+    if (fact.type === "boolean") {
+      if (raw === "true") return true;
+      if (raw === "false") return false;
+      return null;
+    }
+    if (fact.type === "choice") {
+      return (fact.options || []).indexOf(raw) >= 0 ? raw : null;
+    }
+    if (fact.type === "number") {
+      if (raw === "" || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) return null;
+      var number = Number(raw);
+      if (!isNumber(number)) return null;
+      if (isNumber(fact.min) && number < fact.min) return null;
+      if (isNumber(fact.max) && number > fact.max) return null;
+      return number;
+    }
+    return null;
+  }
+
+  /* The answers in the address: [[fact, value], ...] in order, and the parts that were ignored. */
+  function readHash(tree, hash) {
+    var text = (hash || "").replace(/^#/, "");
+    var answers = [];
+    var ignored = [];
+    if (text.indexOf(HASH_KEY) !== 0) return {answers: answers, ignored: ignored, present: false};
+    var body = text.slice(HASH_KEY.length);
+    body.split(",").forEach(function (part) {
+      if (!part) return;
+      var colon = part.indexOf(":");
+      var factId, valueText;
+      try {
+        factId = decodeURIComponent(colon < 0 ? part : part.slice(0, colon));
+        valueText = colon < 0 ? "" : decodeURIComponent(part.slice(colon + 1));
+      } catch (e) {
+        ignored.push(part);
+        return;
+      }
+      var fact = has(tree.facts, factId) ? tree.facts[factId] : null;
+      var value = fact ? parseValue(fact, valueText) : null;
+      if (value === null || answers.some(function (a) { return a[0] === factId; })) {
+        ignored.push(factId + (colon < 0 ? "" : ":" + valueText));
+        return;
+      }
+      answers.push([factId, value]);
+    });
+    return {answers: answers, ignored: ignored, present: true};
+  }
+
+  function encodePart(text) {
+    return encodeURIComponent(text).replace(/%2F/g, "/");
+  }
+
+  function walkHash(answers) {
+    if (!answers.length) return "";
+    return "#" + HASH_KEY + answers.map(function (a) {
+      return encodePart(a[0]) + ":" + encodePart(formatValue(a[1]));
+    }).join(",");
+  }
+
+  function factsOf(answers) {
+    var facts = {};
+    answers.forEach(function (a) { facts[a[0]] = a[1]; });
+    return facts;
+  }
+
+  // --- how values and outcomes read -----------------------------------------------------------
+
+  function answerText(fact, value) {
+    if (fact && fact.type === "boolean") return value ? "Yes" : "No";
+    if (fact && fact.type === "number" && fact.unit) return formatValue(value) + " " + fact.unit;
+    return formatValue(value);
+  }
+
+  function slaText(hours) {
+    return formatValue(hours) + (hours === 1 ? " hour" : " hours");
+  }
+
+  function absoluteUrl(href) {
+    try {
+      return new URL(href, window.location.href).href;
+    } catch (e) {
+      return href;
+    }
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") node.textContent = value;
+      else if (key === "className") node.className = value;
+      else if (key.indexOf("on") === 0) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  // --- one walker --------------------------------------------------------------------------------
+
+  function Walker(root, tree) {
+    this.root = root;
+    this.tree = tree;
+    this.answers = [];
+    this.ignored = [];
+    this.uid = "kb-walker-" + tree.id;
+    this.app = el("div", {className: "kb-walker-app"});
+    this.live = el("p", {className: "kb-walker-live", role: "status", "aria-live": "polite"});
+    var fallback = root.querySelector(".kb-walker-fallback");
+    if (fallback) fallback.remove();
+    root.appendChild(this.app);
+    root.appendChild(this.live);
+    root.classList.add("kb-walker--ready");
+  }
+
+  /* Read the walk from the address and show it; `focus` moves focus to the new question. */
+  Walker.prototype.sync = function (focus) {
+    var hash = window.location.hash;
+    var parsed = readHash(this.tree, hash);
+    // an in-page anchor (a heading in the table of contents) leaves the walk as it is
+    if (this.rendered && !parsed.present && hash && hash !== "#") return;
+    this.answers = parsed.answers;
+    this.ignored = parsed.ignored;
+    this.render(focus);
+  };
+
+  /* Change the walk: record it in the address (a history entry) and show it. */
+  Walker.prototype.go = function (answers, announce) {
+    var result = walk(this.tree, factsOf(answers));
+    // keep only the answers the walk used, in the order it used them
+    var used = {};
+    result.steps.forEach(function (s) { used[s.fact] = true; });
+    this.answers = answers.filter(function (a) { return used[a[0]]; });
+    this.ignored = [];
+    var url = window.location.pathname + window.location.search + walkHash(this.answers);
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.pushState({kbWalk: this.tree.id}, "", url);
+    }
+    this.render(true);
+    if (announce) this.live.textContent = announce;
+  };
+
+  Walker.prototype.answer = function (factId, value) {
+    var fact = this.tree.facts[factId];
+    var kept = this.answers.filter(function (a) { return a[0] !== factId; });
+    kept.push([factId, value]);
+    this.go(kept, "Answered " + answerText(fact, value) + ".");
+  };
+
+  Walker.prototype.back = function () {
+    var result = walk(this.tree, factsOf(this.answers));
+    this.backTo(result.steps.length - 1);
+  };
+
+  /* Return to step `index` (0-based): its question is asked again, later answers are dropped. */
+  Walker.prototype.backTo = function (index) {
+    var result = walk(this.tree, factsOf(this.answers));
+    if (index < 0 || index >= result.steps.length) return;
+    var keep = {};
+    result.steps.slice(0, index).forEach(function (s) { keep[s.fact] = true; });
+    delete keep[result.steps[index].fact];
+    var answers = this.answers.filter(function (a) { return keep[a[0]]; });
+    this.go(answers, "Back to question " + (index + 1) + ".");
+  };
+
+  Walker.prototype.restart = function () {
+    this.go([], "Started over.");
+  };
+
+  Walker.prototype.render = function (focus) {
+    var self = this;
+    var tree = this.tree;
+    var result = walk(tree, factsOf(this.answers));
+    this.rendered = true;
+    this.result = result;
+    this.app.textContent = "";
+
+    if (this.ignored.length) {
+      this.app.appendChild(el("p", {className: "kb-walker-notice"}, [
+        "Ignored from the link (not an answer this tree accepts): " + this.ignored.join(", ") + "."
+      ]));
+    }
+
+    this.app.appendChild(this.renderPath(result));
+
+    var focusTarget = null;
+    if (result.outcome) {
+      var outcome = this.renderOutcome(result);
+      this.app.appendChild(outcome);
+      focusTarget = outcome.querySelector("h3");
+    } else if (result.missing) {
+      var question = this.renderQuestion(result);
+      this.app.appendChild(question);
+      focusTarget = question.querySelector("h3");
+    } else {
+      var stuck = el("section", {className: "kb-walker-stuck", "aria-labelledby": this.uid + "-h"}, [
+        el("h3", {id: this.uid + "-h", tabindex: "-1", text: "This walk cannot go on"}),
+        el("p", {text: "The tree stops here: " + result.stuck + ". This is a mistake in the tree " +
+          "(kb lint reports it); go back a step or tell the tree's owner."})
+      ]);
+      this.app.appendChild(stuck);
+      focusTarget = stuck.querySelector("h3");
+    }
+
+    var steps = result.steps.length;
+    this.app.appendChild(el("div", {className: "kb-walker-controls"}, [
+      el("button", {type: "button", className: "md-button kb-walker-back",
+        disabled: steps === 0, onclick: function () { self.back(); }}, ["Back"]),
+      el("button", {type: "button", className: "md-button kb-walker-restart",
+        disabled: steps === 0, onclick: function () { self.restart(); }}, ["Start over"])
+    ]));
+
+    this.highlight(result);
+    if (focus && focusTarget) focusTarget.focus();
+  };
+
+  Walker.prototype.renderPath = function (result) {
+    var self = this;
+    var tree = this.tree;
+    var nav = el("nav", {className: "kb-walker-path", "aria-label": "Path so far"});
+    nav.appendChild(el("h3", {className: "kb-walker-path-title", text: "Path so far"}));
+    if (!result.steps.length) {
+      nav.appendChild(el("p", {className: "kb-walker-empty",
+        text: "No questions answered yet. Start with the first question below."}));
+      return nav;
+    }
+    var list = el("ol", {className: "kb-walker-steps"});
+    result.steps.forEach(function (step, i) {
+      var fact = tree.facts[step.fact] || {question: step.fact};
+      var button = el("button", {
+        type: "button", className: "kb-walker-step",
+        "data-node": step.node, "data-fact": step.fact, "data-value": formatValue(step.value),
+        title: "Change this answer",
+        "aria-label": "Change answer " + (i + 1) + ": " + fact.question + " " +
+          answerText(fact, step.value),
+        onclick: function () { self.backTo(i); }
+      }, [
+        el("span", {className: "kb-walker-step-question", text: fact.question}),
+        " ",
+        el("strong", {className: "kb-walker-step-answer", text: answerText(fact, step.value)}),
+        el("span", {className: "kb-walker-step-change", "aria-hidden": "true", text: "change"})
+      ]);
+      list.appendChild(el("li", {}, [button]));
+    });
+    nav.appendChild(list);
+    return nav;
+  };
+
+  Walker.prototype.renderQuestion = function (result) {
+    var self = this;
+    var fact = this.tree.facts[result.missing] || {question: result.missing, type: ""};
+    var number = result.steps.length + 1;
+    var headingId = this.uid + "-q";
+    var section = el("section", {className: "kb-walker-question", "aria-labelledby": headingId,
+      "data-node": result.at, "data-fact": result.missing}, [
+      el("h3", {id: headingId, tabindex: "-1"}, [
+        el("span", {className: "kb-walker-number", text: "Question " + number + ": "}),
+        fact.question
+      ])
+    ]);
+    if (fact.type === "boolean" || fact.type === "choice") {
+      var values = fact.type === "boolean" ? [true, false] : (fact.options || []);
+      var group = el("div", {className: "kb-walker-choices", role: "group",
+        "aria-labelledby": headingId});
+      values.forEach(function (value) {
+        group.appendChild(el("button", {
+          type: "button", className: "md-button md-button--primary kb-walker-choice",
+          "data-value": formatValue(value),
+          onclick: function () { self.answer(result.missing, value); }
+        }, [answerText(fact, value)]));
+      });
+      section.appendChild(group);
+    } else if (fact.type === "number") {
+      var inputId = this.uid + "-input";
+      var errorId = this.uid + "-error";
+      var hint = [];
+      if (isNumber(fact.min)) hint.push("at least " + formatValue(fact.min));
+      if (isNumber(fact.max)) hint.push("at most " + formatValue(fact.max));
+      var input = el("input", {
+        id: inputId, type: "number", inputmode: "decimal", step: "any", required: true,
+        min: isNumber(fact.min) ? fact.min : null, max: isNumber(fact.max) ? fact.max : null,
+        className: "kb-walker-number-input", "aria-describedby": errorId
+      });
+      var error = el("p", {id: errorId, className: "kb-walker-error", "aria-live": "assertive"});
+      var form = el("form", {className: "kb-walker-number-form", novalidate: true,
+        onsubmit: function (event) {
+          event.preventDefault();
+          var value = parseValue(fact, input.value);
+          if (value === null) {
+            error.textContent = "Enter a number" + (hint.length ? " " + hint.join(" and ") : "") +
+              ".";
+            input.setAttribute("aria-invalid", "true");
+            input.focus();
+            return;
+          }
+          self.answer(result.missing, value);
+        }
+      }, [
+        el("label", {"for": inputId, text: "Answer" + (fact.unit ? " (" + fact.unit + ")" : "") +
+          (hint.length ? ", " + hint.join(" and ") : "")}),
+        " ",
+        input,
+        " ",
+        el("button", {type: "submit", className: "md-button md-button--primary kb-walker-next"},
+          ["Next"]),
+        error
+      ]);
+      section.appendChild(form);
+    } else {
+      section.appendChild(el("p", {text: "This fact has an unknown type; the tree needs fixing."}));
+    }
+    return section;
+  };
+
+  /* The href of an outcome's article or macro: the outcomes table's link (MkDocs wrote it for
+   * this site's URL style) when present, else the page's directory-style fallback. */
+  Walker.prototype.linkHref = function (role, nodeId, ref) {
+    var selector = "a[data-kb-" + role + '="' + (window.CSS && CSS.escape ? CSS.escape(nodeId) : nodeId) + '"]';
+    var link = document.querySelector(selector);
+    return link ? link.getAttribute("href") : ref.href;
+  };
+
+  Walker.prototype.renderOutcome = function (result) {
+    var self = this;
+    var nodeId = result.outcome;
+    var outcome = this.tree.nodes[nodeId].outcome;
+    var details = (this.tree.outcome_details || {})[nodeId] || {};
+    var headingId = this.uid + "-outcome";
+    var section = el("section", {
+      className: "kb-walker-outcome kb-resolution-" + outcome.resolution + " kb-handler-" +
+        outcome.handled_by,
+      "aria-labelledby": headingId, "data-node": nodeId
+    }, [
+      el("h3", {id: headingId, tabindex: "-1"}, [
+        el("span", {className: "kb-walker-number", text: "Outcome: "}),
+        outcome.title
+      ])
+    ]);
+    var facts = el("dl", {className: "kb-walker-facts"});
+    function row(name, value, cls) {
+      facts.appendChild(el("dt", {text: name}));
+      facts.appendChild(el("dd", {className: cls || null}, [value]));
+    }
+    row("Resolution", outcome.resolution, "kb-walker-resolution");
+    row("Handled by", outcome.handled_by, "kb-walker-handler");
+    if (outcome.queue) row("Queue", outcome.queue, "kb-walker-queue");
+    if (outcome.sla_hours !== undefined && outcome.sla_hours !== null) {
+      row("SLA", slaText(outcome.sla_hours), "kb-walker-sla");
+    }
+    section.appendChild(facts);
+    if (details.guidance_html) {
+      var guidance = el("div", {className: "kb-walker-guidance"});
+      guidance.innerHTML = details.guidance_html;  // rendered from the tree's Markdown at build
+      section.appendChild(guidance);
+    }
+    var links = el("ul", {className: "kb-walker-links"});
+    if (details.article) {
+      links.appendChild(el("li", {}, ["Article: ", el("a", {
+        className: "kb-walker-article", href: this.linkHref("article", nodeId, details.article)
+      }, [refText(details.article)])]));
+    }
+    if (details.macro) {
+      links.appendChild(el("li", {}, ["Reply macro: ", el("a", {
+        className: "kb-walker-macro", href: this.linkHref("macro", nodeId, details.macro)
+      }, [refText(details.macro)]), " (", el("code", {text: details.macro.id}), ")"]));
+    }
+    if (links.childNodes.length) section.appendChild(links);
+    var status = el("span", {className: "kb-walker-copy-status", role: "status",
+      "aria-live": "polite"});
+    section.appendChild(el("p", {className: "kb-walker-copy"}, [
+      el("button", {type: "button", className: "md-button kb-walker-copy-button",
+        onclick: function () { self.copyNote(status); }}, ["Copy case note"]),
+      " ",
+      status
+    ]));
+    return section;
+  };
+
+  function refText(ref) {
+    return ref.title + (ref.heading ? " \u203a " + ref.heading : "");
+  }
+
+  /* The plain-text case note: tree, each question and answer, outcome, queue/SLA, article. */
+  Walker.prototype.caseNote = function () {
+    var tree = this.tree;
+    var result = this.result || walk(tree, factsOf(this.answers));
+    var lines = ["Decision tree: " + tree.title + " (" + tree.id + ")"];
+    result.steps.forEach(function (step, i) {
+      var fact = tree.facts[step.fact] || {question: step.fact};
+      lines.push((i + 1) + ". " + fact.question + " " + answerText(fact, step.value));
+    });
+    if (result.outcome) {
+      var nodeId = result.outcome;
+      var outcome = tree.nodes[nodeId].outcome;
+      var details = (tree.outcome_details || {})[nodeId] || {};
+      lines.push("Outcome: " + outcome.title + " (" + nodeId + ")");
+      lines.push("Resolution: " + outcome.resolution + "; handled by: " + outcome.handled_by);
+      if (outcome.queue || outcome.sla_hours !== undefined) {
+        var parts = [];
+        if (outcome.queue) parts.push("Queue: " + outcome.queue);
+        if (outcome.sla_hours !== undefined && outcome.sla_hours !== null) {
+          parts.push("SLA: " + slaText(outcome.sla_hours));
+        }
+        lines.push(parts.join("; "));
+      }
+      if (details.article) {
+        lines.push("Article: " + refText(details.article) + " " +
+          absoluteUrl(this.linkHref("article", nodeId, details.article)));
+      }
+      if (details.macro) lines.push("Reply macro: " + details.macro.id);
+    } else {
+      lines.push("Outcome: not reached yet");
+    }
+    lines.push("Walk: " + absoluteUrl(window.location.pathname + window.location.search +
+      walkHash(this.answers)));
+    return lines.join("\n") + "\n";
+  };
+
+  Walker.prototype.copyNote = function (status) {
+    var text = this.caseNote();
+    var done = function () { status.textContent = "Case note copied to the clipboard."; };
+    var fallback = function () {
+      var area = el("textarea", {className: "kb-walker-note", readonly: true, rows: "8",
+        "aria-label": "Case note"});
+      area.value = text;
+      status.parentNode.appendChild(area);
+      area.focus();
+      area.select();
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      status.textContent = copied ? "Case note copied to the clipboard."
+        : "Copying is blocked here: the note is selected below, copy it with Ctrl+C.";
+      if (copied) area.remove();
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  };
+
+  /* Mark the walked path in the page's diagram (classes only; the walker says it in words). */
+  Walker.prototype.highlight = function (result) {
+    var svg = document.querySelector('svg.kb-tree-svg[data-tree="' + this.tree.id + '"]');
+    if (!svg) return;
+    var visited = {};
+    var taken = {};
+    result.steps.forEach(function (s) {
+      visited[s.node] = true;
+      taken[s.node + "\u0000" + s.next] = true;
+    });
+    var current = result.outcome || result.at || "";
+    var currentNode = null;
+    Array.prototype.forEach.call(svg.querySelectorAll(".kb-node"), function (node) {
+      var id = node.getAttribute("data-node");
+      node.classList.toggle("kb-visited", !!visited[id]);
+      node.classList.toggle("kb-current", id === current);
+      if (id === current) currentNode = node;
+    });
+    if (currentNode) showInDiagram(svg, currentNode);
+    Array.prototype.forEach.call(svg.querySelectorAll(".kb-edge"), function (edge) {
+      var key = edge.getAttribute("data-from") + "\u0000" + edge.getAttribute("data-to");
+      edge.classList.toggle("kb-taken", !!taken[key]);
+    });
+  };
+
+  // --- the diagram: fit-to-width toggle, and keeping the current node in view --------------------
+
+  /* Scroll the diagram's own box (never the page) so that `node` is in view horizontally. */
+  function showInDiagram(svg, node) {
+    var box = svg.closest(".kb-tree-diagram");
+    if (!box || box.classList.contains("kb-diagram--fit") || !node.getBoundingClientRect) return;
+    var outer = box.getBoundingClientRect();
+    var inner = node.getBoundingClientRect();
+    if (inner.left >= outer.left && inner.right <= outer.right) return;
+    box.scrollLeft += (inner.left - outer.left) - (outer.width - inner.width) / 2;
+  }
+
+  function enhanceDiagram(box) {
+    if (box.kbDiagram) return;
+    box.kbDiagram = true;
+    var svg = box.querySelector("svg.kb-tree-svg");
+    if (!svg) return;
+    var button = el("button", {type: "button", className: "md-button kb-diagram-fit",
+      "aria-pressed": "false"}, ["Fit diagram to width"]);
+    var note = el("span", {className: "kb-diagram-note",
+      text: "Actual size: scroll sideways to see all of a wide tree."});
+    button.addEventListener("click", function () {
+      var fit = !box.classList.contains("kb-diagram--fit");
+      box.classList.toggle("kb-diagram--fit", fit);
+      button.setAttribute("aria-pressed", fit ? "true" : "false");
+      note.textContent = fit ? "Fitted to the page: text may be small; switch back to read it."
+        : "Actual size: scroll sideways to see all of a wide tree.";
+    });
+    box.parentNode.insertBefore(el("div", {className: "kb-diagram-controls"}, [button, note]), box);
+    var start = svg.querySelector(".kb-node.kb-start");
+    if (start) showInDiagram(svg, start);
+  }
+
+  // --- start-up: every page load, instant navigation included ----------------------------------
+
+  var walkers = [];
+
+  function init() {
+    walkers = walkers.filter(function (w) { return document.body.contains(w.root); });
+    Array.prototype.forEach.call(document.querySelectorAll(".kb-tree-diagram"), enhanceDiagram);
+    Array.prototype.forEach.call(document.querySelectorAll(".kb-walker[data-kb-tree]"),
+      function (root) {
+        if (root.kbWalker) return;
+        // by position, not class: instant navigation re-creates the script without attributes
+        var data = root.querySelector("script");
+        var tree;
+        try {
+          tree = JSON.parse(data ? data.textContent : "null");
+        } catch (e) {
+          tree = null;
+        }
+        if (Array.isArray(tree)) tree = tree[0];
+        if (!tree || !tree.nodes || !tree.facts) return;
+        var walker = new Walker(root, tree);
+        root.kbWalker = walker;
+        walkers.push(walker);
+        var restoring = window.location.hash.indexOf("#" + HASH_KEY) === 0;
+        walker.sync(false);
+        if (restoring && root.scrollIntoView) root.scrollIntoView({block: "start"});
+      });
+  }
+
+  function onAddressChange() {
+    walkers.forEach(function (w) {
+      if (document.body.contains(w.root)) w.sync(true);
+    });
+  }
+
+  if (!window.kbWalkerInstalled) {
+    window.kbWalkerInstalled = true;
+    window.addEventListener("popstate", onAddressChange);
+    window.addEventListener("hashchange", onAddressChange);
+    // exposed for tests and for tools that check the port against kb.walk
+    window.kbWalker = {walk: walk, branchHolds: branchHolds, scalarEquals: scalarEquals,
+      parseValue: parseValue, readHash: readHash, walkHash: walkHash};
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(function () { init(); });
+    } else if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", init);
+    } else {
+      init();
+    }
+  }
+})();

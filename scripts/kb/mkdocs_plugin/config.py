@@ -1,0 +1,71 @@
+"""The `kb` plugin's options in mkdocs.yml: the same options as `kb.config`, typed for MkDocs.
+
+MkDocs checks the shapes; `kb.config.config_from_options` then validates the values exactly as
+the CLI does, so `kb lint` and the site build always agree on vocabularies and review policy.
+A test keeps this schema and `kb.config.OPTION_DOCS` in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+
+from kb.config import KbConfig, config_from_options
+
+__all__ = ["KbPluginConfig", "kb_config"]
+
+
+class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
+    """Options of the `kb` plugin (`plugins: [kb: {...}]` in mkdocs.yml)."""
+
+    trees_dir = c.Type(str, default="decision_trees")
+    """Folder of decision trees and case files, relative to mkdocs.yml."""
+
+    markets = c.ListOfItems(c.Type(str), default=[])
+    """Market codes an article or tree may name in `markets` (e.g. `[IN, BR]`)."""
+
+    products = c.ListOfItems(c.Type(str), default=[])
+    """Product codes an article or tree may name in `products` (e.g. `[upi, pix]`)."""
+
+    teams = c.ListOfItems(c.Type(str), default=[])
+    """Teams that may own content (`owner`)."""
+
+    queues = c.ListOfItems(c.Type(str), default=[])
+    """Specialist queues an escalation outcome may name (`queue`)."""
+
+    tags = c.ListOfItems(c.Type(str), default=[])
+    """Tags an article or tree may carry."""
+
+    review = c.Type(dict, default={})
+    """Review policy: `interval_days` per article type (trees use `tree`, others `default`) and
+    `error_after_days`, the days past the interval after which staleness is an error."""
+
+    pii_allow = c.ListOfItems(c.Type(str), default=[])
+    """Documented test values the privacy rules accept (exact strings)."""
+
+    max_file_bytes = c.Type(int, default=1_000_000)
+    """Content files larger than this many bytes are refused."""
+
+    today = c.Optional(c.Type((str, dt.date)))
+    """Judge freshness on this date (YYYY-MM-DD) instead of the build day; for reproducible
+    builds and tests. Stale badges on article pages use the same day."""
+
+    quality_predictions = c.Type(str, default="")
+    """A predictions JSONL for the Quality pages (optional)."""
+
+    quality_cases = c.Type(str, default="")
+    """A case export (CSV, JSONL or Parquet) for the Quality pages (optional)."""
+
+
+def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
+    """The validated KbConfig for this site; `kb.config.ConfigError` when a value is wrong."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    docs_dir = Path(os.path.relpath(Path(config.docs_dir).resolve(), root)).as_posix()
+    raw: dict[str, Any] = dict(options)
+    return config_from_options(root, raw, docs_dir=docs_dir)

@@ -1,0 +1,290 @@
+"""Index pages: the home page, articles and trees by product, market and team, and the tree index.
+
+Every listing gives title, type, visibility and summary in words, so a reader can tell a
+restricted or deprecated item without relying on colour. Links are relative `.md` links, so
+MkDocs resolves them and `--strict` fails when one points nowhere. Tree pages themselves
+(`trees/<id>.md`) come from another generator; this module only links to them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
+
+from kb.export.llms_txt import BUNDLE_FORMAT_PAGE
+from kb.model import Article, KnowledgeBase, Metadata, Tree
+from kb.pages import GeneratedPage, page_generator
+
+__all__ = [
+    "BROWSE_INDEX",
+    "HOME_PAGE",
+    "MARKETS_PAGE",
+    "PRODUCTS_PAGE",
+    "TEAMS_PAGE",
+    "TREES_INDEX",
+    "group_anchor",
+    "tree_page",
+]
+
+HOME_PAGE = "index.md"
+BROWSE_INDEX = "browse/index.md"
+PRODUCTS_PAGE = "browse/products.md"
+MARKETS_PAGE = "browse/markets.md"
+TEAMS_PAGE = "browse/teams.md"
+TREES_INDEX = "trees/index.md"
+RULES_PAGE = "reference/lint-rules.md"
+
+#: the agent exports `kb build` writes at the site root, with what each is for
+EXPORTS = (
+    ("kb-bundle.json", "every exported article and tree, versioned, for AI agents"),
+    ("kb-bundle.schema.json", "the JSON Schema the bundle validates against"),
+    ("kb-chunks.jsonl", "one article section per line, for retrieval"),
+    ("llms.txt", "an index of the exported content in the llms.txt convention"),
+    ("llms-full.txt", "the exported content in full, for LLM tooling"),
+)
+
+
+def tree_page(tree_id: str) -> str:
+    """The docs path of a tree's generated page (its URL is `trees/<id>/`)."""
+    return f"trees/{tree_id}.md"
+
+
+def group_anchor(code: str) -> str:
+    """The anchor of a product, market or team's heading on its browse page."""
+    anchor: str = slugify(code, "-")
+    return anchor
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row of a listing: an article or a tree, reduced to what the tables show."""
+
+    meta: Metadata
+    kind: str
+    #: the page's path relative to docs/
+    page: str
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (self.meta.title.casefold(), self.meta.id)
+
+
+def entries(kb: KnowledgeBase) -> list[Entry]:
+    """Every article and tree once (the first of duplicate ids, as the KB indexes them)."""
+    found = [Entry(a.meta, a.type, docs_path(a, kb)) for a in kb.articles.values()]
+    found += [Entry(t.meta, "decision tree", tree_page(t.id)) for t in kb.trees.values()]
+    return sorted(found, key=lambda e: e.sort_key)
+
+
+def docs_path(article: Article, kb: KnowledgeBase) -> str:
+    prefix = kb.config.docs_dir.strip("/") + "/"
+    return article.path[len(prefix):] if article.path.startswith(prefix) else article.path
+
+
+@page_generator
+def index_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
+    items = entries(kb)
+    config = kb.config
+    if not _has_authored_home(kb):
+        yield GeneratedPage(HOME_PAGE, _home(kb, items))
+    yield GeneratedPage(BROWSE_INDEX, _browse_index(kb, items))
+    yield GeneratedPage(PRODUCTS_PAGE, _grouped(
+        "By product", PRODUCTS_PAGE, items, config.products,
+        lambda m: m.products, "product"))
+    yield GeneratedPage(MARKETS_PAGE, _grouped(
+        "By market", MARKETS_PAGE, items, config.markets,
+        lambda m: m.markets, "market"))
+    yield GeneratedPage(TEAMS_PAGE, _grouped(
+        "By owning team", TEAMS_PAGE, items, config.teams,
+        lambda m: (m.owner,) if m.owner else (), "team"))
+    yield GeneratedPage(TREES_INDEX, _tree_index(kb))
+
+
+def _has_authored_home(kb: KnowledgeBase) -> bool:
+    docs = kb.config.docs_dir.strip("/")
+    return any(posixpath.join(docs, name) in kb.files for name in ("index.md", "README.md"))
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def _home(kb: KnowledgeBase, items: list[Entry]) -> str:
+    articles = sum(1 for e in items if e.kind != "decision tree")
+    trees = len(items) - articles
+    lines = [
+        "# Knowledge base",
+        "",
+        f"Articles and decision trees for resolving payments cases: "
+        f"{_plural(articles, 'article')} and {_plural(trees, 'decision tree')}. Every article "
+        "opens with its owner, its last review (marked "
+        "**Stale** when overdue), who may see it and its markets and products. Press `/` to "
+        "search.",
+        "",
+        "## Find an answer",
+        "",
+        f"- {_link('Decision trees', HOME_PAGE, TREES_INDEX)}: walk a case one question at a "
+        "time to its outcome.",
+        f"- {_link('By product', HOME_PAGE, PRODUCTS_PAGE)}, "
+        f"{_link('by market', HOME_PAGE, MARKETS_PAGE)} or "
+        f"{_link('by owning team', HOME_PAGE, TEAMS_PAGE)}: every article and tree, with its "
+        "type, visibility and summary.",
+    ]
+    sections = sorted(kb.section_pages, key=lambda s: (s.title or s.path).casefold())
+    if sections:
+        lines += ["", "## Sections", ""]
+        docs = kb.config.docs_dir.strip("/") + "/"
+        for section in sections:
+            page = section.path.removeprefix(docs)
+            if posixpath.dirname(page) == "":
+                continue
+            lines.append(f"- {_link(section.title or page, HOME_PAGE, page)}")
+    lines += [
+        "",
+        "## For AI agent developers",
+        "",
+        "AI agents never see restricted or draft content: these exports leave it out. "
+        f"The {_link('bundle format', HOME_PAGE, BUNDLE_FORMAT_PAGE)} page describes them, with "
+        "an example of walking a tree from the bundle.",
+        "",
+        # plain HTML links: the exports are written after the pages, so MkDocs cannot check them
+        *[f'- <a href="{name}"><code>{name}</code></a>: {what}' for name, what in EXPORTS],
+        "",
+        f"Authors: the {_link('lint rules', HOME_PAGE, RULES_PAGE)} say what `kb lint` checks.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _browse_index(kb: KnowledgeBase, items: list[Entry]) -> str:
+    here = BROWSE_INDEX
+    counts = _count_by_visibility(items)
+    return "\n".join([
+        "# Browse",
+        "",
+        "Every article and decision tree, listed three ways. Each row gives the title, the "
+        "type, the visibility (public, internal or restricted) and the summary.",
+        "",
+        f"- {_link('By product', here, PRODUCTS_PAGE)}: "
+        f"{_join(kb.config.products) or 'no products configured'}",
+        f"- {_link('By market', here, MARKETS_PAGE)}: "
+        f"{_join(kb.config.markets) or 'no markets configured'}",
+        f"- {_link('By owning team', here, TEAMS_PAGE)}: "
+        f"{len(kb.config.teams)} teams",
+        f"- {_link('Decision trees', here, TREES_INDEX)}: {len(kb.trees)} trees",
+        "",
+        f"In all: {counts}.",
+        "",
+    ])
+
+
+def _grouped(title: str, here: str, items: list[Entry], vocabulary: Iterable[str],
+             codes_of: Callable[[Metadata], tuple[str, ...]], noun: str) -> str:
+    known = list(vocabulary)
+    extra = sorted({c for e in items for c in codes_of(e.meta)} - set(known))
+    lines = [f"# {title}", ""]
+    lines.append(f"Every article and decision tree, by {noun}, sorted by title. Visibility says "
+                 "who may see an item: **public** may be quoted to customers, **internal** is "
+                 "for agents and specialists, **restricted** is for humans only.")
+    for code in [*known, *extra]:
+        members = [e for e in items if code in codes_of(e.meta)]
+        lines += ["", f"## {code}", ""]
+        if code in extra:
+            lines += [f"`{code}` is not in the configured {noun}s.", ""]
+        if not members:
+            lines.append(f"No articles or decision trees for this {noun} yet.")
+            continue
+        lines.append(_plural(len(members), "item") + ".")
+        lines += ["", *_table(members, here)]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _tree_index(kb: KnowledgeBase) -> str:
+    here = TREES_INDEX
+    trees = sorted(kb.trees.values(), key=lambda t: (t.meta.title.casefold(), t.id))
+    lines = [
+        "# Decision trees",
+        "",
+        "Each tree asks one question at a time and ends on an outcome: what to tell the "
+        "customer, whether an AI agent or a specialist handles it, and the article behind it.",
+        "",
+    ]
+    if not trees:
+        lines += ["No decision trees yet.", ""]
+        return "\n".join(lines)
+    lines += [
+        "| Tree | Type | Visibility | Summary | Owner | Markets | Products | Labeled cases |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for tree in trees:
+        meta = tree.meta
+        lines.append(
+            f"| {_title_cell(meta, here, tree_page(tree.id))} | decision tree "
+            f"| {_visibility_cell(meta.visibility)} | {_cell(meta.summary)} "
+            f"| {_cell(meta.owner)} | {_cell(_join(meta.markets))} "
+            f"| {_cell(_join(meta.products))} | {_case_count(kb, tree)} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+# --- pieces -----------------------------------------------------------------------------------
+
+
+def _table(members: list[Entry], here: str) -> list[str]:
+    rows = ["| Title | Type | Visibility | Summary |", "| --- | --- | --- | --- |"]
+    for e in members:
+        rows.append(f"| {_title_cell(e.meta, here, e.page)} | {_cell(e.kind)} "
+                    f"| {_visibility_cell(e.meta.visibility)} | {_cell(e.meta.summary)} |")
+    return rows
+
+
+def _title_cell(meta: Metadata, here: str, page: str) -> str:
+    link = _link(meta.title or meta.id, here, page)
+    if meta.status in ("draft", "deprecated"):
+        return f"{link} ({meta.status})"
+    return link
+
+
+def _visibility_cell(visibility: str) -> str:
+    if visibility == "restricted":
+        return "restricted (humans only)"
+    return visibility or "not given"
+
+
+def _case_count(kb: KnowledgeBase, tree: Tree) -> str:
+    n = len(kb.cases_for(tree.id))
+    return str(n) if n else "none"
+
+
+def _count_by_visibility(items: list[Entry]) -> str:
+    order = ("public", "internal", "restricted")
+    parts = []
+    for visibility in order:
+        n = sum(1 for e in items if e.meta.visibility == visibility)
+        if n:
+            parts.append(f"{n} {visibility}")
+    total = _plural(len(items), "item")
+    return f"{total} ({', '.join(parts)})" if parts else total
+
+
+def _link(text: str, here: str, target: str, anchor: str = "") -> str:
+    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    label = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{_cell(label)}]({rel}{'#' + anchor if anchor else ''})"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a table cell: one line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _join(codes: Iterable[str]) -> str:
+    return ", ".join(codes)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

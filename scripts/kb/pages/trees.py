@@ -1,0 +1,470 @@
+"""One page per decision tree (`trees/<id>.md`, URL `trees/<id>/`): the specialists' view of a tree.
+
+A page holds, in order: the tree's metadata; the interactive walker (a `<div>` holding the tree as
+JSON in a `<script type="application/json">`, which `mkdocs_plugin/assets/walker.js` turns into
+one question at a time; without JavaScript the div says to use the diagram and tables); the
+diagram (inline SVG from `kb.pages.diagram`); tables of facts and outcomes; and labeled-case
+coverage from `kb.casetest.run_cases`.
+
+The walker's JSON is a one-element array, `[{...}]`, on purpose: Material's instant navigation
+re-creates every inline `<script>` of a new page as JavaScript (dropping its `type`), and an array
+literal runs as a harmless expression where a bare object is a syntax error that would stop the
+navigation. The object carries `facts` and `nodes` exactly as authored (the bundle's shapes), so the
+walker walks with the documented branch semantics on the same data as `kb test`; what the walker
+needs beyond that (article titles and URLs, guidance rendered to HTML) sits apart, under
+`outcome_details`. Links to articles are written twice on purpose: as relative `.md` links in
+the outcomes table, which MkDocs rewrites for the site's URL style and checks in `--strict`
+builds, and as a directory-style fallback URL in the JSON; the walker prefers the table's link
+(found by its `data-kb-article` / `data-kb-macro` attribute, which needs `attr_list`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from collections.abc import Iterator
+from html import escape
+
+import markdown as markdown_lib  # type: ignore[import-untyped]
+
+from kb.casetest import CaseReport, CaseResult, TreeCoverage, branch_label, run_cases
+from kb.export.bundle import as_json, fact_entry
+from kb.export.scope import JsonObject
+from kb.export.urls import page_url, with_anchor
+from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
+from kb.pages import GeneratedPage, page_generator
+from kb.pages.diagram import RESOLUTION_COLOURS, branch_text, tree_svg
+from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor, tree_page
+
+__all__ = [
+    "WALKER_FORMAT",
+    "outcome_details",
+    "script_json",
+    "tree_markdown",
+    "walker_data",
+]
+
+WALKER_FORMAT = "kb-walker"
+WALKER_VERSION = 1
+TREES_FOLDER = "trees"
+
+VISIBILITY_TEXT = {
+    "internal": "internal: agents and specialists may use it",
+    "restricted": "restricted: humans only, never in any agent export",
+}
+
+
+@page_generator
+def tree_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
+    report = run_cases(kb)
+    for tree in sorted(kb.trees.values(), key=lambda t: t.id):
+        yield GeneratedPage(tree_page(tree.id), tree_markdown(tree, kb, report))
+
+
+# --- the walker's data --------------------------------------------------------------------------
+
+
+def authored_node(node: Node) -> JsonObject:
+    """A node as the tree file has it (the shape the bundle and `walk.py` use)."""
+    if node.outcome is None:
+        entry: JsonObject = {
+            "ask": node.ask,
+            "branches": [{"when": as_json(b.when), "next": b.next} for b in node.branches],
+        }
+        if node.default:
+            entry["default"] = node.default
+        return entry
+    o = node.outcome
+    outcome: JsonObject = {"title": o.title, "resolution": o.resolution,
+                           "handled_by": o.handled_by}
+    if o.queue:
+        outcome["queue"] = o.queue
+    if o.sla_hours is not None:
+        outcome["sla_hours"] = o.sla_hours
+    if o.article:
+        outcome["article"] = f"{o.article}#{o.anchor}" if o.anchor else o.article
+    if o.macro:
+        outcome["macro"] = o.macro
+    if o.guidance:
+        outcome["guidance"] = o.guidance
+    return {"outcome": outcome}
+
+
+def walker_data(tree: Tree, kb: KnowledgeBase) -> JsonObject:
+    """What the walker needs: the tree as authored plus each outcome's resolved details."""
+    return {
+        "format": WALKER_FORMAT,
+        "version": WALKER_VERSION,
+        "id": tree.id,
+        "title": tree.meta.title,
+        "start": tree.start,
+        "facts": {fact_id: fact_entry(fact) for fact_id, fact in tree.facts.items()},
+        "nodes": {node_id: authored_node(node) for node_id, node in tree.nodes.items()},
+        "outcome_details": {
+            node.id: outcome_details(node.outcome, tree, kb)
+            for node in tree.nodes.values() if node.outcome is not None
+        },
+    }
+
+
+def outcome_details(outcome: Outcome, tree: Tree, kb: KnowledgeBase) -> JsonObject:
+    """An outcome's article and macro (title, heading, fallback URL) and its guidance as HTML."""
+    return {
+        "article": _reference(kb, tree, outcome.article, outcome.anchor),
+        "macro": _reference(kb, tree, *_split(outcome.macro)) if outcome.macro else None,
+        "guidance_html": render_markdown(outcome.guidance) if outcome.guidance else "",
+    }
+
+
+def _split(ref: str) -> tuple[str, str]:
+    article_id, _, anchor = ref.partition("#")
+    return article_id, anchor
+
+
+def _reference(kb: KnowledgeBase, tree: Tree, article_id: str, anchor: str) -> JsonObject | None:
+    article = kb.articles.get(article_id)
+    if article is None:
+        return None
+    heading = next((h.text for h in article.body.headings if h.anchor == anchor), "")
+    url = page_url(kb.config.docs_dir, article.path, use_directory_urls=True)
+    return {
+        "id": article.id,
+        "anchor": anchor,
+        "title": article.meta.title,
+        "heading": heading,
+        # relative to the tree page `trees/<tree-id>/`
+        "href": with_anchor("../../" + url, anchor),
+    }
+
+
+def render_markdown(text: str) -> str:
+    """Guidance Markdown as HTML, the way the site renders Markdown (tables, attribute lists)."""
+    html: str = markdown_lib.markdown(text, extensions=["tables", "attr_list", "sane_lists"])
+    return html
+
+
+def script_json(data: object) -> str:
+    """`data` as JSON that is safe inside `<script>` and inside a Markdown raw HTML block."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = None) -> str:
+    """The Markdown of `tree`'s page. `report` defaults to running the labeled cases now."""
+    report = report if report is not None else run_cases(kb)
+    coverage = report.coverage.get(tree.id)
+    results = [r for r in report.results if r.tree == tree.id]
+    meta = tree.meta
+    lines = _front_matter(tree)
+    lines += [f"# {meta.title or tree.id}", ""]
+    if meta.summary:
+        lines += [meta.summary, ""]
+    lines += _notices(tree)
+    lines += [_metadata_line(tree, kb), ""]
+    lines += [
+        "## Walk the tree",
+        "",
+        "Answer one question at a time; the path so far stays above the question, and any earlier "
+        "step can be changed. The walk is kept in the page address, so a reload or a shared link "
+        "shows the same walk.",
+        "",
+        _walker_block(tree, kb),
+        "",
+        "## Diagram",
+        "",
+        *_legend(),
+        "",
+        f'<div class="kb-tree-diagram" tabindex="0" role="region" '
+        f'aria-label="Diagram of {escape(meta.title or tree.id, quote=True)}, scrollable">'
+        f"{tree_svg(tree)}</div>",
+        "",
+        "## Facts",
+        "",
+        *_facts_table(tree),
+        "",
+        "## Outcomes",
+        "",
+        *_outcomes_table(tree, kb),
+        "",
+        *_guidance(tree),
+        "## Labeled-case coverage",
+        "",
+        *_coverage(tree, kb, coverage, results),
+        "## About this tree",
+        "",
+        *_metadata_table(tree, kb),
+    ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _front_matter(tree: Tree) -> list[str]:
+    """The tree's tags as page metadata: Material's search weighs tags as it does for articles,
+    so a tree ranks with the articles that share its tags."""
+    if not tree.meta.tags:
+        return []
+    return ["---", "tags:", *[f"  - {json.dumps(t)}" for t in tree.meta.tags], "---", ""]
+
+
+def _notices(tree: Tree) -> list[str]:
+    meta = tree.meta
+    out: list[str] = []
+    if meta.visibility == "restricted":
+        out += ['!!! danger "Humans only"', "",
+                "    This tree is **restricted**: it is left out of every agent export. Do not "
+                "give its outcomes or guidance to AI agents.", ""]
+    if meta.status == "draft":
+        out += ['!!! warning "Draft"', "",
+                "    This tree is a **draft**: it is not in the agent exports and may change.", ""]
+    if meta.status == "deprecated":
+        out += ['!!! warning "Deprecated"', "", "    This tree is **deprecated**." + (
+            f" Use `{meta.superseded_by}` instead." if meta.superseded_by else ""), ""]
+    return out
+
+
+def _metadata_line(tree: Tree, kb: KnowledgeBase) -> str:
+    """The one line under the title: who owns the tree, how fresh it is, who may see it."""
+    meta = tree.meta
+    here = tree_page(tree.id)
+    parts = [
+        f"**Owner** {_group_link(here, TEAMS_PAGE, meta.owner) if meta.owner else 'not given'}",
+        f"**Reviewed** {_review_text(tree, kb, short=True)}",
+        f"**Visibility** {meta.visibility or 'not given'}",
+    ]
+    if meta.markets:
+        parts.append("**Markets** " + ", ".join(_group_link(here, MARKETS_PAGE, m)
+                                               for m in meta.markets))
+    if meta.products:
+        parts.append("**Products** " + ", ".join(_group_link(here, PRODUCTS_PAGE, p)
+                                                for p in meta.products))
+    parts.append(f"**Labeled cases** {len(kb.cases_for(tree.id))}")
+    return " \u00b7 ".join(parts) + " \u00b7 [More about this tree](#about-this-tree)"
+
+
+def _metadata_table(tree: Tree, kb: KnowledgeBase) -> list[str]:
+    meta = tree.meta
+    here = tree_page(tree.id)
+    cases = kb.cases_for(tree.id)
+    rows = [
+        ("Tree id", f"`{tree.id}`"),
+        ("Owner", _group_link(here, TEAMS_PAGE, meta.owner) if meta.owner else "not given"),
+        ("Visibility", VISIBILITY_TEXT.get(meta.visibility, meta.visibility or "not given")),
+        ("Status", meta.status or "not given"),
+        ("Last review", _review_text(tree, kb)),
+        ("Markets", ", ".join(_group_link(here, MARKETS_PAGE, m) for m in meta.markets) or "none"),
+        ("Products",
+         ", ".join(_group_link(here, PRODUCTS_PAGE, p) for p in meta.products) or "none"),
+    ]
+    if meta.tags:
+        rows.append(("Tags", ", ".join(f"`{t}`" for t in meta.tags)))
+    if meta.related:
+        rows.append(("Related", ", ".join(_article_link(kb, here, r, "") for r in meta.related)))
+    questions = sum(1 for n in tree.nodes.values() if n.outcome is None)
+    rows += [
+        ("Size", f"{len(tree.facts)} facts, {questions} questions, "
+                 f"{len(tree.nodes) - questions} outcomes"),
+        ("Labeled cases", str(len(cases))),
+        ("Source", f"`{tree.path}`"),
+    ]
+    out = ["| About this tree | |", "| --- | --- |"]
+    out += [f"| {name} | {_cell(value)} |" for name, value in rows]
+    return [*out, ""]
+
+
+def _review_text(tree: Tree, kb: KnowledgeBase, short: bool = False) -> str:
+    """The last review date, with a Stale badge (in words) once the review is overdue."""
+    reviewed = tree.meta.reviewed
+    if reviewed is None:
+        return "not given"
+    interval = kb.config.review.interval_for("tree")
+    due = reviewed + dt.timedelta(days=interval)
+    text = reviewed.isoformat()
+    if tree.meta.status != "deprecated" and kb.config.judged_on() > due:
+        return (f'{text} <span class="kb-badge kb-badge--stale">Stale</span> review was due on '
+                f"{due.isoformat()}")
+    return text if short else f"{text} (next review due {due.isoformat()})"
+
+
+def _walker_block(tree: Tree, kb: KnowledgeBase) -> str:
+    tree_id = escape(tree.id, quote=True)
+    return (
+        f'<div class="kb-walker" id="kb-walker-{tree_id}" data-kb-tree="{tree_id}">\n'
+        f'<script type="application/json" class="kb-walker-data">'
+        f"{script_json([walker_data(tree, kb)])}</script>\n"
+        '<p class="kb-walker-fallback">The walker needs JavaScript. Without it, follow the '
+        "diagram and the tables of facts and outcomes below.</p>\n"
+        "</div>"
+    )
+
+
+def _legend() -> list[str]:
+    inform, resolve, escalate = (RESOLUTION_COLOURS[k][1] for k in ("inform", "resolve",
+                                                                    "escalate"))
+    return [
+        "Questions are square-cornered boxes headed by the fact they ask (the first is marked "
+        "START); the arrows out of a question are labeled with the answers that take them, and "
+        "*otherwise* marks the default. Outcomes are round-cornered boxes whose first line names "
+        "the resolution and who handles it: "
+        f'<span class="kb-swatch" style="border-color:{inform}">INFORM</span>, '
+        f'<span class="kb-swatch" style="border-color:{resolve}">RESOLVE</span>, '
+        f'<span class="kb-swatch" style="border-color:{escalate}">ESCALATE</span>; '
+        "a dashed outline marks a SPECIALIST outcome, a solid one an AI outcome. "
+        "Wide trees scroll sideways; while you walk, the path is highlighted.",
+    ]
+
+
+def _facts_table(tree: Tree) -> list[str]:
+    asked_at: dict[str, list[str]] = {}
+    for node in tree.nodes.values():
+        if node.outcome is None:
+            asked_at.setdefault(node.ask, []).append(node.id)
+    out = ["| Fact | Question | Type | Accepted answers | Asked at |",
+           "| --- | --- | --- | --- | --- |"]
+    for fact_id, fact in tree.facts.items():
+        nodes = ", ".join(f"`{n}`" for n in asked_at.get(fact_id, [])) or "never"
+        out.append(f"| `{fact_id}` | {_cell(fact.question)} | {fact.type} "
+                   f"| {_cell(accepted_answers(fact))} | {nodes} |")
+    return out
+
+
+def accepted_answers(fact: Fact) -> str:
+    """What a fact accepts, in words: `true or false`, the options, or a number's range."""
+    if fact.type == "boolean":
+        return "`true` or `false`"
+    if fact.type == "choice":
+        return ", ".join(f"`{o}`" for o in fact.options) or "no options"
+    unit = f" {fact.unit}" if fact.unit else ""
+    if fact.min is not None and fact.max is not None:
+        return f"a number from {branch_text(fact.min)} to {branch_text(fact.max)}{unit}"
+    if fact.min is not None:
+        return f"a number \u2265 {branch_text(fact.min)}{unit}"
+    if fact.max is not None:
+        return f"a number \u2264 {branch_text(fact.max)}{unit}"
+    return f"a number{unit}"
+
+
+def _outcomes_table(tree: Tree, kb: KnowledgeBase) -> list[str]:
+    here = tree_page(tree.id)
+    out = ["| Outcome | Resolution | Handled by | Queue and SLA | Article | Macro |",
+           "| --- | --- | --- | --- | --- | --- |"]
+    for node in tree.outcomes():
+        o = node.outcome
+        assert o is not None
+        article = _article_link(kb, here, o.article, o.anchor, ("article", node.id))
+        macro = (_article_link(kb, here, *_split(o.macro), ("macro", node.id)) if o.macro
+                 else "none")
+        out.append(
+            f"| {_cell(o.title)} (`{node.id}`) | {o.resolution} | {o.handled_by} "
+            f"| {_cell(_queue_text(o))} | {article} | {macro} |"
+        )
+    return out
+
+
+def _queue_text(outcome: Outcome) -> str:
+    parts = []
+    if outcome.queue:
+        parts.append(f"`{outcome.queue}`")
+    if outcome.sla_hours is not None:
+        parts.append(f"SLA {branch_text(outcome.sla_hours)} hours")
+    return ", ".join(parts) or "\u2014"
+
+
+def _guidance(tree: Tree) -> list[str]:
+    out = ["### Guidance by outcome", ""]
+    for node in tree.outcomes():
+        o = node.outcome
+        assert o is not None
+        text = o.guidance.strip() or "No guidance written."
+        first, *rest = text.splitlines()
+        out.append(f"- **{o.title}** (`{node.id}`): {first}")
+        out += [f"    {line}" if line.strip() else "" for line in rest]
+    return [*out, ""]
+
+
+def _coverage(tree: Tree, kb: KnowledgeBase, coverage: TreeCoverage | None,
+              results: list[CaseResult]) -> list[str]:
+    case_files = [s.path for s in kb.case_sets if s.tree == tree.id]
+    if coverage is None or not coverage.cases:
+        return [f"No labeled cases for this tree yet. Add them to "
+                f"`{kb.config.trees_dir}/{tree.id}.cases.yaml` so `kb test` can check every "
+                "outcome.", ""]
+    passed = sum(1 for r in results if r.passed)
+    files = ", ".join(f"`{p}`" for p in case_files)
+    out = [f"{_plural(coverage.cases, 'labeled case')} in {files}: {passed} reach "
+           f"their expected outcome, {len(results) - passed} do not.", ""]
+    out += ["| Outcome | Labeled cases reaching it |", "| --- | --- |"]
+    for node in tree.outcomes():
+        hits = coverage.outcome_hits.get(node.id, 0)
+        title = node.outcome.title if node.outcome else node.id
+        out.append(f"| {_cell(title)} (`{node.id}`) | {hits if hits else '**none**'} |")
+    out.append("")
+    unreached = coverage.unreached_outcomes()
+    if unreached:
+        out.append("**Outcomes no labeled case reaches:** "
+                   + ", ".join(f"`{o}`" for o in unreached) + ".")
+    else:
+        out.append("Every outcome is reached by at least one labeled case.")
+    out.append("")
+    untaken = coverage.untaken_branches()
+    if untaken:
+        out += ["**Branches no labeled case takes:**", ""]
+        out += [f"- `{branch_label(tree, node_id, index)}`" for node_id, index in untaken]
+    else:
+        out.append("Every branch is taken by at least one labeled case.")
+    out.append("")
+    failing = [r for r in results if not r.passed]
+    if failing:
+        out += ["**Cases that do not reach their expected outcome** (`kb test` fails on them):", ""]
+        for r in failing:
+            reached = f"`{r.walk.outcome}`" if r.walk.outcome else f"nothing ({r.walk.stuck})"
+            out.append(f"- `{r.case.id}`: expected `{r.case.expected}`, reached {reached}")
+        out.append("")
+    return out
+
+
+# --- pieces -------------------------------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _docs_path(article: Article, kb: KnowledgeBase) -> str:
+    prefix = kb.config.docs_dir.strip("/") + "/"
+    return article.path.removeprefix(prefix)
+
+
+def _relative(here: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+
+def _group_link(here: str, page: str, code: str) -> str:
+    return f"[{code}]({_relative(here, page)}#{group_anchor(code)})"
+
+
+def _article_link(kb: KnowledgeBase, here: str, article_id: str, anchor: str,
+                  role: tuple[str, str] | None = None) -> str:
+    """A relative `.md` link to an article (section), titled; plain text when it is unknown.
+
+    `role` (`article` or `macro`, outcome node id) tags the link for the walker.
+    """
+    article = kb.articles.get(article_id)
+    if article is None:
+        return f"`{article_id}{'#' + anchor if anchor else ''}` (not found)" if article_id else ""
+    heading = next((h.text for h in article.body.headings if h.anchor == anchor), "")
+    text = article.meta.title + (f" \u203a {heading}" if heading else "")
+    target = with_anchor(_relative(here, _docs_path(article, kb)), anchor)
+    attrs = f'{{ data-kb-{role[0]}="{role[1]}" }}' if role else ""
+    return f"[{_link_text(text)}]({target}){attrs}"
+
+
+def _link_text(text: str) -> str:
+    return _cell(text).replace("[", "\\[").replace("]", "\\]")

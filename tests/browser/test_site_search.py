@@ -1,0 +1,87 @@
+"""The real site in Chromium: Material's search finds articles by their body and trees by their
+title, and no page asks for anything beyond 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from browser_support import REPO, Web
+
+from kb.export.urls import page_url
+from kb.loader import load, load_config
+from kb.model import Article, KnowledgeBase
+
+pytestmark = pytest.mark.browser
+
+KB: KnowledgeBase = load(load_config(REPO)).kb
+WORD = re.compile(r"[a-z]{9,}")
+
+
+def words(text: str) -> set[str]:
+    return set(WORD.findall(text.lower()))
+
+
+def body_word() -> tuple[str, Article]:
+    """A long word found in the body of exactly one article (not in its title or summary) and in
+    no tree."""
+    tree_text = " ".join(
+        f"{t.meta.title} {t.meta.summary} "
+        + " ".join(f.question for f in t.facts.values())
+        + " ".join(f"{n.outcome.title} {n.outcome.guidance}" for n in t.outcomes()
+                   if n.outcome is not None)
+        for t in KB.trees.values())
+    seen: Counter[str] = Counter(words(tree_text))
+    for article in KB.all_articles():
+        seen.update(words(article.body.text + " " + article.meta.title + " "
+                          + article.meta.summary))
+    for article in sorted(KB.articles.values(), key=lambda a: a.id):
+        elsewhere = words(article.meta.title + " " + article.meta.summary)
+        unique = sorted(w for w in words(article.body.text) - elsewhere if seen[w] == 1)
+        if unique:
+            return unique[0], article
+    raise AssertionError("no article has a word of its own")
+
+
+def search(web: Web, query: str) -> list[str]:
+    """Type `query` into Material's search box; the result links, resolved to absolute URLs."""
+    page = web.page
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    box.press_sequentially(query, delay=20)
+    page.locator(".md-search-result__item").first.wait_for()
+    links: list[str] = page.eval_on_selector_all(
+        ".md-search-result__item a.md-search-result__link",
+        "(links) => links.map((a) => a.href)")
+    # without the fragment and Material's highlight query (?h=...)
+    return [urlunsplit((*urlsplit(u)[:3], "", "")) for u in links]
+
+
+def test_search_finds_an_article_by_a_word_of_its_body(web: Web) -> None:
+    word, article = body_word()
+    web.goto("")
+    found = search(web, word)
+    assert web.url(page_url(KB.config.docs_dir, article.path)) in found, (word, found)
+
+
+def test_search_finds_a_tree_by_its_title(web: Web) -> None:
+    tree = sorted(KB.trees.values(), key=lambda t: t.id)[0]
+    web.goto("")
+    found = search(web, tree.meta.title)
+    assert web.url(f"trees/{tree.id}/") in found, found
+
+
+def test_no_request_leaves_localhost(web: Web) -> None:
+    tree = sorted(KB.trees.values(), key=lambda t: t.id)[0]
+    article = sorted(KB.articles.values(), key=lambda a: a.id)[0]
+    for path in ("", "trees/", f"trees/{tree.id}/", page_url(KB.config.docs_dir, article.path),
+                 "browse/products/"):
+        web.goto(path)
+        web.page.wait_for_load_state("networkidle")
+    search(web, tree.meta.title.split()[0])
+    web.page.wait_for_load_state("networkidle")
+    assert len(web.requests) > 10, "requests are being recorded"
+    assert any(u.endswith("search_index.json") or "search" in u for u in web.requests)
+    assert web.remote_requests() == []

@@ -1,0 +1,138 @@
+"""`kb build`: lint first, build beside site/, swap in; any failure leaves the old site/ whole."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sitecheck import prepare_site_kb
+
+from kb.cli import main
+from kb.commands.build import RETIRED_PREFIX, STAGING_PREFIX, swap_into_place
+
+CRASH_HOOK = """
+def on_post_build(config):
+    raise RuntimeError("simulated crash after the pages were written")
+"""
+
+KILL_HOOK = """
+import os, signal
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri == "guides/refund.md":
+        os.kill(os.getpid(), signal.SIGKILL)  # an interrupted run: no cleanup at all
+    return html
+"""
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir()
+                  if p.name.startswith((STAGING_PREFIX, RETIRED_PREFIX)))
+
+
+def _old_site(root: Path) -> dict[str, bytes]:
+    site = root / "site"
+    (site / "upi").mkdir(parents=True)
+    (site / "index.html").write_text("<p>the previous site</p>", encoding="utf-8")
+    (site / "upi" / "index.html").write_text("<p>an old page</p>", encoding="utf-8")
+    (site / "kb-bundle.json").write_text('{"format": "kb-bundle"}', encoding="utf-8")
+    return _snapshot(site)
+
+
+def _build(root: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["--root", str(root), "build"], out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def kb_root(tmp_path: Path) -> Path:
+    return prepare_site_kb(tmp_path / "kb")
+
+
+def test_build_replaces_the_site_and_leaves_nothing_behind(kb_root: Path) -> None:
+    _old_site(kb_root)
+    code, output = _build(kb_root)
+    assert code == 0, output
+    site = kb_root / "site"
+    assert "the previous site" not in (site / "index.html").read_text(encoding="utf-8")
+    assert not (site / "upi").exists(), "files of the old site are gone"
+    assert (site / "browse" / "products" / "index.html").is_file()
+    assert (site / "kb-bundle.json").is_file() and (site / "llms.txt").is_file()
+    assert _leftovers(kb_root) == []
+
+
+def test_build_without_a_previous_site(kb_root: Path) -> None:
+    code, output = _build(kb_root)
+    assert code == 0, output
+    assert (kb_root / "site" / "index.html").is_file()
+    assert _leftovers(kb_root) == []
+
+
+def test_lint_error_writes_nothing(kb_root: Path) -> None:
+    before = _old_site(kb_root)
+    bad = (kb_root / "docs/guides/refund.md").read_text(encoding="utf-8")
+    (kb_root / "docs/guides/refund.md").write_text(bad.replace("owner: payments-ops-in",
+                                                               "owner: nobody"), "utf-8")
+    code, output = _build(kb_root)
+    assert code == 1
+    assert "docs/guides/refund.md:" in output and "KB105" in output
+    assert "nothing written" in output
+    assert _snapshot(kb_root / "site") == before
+    assert _leftovers(kb_root) == []
+
+
+@pytest.mark.parametrize("hook", [CRASH_HOOK, KILL_HOOK], ids=["crash", "killed"])
+def test_failure_in_the_middle_leaves_the_previous_site_whole(kb_root: Path, hook: str) -> None:
+    before = _old_site(kb_root)
+    (kb_root / "failing_hook.py").write_text(hook, encoding="utf-8")
+    with (kb_root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        if "hooks:" in (kb_root / "mkdocs.yml").read_text(encoding="utf-8"):
+            config.write("  - failing_hook.py\n")
+        else:
+            config.write("\nhooks:\n  - failing_hook.py\n")
+    code, output = _build(kb_root)
+    assert code == 1
+    assert "unchanged" in output
+    assert _snapshot(kb_root / "site") == before
+    assert _leftovers(kb_root) == []
+
+
+def test_swap_restores_the_old_site_when_the_new_one_cannot_move_in(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch
+                                                                    ) -> None:
+    import os
+
+    target, new = tmp_path / "site", tmp_path / "new"
+    target.mkdir()
+    (target / "old.txt").write_text("old", encoding="utf-8")
+    new.mkdir()
+    real_rename = os.rename
+
+    def failing_rename(src: object, dst: object) -> None:
+        if Path(str(src)) == new:
+            raise OSError("disk full")
+        real_rename(str(src), str(dst))
+
+    monkeypatch.setattr(os, "rename", failing_rename)
+    with pytest.raises(OSError, match="disk full"):
+        swap_into_place(new, target)
+    assert (target / "old.txt").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "site"]
+
+
+def test_stale_content_is_published_with_its_badge(kb_root: Path) -> None:
+    guide = kb_root / "docs/guides/refund.md"
+    guide.write_text(guide.read_text("utf-8").replace("reviewed: 2026-10-01",
+                                                      "reviewed: 2026-06-01"), "utf-8")
+    code, output = _build(kb_root)
+    assert code == 0, output
+    assert "KB501" in output
+    html = (kb_root / "site" / "guides" / "refund" / "index.html").read_text("utf-8")
+    assert ">Stale</span>" in html
