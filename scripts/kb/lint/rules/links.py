@@ -399,7 +399,6 @@ def outcome_macro(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
         ```
     """
     kb = ctx.kb
-    macros = [a.id for a in kb.articles.values() if a.type == "macro"]
     for node in tree.outcomes():
         outcome = node.outcome
         if outcome is None or not outcome.macro:
@@ -409,7 +408,7 @@ def outcome_macro(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
         if article is None:
             yield Finding.at(tree.path, pos,
                              f"outcome `{node.id}` uses macro `{outcome.macro}`, which is no "
-                             "article", _close(outcome.macro, macros, "macro"))
+                             "article", _close(outcome.macro, _macro_ids(ctx), "macro"))
         elif article.type != "macro":
             yield Finding.at(tree.path, pos,
                              f"outcome `{node.id}` uses `{outcome.macro}` as a macro, but it "
@@ -449,3 +448,12 @@ def site_url_link(ctx: LintContext) -> Iterator[Finding]:
         yield Finding.at(page.path, link.pos,
                          f"link `{_written(link)}` is a site URL of {linked.target.path}",
                          f"link to the file instead: `[{link.text}]({fixed})`")
+
+
+def _macro_ids(ctx: LintContext) -> list[str]:
+    """Ids of every macro article, computed once per run (only when a hint needs them)."""
+    key = ("macro-ids",)
+    if key not in ctx.memo:
+        ctx.memo[key] = [a.id for a in ctx.kb.articles.values() if a.type == "macro"]
+    ids: list[str] = ctx.memo[key]  # type: ignore[assignment]
+    return ids
