@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kb.casetest import CaseReport, run_cases
 from kb.config import ConfigError, KbConfig
+from kb.export import build_bundle, build_exports
 from kb.lint import Diagnostic, LintResult, Severity, lint
 from kb.loader import LoadResult, load, load_config
 from kb.model import KnowledgeBase
@@ -22,6 +23,8 @@ __all__ = [
     "LoadResult",
     "Severity",
     "Walk",
+    "build_bundle",
+    "build_exports",
     "lint",
     "load",
     "load_config",

@@ -19,7 +19,7 @@ import yaml
 
 from kb.lint.problem import Severity
 from kb.lint.registry import DOC_HEADINGS, all_rules
-from kbtest import FIXTURES, load_and_lint, make_kb
+from kbtest import FIXTURES, REPO, load_and_lint, make_kb
 
 RULE_FIXTURES = FIXTURES / "rules"
 RULES = all_rules()
@@ -70,3 +70,9 @@ def test_every_fixture_names_a_rule() -> None:
 def test_base_knowledge_base_is_clean(tmp_path: Path) -> None:
     _, result = load_and_lint(make_kb(tmp_path))
     assert [d.format() for d in result.diagnostics] == []
+
+
+def test_readme_lists_every_rule() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [r.code for r in RULES if f"| `{r.code}` | {r.name} |" not in readme]
+    assert missing == [], "add these rules to the README's rule table"
