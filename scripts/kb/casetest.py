@@ -63,10 +63,11 @@ def run_cases(kb: KnowledgeBase) -> CaseReport:
     results: list[CaseResult] = []
     orphans: list[str] = []
     for case_set in kb.case_sets:
-        tree = kb.trees.get(case_set.tree)
-        if tree is None:
+        found = kb.trees.get(case_set.tree)
+        if found is None:
             orphans.append(case_set.path)
             continue
+        tree = found
         cov = coverage[tree.id]
         for case in case_set.cases:
             w = walk(tree, case.facts)

@@ -94,7 +94,8 @@ Command = Callable[[argparse.Namespace, TextIO], int]
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kb", description="Lint, test and publish the payments knowledge base.")
     parser.add_argument("--root", help="folder holding mkdocs.yml (default: found from here up)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser)
 
     from kb.commands import register_all
 

@@ -30,7 +30,7 @@ def scalar_equals(when: object, value: object) -> bool:
     if isinstance(when, bool) or isinstance(value, bool):
         return isinstance(when, bool) and isinstance(value, bool) and when is value
     if _is_number(when) and _is_number(value):
-        return when == value  # type: ignore[no-any-return]
+        return when == value
     return type(when) is type(value) and when == value
 
 

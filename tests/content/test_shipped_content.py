@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kbtest import REPO, load_and_lint
 from kb.casetest import run_cases
 from kb.cli import main
 from kb.loader import load, load_config
 from kb.model import KnowledgeBase, resolve_relative
+from kbtest import REPO, load_and_lint
 
 
 @pytest.fixture(scope="module")
@@ -78,20 +78,24 @@ def test_every_article_is_linked_from_its_section_index(kb: KnowledgeBase) -> No
 
 
 # Each plant: (file, text to find, replacement, the rule that must catch it)
+TREE = "decision_trees/upi-wrong-recipient.yaml"
+CASES = "decision_trees/upi-wrong-recipient.cases.yaml"
+ARTICLE = "docs/upi/failed-debit.md"
+CHECKS = "## First checks"
 PLANTS = [
-    ("decision_trees/upi-wrong-recipient.yaml", "status: published", "status: published\nstatus: draft", "KB005"),
-    ("decision_trees/upi-wrong-recipient.yaml", "start: ", "start: &s ", "KB006"),
-    ("decision_trees/upi-wrong-recipient.yaml", "      - when: success\n", "      - when: yes\n", "KB104"),
-    ("decision_trees/upi-wrong-recipient.yaml", "owner: ", "owner: nobody-", "KB105"),
-    ("decision_trees/upi-wrong-recipient.yaml", "#what-the-customer-sees", "#what-the-customer-said", "KB204"),
-    ("decision_trees/upi-wrong-recipient.yaml", "        next: scam-report", "        next: scam-reprot", "KB302"),
-    ("decision_trees/upi-wrong-recipient.yaml", "      - when: tricked\n        next: scam-report\n", "", "KB308"),
-    ("decision_trees/upi-wrong-recipient.cases.yaml", "expected: use-debited-not-credited", "expected: somewhere-else", "KB402"),
-    ("decision_trees/upi-wrong-recipient.cases.yaml", "payment_status: pending", "payment_status: lost", "KB403"),
-    ("docs/upi/failed-debit.md", "## First checks", "## First checks\n\nCall us on +91 98765 43210.", "KB605"),
-    ("docs/upi/failed-debit.md", "## First checks", "## First checks\n\n<script>alert(1)</script>", "KB601"),
-    ("docs/upi/failed-debit.md", "## First checks", "## First checks\n\nWrite to someone@gmail.com.", "KB606"),
-    ("docs/upi/failed-debit.md", "reviewed: ", "reviewed: 2020-01-01\nold_reviewed: ", "KB101"),
+    (TREE, "status: published", "status: published\nstatus: draft", "KB005"),
+    (TREE, "start: ", "start: &s ", "KB006"),
+    (TREE, "      - when: success\n", "      - when: yes\n", "KB104"),
+    (TREE, "owner: ", "owner: nobody-", "KB105"),
+    (TREE, "#what-the-customer-sees", "#what-the-customer-said", "KB204"),
+    (TREE, "        next: scam-report", "        next: scam-reprot", "KB302"),
+    (TREE, "      - when: tricked\n        next: scam-report\n", "", "KB308"),
+    (CASES, "expected: use-debited-not-credited", "expected: somewhere-else", "KB402"),
+    (CASES, "payment_status: pending", "payment_status: lost", "KB403"),
+    (ARTICLE, CHECKS, CHECKS + "\n\nCall us on +91 98765 43210.", "KB605"),
+    (ARTICLE, CHECKS, CHECKS + "\n\n<script>alert(1)</script>", "KB601"),
+    (ARTICLE, CHECKS, CHECKS + "\n\nWrite to someone@gmail.com.", "KB606"),
+    (ARTICLE, "reviewed: ", "reviewed: 2020-01-01\nold_reviewed: ", "KB101"),
 ]
 
 

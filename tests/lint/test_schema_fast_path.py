@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kbtest import FIXTURES, REPO, make_kb
 from kb.lint.rules.metadata import is_valid, validator
 from kb.loader import load, load_config
+from kbtest import FIXTURES, REPO, make_kb
 
 
 def _documents(root: Path) -> list[tuple[str, object]]:

@@ -64,7 +64,7 @@ def schema_errors(ctx: LintContext) -> list[tuple[str, YamlDoc, ValidationError]
     """Every JSON Schema violation of every document, computed once per lint run."""
     key = ("schema-errors",)
     if key not in ctx.memo:
-        found = []
+        found: list[tuple[str, YamlDoc, ValidationError]] = []
         for path, doc, kind in _documents(ctx):
             if is_valid(kind)(doc.value):
                 continue
@@ -114,7 +114,7 @@ def unknown_key(ctx: LintContext) -> Iterator[Finding]:
     for path, doc, err in schema_errors(ctx):
         if err.validator != "additionalProperties" or not isinstance(err.instance, dict):
             continue
-        known = set(err.schema.get("properties", {}))
+        known = set(_schema_of(err).get("properties", {}))
         for key in err.instance:
             if key not in known:
                 at = (*err.absolute_path, key)
@@ -150,7 +150,8 @@ def missing_key(ctx: LintContext) -> Iterator[Finding]:
     for path, doc, err in schema_errors(ctx):
         if err.validator != "required":
             continue
-        missing = [k for k in err.validator_value if k not in err.instance]
+        present = err.instance if isinstance(err.instance, dict) else {}
+        missing = [k for k in _listed(err.validator_value) if k not in present]
         where = tuple(err.absolute_path)
         pos = doc.pos(*where) if where else doc.pos()
         for key in missing:
@@ -186,7 +187,7 @@ def invalid_value(ctx: LintContext) -> Iterator[Finding]:
         where = tuple(err.absolute_path)
         yield Finding.at(path, doc.pos(*where), f"`{_where(where)}`: {_explain(err)}",
                          _hint(err))
-    for article_or_tree in (*ctx.kb.all_articles(), *ctx.kb.all_trees()):
+    for article_or_tree in _items(ctx):
         raw = article_or_tree.source.value
         reviewed = raw.get("reviewed") if isinstance(raw, dict) else None
         if isinstance(reviewed, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", reviewed) and \
@@ -199,10 +200,10 @@ def invalid_value(ctx: LintContext) -> Iterator[Finding]:
 def _explain(err: ValidationError) -> str:
     v = err.validator
     if v == "enum":
-        return f"`{err.instance}` is not one of {', '.join(map(str, err.validator_value))}"
+        return f"`{err.instance}` is not one of {', '.join(map(str, _listed(err.validator_value)))}"
     if v == "type":
         expected = err.validator_value
-        names = expected if isinstance(expected, list) else [expected]
+        names = [str(n) for n in _listed(expected)] or [str(expected)]
         return f"expected {' or '.join(names)}, found {_type_name(err.instance)}"
     if v == "pattern":
         return f"`{err.instance}` is not in the expected form"
@@ -223,8 +224,16 @@ def _hint(err: ValidationError) -> str:
     if last == "article" or last == "next":
         return "write an id (article ids may end with #anchor)"
     if err.validator == "enum":
-        return f"use one of: {', '.join(map(str, err.validator_value))}"
+        return f"use one of: {', '.join(map(str, _listed(err.validator_value)))}"
     return "see the format in the authoring guide"
+
+
+def _listed(value: object) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def _schema_of(err: ValidationError) -> dict[str, Any]:
+    return err.schema if isinstance(err.schema, dict) else {}
 
 
 def _type_name(value: object) -> str:
