@@ -38,7 +38,7 @@ __all__ = ["KbPlugin"]
 log = get_plugin_logger(__name__)
 
 #: extensions the generated Markdown relies on (article header, tree pages and their tables)
-REQUIRED_EXTENSIONS = ("admonition", "attr_list", "tables")
+REQUIRED_EXTENSIONS = ("admonition", "attr_list", "pymdownx.details", "tables")
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]

@@ -20,9 +20,10 @@ attributes that the site's walker uses to highlight the path walked.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Protocol
 
 from kb.model import Node, Tree
 
@@ -485,7 +486,23 @@ def _attr(value: str) -> str:
     return escape(value, quote=True)
 
 
-def _node_svg(tree: Tree, placed: PlacedNode, dom_id: str) -> list[str]:
+class Traffic(Protocol):
+    """Walks through a node in the support tool's case data (kb.quality.NodeTraffic)."""
+
+    @property
+    def visits(self) -> int: ...
+
+    @property
+    def drop_offs(self) -> int: ...
+
+
+def traffic_text(traffic: Traffic) -> str:
+    """`1,204 walks · 31 stopped here`: what a node's traffic badge says."""
+    return f"{traffic.visits:,} walks · {traffic.drop_offs:,} stopped here"
+
+
+def _node_svg(tree: Tree, placed: PlacedNode, dom_id: str,
+              traffic: Traffic | None = None) -> list[str]:
     node = placed.node
     assert node is not None
     if node.outcome is not None:
@@ -512,6 +529,8 @@ def _node_svg(tree: Tree, placed: PlacedNode, dom_id: str) -> list[str]:
         weight = ""
         rx = 4
     x, y = placed.x, placed.y
+    if traffic is not None:
+        tip += f"; {traffic_text(traffic)} (case data)"
     out = [
         f'<g class="kb-node {kind}" id="{_attr(dom_id)}" data-node="{_attr(node.id)}">',
         f"<title>{escape(tip)}</title>",
@@ -535,6 +554,11 @@ def _node_svg(tree: Tree, placed: PlacedNode, dom_id: str) -> list[str]:
         ty += LABEL_LINE
         out.append(f'<text x="{_num(tx)}" y="{_num(ty - 2)}" font-size="{LABEL_SIZE}" '
                    f'fill="{MUTED_COLOUR}">{escape(placed.extra)}</text>')
+    if traffic is not None:
+        # above the box's top edge, right-aligned: the count is text, never colour alone
+        out.append(f'<text class="kb-traffic" x="{_num(x + placed.width)}" y="{_num(y - 3)}" '
+                   f'text-anchor="end" font-size="{LABEL_SIZE}" fill="{MUTED_COLOUR}">'
+                   f"{escape(traffic_text(traffic))}</text>")
     out.append("</g>")
     return out
 
@@ -595,9 +619,10 @@ def dom_id(tree_id: str, node_id: str) -> str:
     return f"kb-{tree_id}-node-{node_id}"
 
 
-def tree_svg(tree: Tree) -> str:
+def tree_svg(tree: Tree, traffic: Mapping[str, Traffic] | None = None) -> str:
     """The diagram of `tree` as one `<svg>` element on a single line per element, no blank lines
-    (so Markdown keeps it as one raw HTML block)."""
+    (so Markdown keeps it as one raw HTML block). With `traffic` (per node id), each node that
+    case data walked through carries its count of walks and of walks that stopped there."""
     layout = layout_tree(tree)
     questions = sum(1 for n in tree.nodes.values() if n.outcome is None)
     outcomes = len(tree.nodes) - questions
@@ -653,7 +678,8 @@ def tree_svg(tree: Tree) -> str:
     out.append("</g>")
     out.append('<g class="kb-nodes">')
     for key in _drawing_order(layout):
-        out += _node_svg(tree, layout.nodes[key], dom_id(tree.id, key))
+        out += _node_svg(tree, layout.nodes[key], dom_id(tree.id, key),
+                         (traffic or {}).get(key))
     out.append("</g>")
     out.append("</svg>")
     return "".join(out)

@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
+from markdown.extensions.toc import slugify
 
 from kb.export.llms_txt import BUNDLE_FORMAT_PAGE
 from kb.model import Article, KnowledgeBase, Metadata, Tree

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
+from markdown.extensions.toc import slugify
 
 from kb.lint.registry import DOC_HEADINGS, FAMILIES, Rule, all_rules
 from kb.model import KnowledgeBase

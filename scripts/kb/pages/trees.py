@@ -23,10 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from html import escape
 
-import markdown as markdown_lib  # type: ignore[import-untyped]
+import markdown as markdown_lib
 
 from kb.casetest import CaseReport, CaseResult, TreeCoverage, branch_label, run_cases
 from kb.export.bundle import as_json, fact_entry
@@ -34,8 +34,9 @@ from kb.export.scope import JsonObject
 from kb.export.urls import page_url, with_anchor
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
 from kb.pages import GeneratedPage, page_generator
-from kb.pages.diagram import RESOLUTION_COLOURS, branch_text, tree_svg
+from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, branch_text, tree_svg
 from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor, tree_page
+from kb.quality import node_traffic, tree_quality_markdown
 
 __all__ = [
     "WALKER_FORMAT",
@@ -58,8 +59,10 @@ VISIBILITY_TEXT = {
 @page_generator
 def tree_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
     report = run_cases(kb)
+    traffic = node_traffic(kb)
     for tree in sorted(kb.trees.values(), key=lambda t: t.id):
-        yield GeneratedPage(tree_page(tree.id), tree_markdown(tree, kb, report))
+        yield GeneratedPage(tree_page(tree.id),
+                            tree_markdown(tree, kb, report, traffic.get(tree.id)))
 
 
 # --- the walker's data --------------------------------------------------------------------------
@@ -153,8 +156,10 @@ def script_json(data: object) -> str:
 # --- the page -----------------------------------------------------------------------------------
 
 
-def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = None) -> str:
-    """The Markdown of `tree`'s page. `report` defaults to running the labeled cases now."""
+def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = None,
+                  traffic: Mapping[str, Traffic] | None = None) -> str:
+    """The Markdown of `tree`'s page. `report` defaults to running the labeled cases now;
+    `traffic` (walks per node from the case data) is drawn on the diagram when given."""
     report = report if report is not None else run_cases(kb)
     coverage = report.coverage.get(tree.id)
     results = [r for r in report.results if r.tree == tree.id]
@@ -180,7 +185,7 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
         "",
         f'<div class="kb-tree-diagram" tabindex="0" role="region" '
         f'aria-label="Diagram of {escape(meta.title or tree.id, quote=True)}, scrollable">'
-        f"{tree_svg(tree)}</div>",
+        f"{tree_svg(tree, traffic)}</div>",
         "",
         "## Facts",
         "",
@@ -194,11 +199,18 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
         "## Labeled-case coverage",
         "",
         *_coverage(tree, kb, coverage, results),
+        *_quality(tree, kb),
         "## About this tree",
         "",
         *_metadata_table(tree, kb),
     ]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _quality(tree: Tree, kb: KnowledgeBase) -> list[str]:
+    """The tree's own evaluation and program figures, when the config names quality data."""
+    figures = tree_quality_markdown(kb, tree.id, level=2)
+    return [figures.rstrip("\n"), ""] if figures else []
 
 
 def _front_matter(tree: Tree) -> list[str]:

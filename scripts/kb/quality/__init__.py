@@ -1,0 +1,64 @@
+"""Ground truth and quality measurement: annotation agreement, agent evaluation, program metrics.
+
+The commands (`kb labels`, `kb eval`, `kb metrics`, `kb sql`, `kb sample-data`) and the site's
+Quality pages are thin layers over this package. For the tree pages and diagrams:
+
+- `tree_quality_markdown(kb, tree_id)` is a tree's own figures as Markdown (agent evaluation,
+  program metrics per outcome, node traffic), with links relative to `trees/<tree_id>.md`;
+  '' when the config names no quality data or the tree is unknown.
+- `node_traffic(kb)` is `{tree_id: {node_id: NodeTraffic(visits, drop_offs)}}` from the case
+  export's paths: every node of each KB tree that has walks in the data; {} without data.
+
+Both use `quality_data(kb)`, which reads each configured data file once per KnowledgeBase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from kb.model import KnowledgeBase
+
+if TYPE_CHECKING:
+    from kb.quality.data import QualityData
+    from kb.quality.metrics import NodeTraffic
+
+__all__ = ["NodeTraffic", "QualityData", "node_traffic", "quality_data",
+           "tree_quality_markdown"]
+
+
+def __getattr__(name: str) -> object:
+    # the heavy parts (DuckDB, matplotlib) load on first use, so `kb lint` stays quick
+    if name == "QualityData":
+        from kb.quality.data import QualityData
+
+        return QualityData
+    if name == "NodeTraffic":
+        from kb.quality.metrics import NodeTraffic
+
+        return NodeTraffic
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def quality_data(kb: KnowledgeBase) -> QualityData | None:
+    """The quality data for `kb` (read once per KnowledgeBase), or None when none is
+    configured."""
+    from kb.quality.data import quality_data as load
+
+    return load(kb)
+
+
+def tree_quality_markdown(kb: KnowledgeBase, tree_id: str, level: int = 2) -> str:
+    """The tree's own quality figures as Markdown, headed at `level` ('' without data)."""
+    from kb.quality.report_markdown import tree_quality_markdown as markdown
+
+    return markdown(kb, tree_id, quality_data(kb), level)
+
+
+def node_traffic(kb: KnowledgeBase) -> dict[str, dict[str, NodeTraffic]]:
+    """Visits and drop-offs per node of each tree with recorded paths ({} without data)."""
+    data = quality_data(kb)
+    if data is None or data.metrics is None:
+        return {}
+    traffic: Mapping[str, Mapping[str, NodeTraffic]] = data.metrics.traffic
+    return {tree: dict(nodes) for tree, nodes in traffic.items()}

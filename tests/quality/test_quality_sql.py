@@ -1,0 +1,88 @@
+"""`kb sql`: the case export and the KB as tables, joined ad hoc."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from quality_kb import GOOD_ROWS, csv_text, kb_root, predictions_text
+
+from kb.cli import main
+
+
+def run(root: Path, *argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(["--root", str(root), "sql", *argv], out=out), out.getvalue()
+
+
+def test_join_case_data_with_kb_tables(tmp_path: Path) -> None:
+    root = kb_root(tmp_path)
+    cases = tmp_path / "cases.csv"
+    cases.write_text(csv_text(GOOD_ROWS))
+    code, text = run(root, """
+        SELECT o.resolution, count(*) AS cases, sum(c.handle_seconds) AS seconds
+        FROM case_export c JOIN outcomes o ON o.tree = c.tree AND o.node = c.outcome
+        GROUP BY o.resolution ORDER BY o.resolution""", "--cases", str(cases),
+        "--format", "json")
+    assert code == 0
+    assert json.loads(text) == [
+        {"resolution": "escalate", "cases": 2, "seconds": 800.0},
+        {"resolution": "inform", "cases": 2, "seconds": 220.0},
+        {"resolution": "resolve", "cases": 2, "seconds": 360.0},
+    ]
+
+
+def test_kb_tables(tmp_path: Path) -> None:
+    root = kb_root(tmp_path)
+    code, text = run(root, "SELECT n.id, n.kind, n.question FROM nodes n JOIN trees t "
+                           "ON t.id = n.tree WHERE n.kind = 'question' ORDER BY n.id",
+                     "--format", "csv")
+    assert code == 0
+    assert text.splitlines() == [
+        "id,kind,question", "age,question,How many days since the refund was issued?",
+        "arrived,question,Has the refund arrived?"]
+    code, text = run(root, "SELECT c.id, count(a.annotator) AS n FROM cases c LEFT JOIN "
+                           "annotations a ON a.case_id = c.id GROUP BY c.id ORDER BY c.id "
+                           "LIMIT 2")
+    assert code == 0 and "r-1" in text and "(2 rows)" in text
+    code, text = run(root, "SELECT count(*) AS n FROM articles WHERE list_contains(markets, "
+                           "'IN')", "--format", "markdown")
+    assert code == 0 and text.startswith("| n |")
+    code, text = run(root, "SELECT count(*) AS n FROM branches")
+    assert code == 0
+
+
+def test_predictions_table_and_rejections(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = kb_root(tmp_path)
+    path = tmp_path / "p.jsonl"
+    path.write_text(predictions_text())
+    code, text = run(root, "SELECT count(*) AS n FROM predictions p JOIN cases c "
+                           "ON c.id = p.case_id WHERE p.outcome = c.expected",
+                     "--predictions", str(path), "--format", "csv")
+    assert text.splitlines() == ["n", "3"]
+    assert code == 1 and "5 rejected line(s)" in capsys.readouterr().err
+
+
+def test_bad_sql_and_usage_exit_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = kb_root(tmp_path)
+    assert run(root, "SELEC nonsense")[0] == 2
+    assert "Parser Error" in capsys.readouterr().err
+    assert run(root, "SELECT 1", "--cases", str(tmp_path / "none.csv"))[0] == 2
+
+
+def test_uses_the_configured_files_by_default(tmp_path: Path) -> None:
+    root = kb_root(tmp_path, {"quality_cases": "data/cases.csv",
+                              "quality_predictions": "data/p.jsonl"})
+    (root / "data").mkdir()
+    (root / "data" / "cases.csv").write_text(csv_text(GOOD_ROWS))
+    (root / "data" / "p.jsonl").write_text(predictions_text(
+        [{"case": "r-1", "outcome": "done", "confidence": 0.5}]))
+    code, text = run(root, "SELECT (SELECT count(*) FROM case_export) AS n, "
+                           "(SELECT sum(confidence) FROM predictions) AS c, 0.25 AS d",
+                     "--format", "json")
+    assert (code, json.loads(text)) == (0, [{"n": 7, "c": 0.5, "d": 0.25}])
+    code, _ = run(root, "SELECT count(*) FROM case_export", "--no-data")
+    assert code == 2
