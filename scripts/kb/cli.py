@@ -123,6 +123,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return int(exc.code or 0) if isinstance(exc.code, int) else EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (`kb eval ... | head`): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # never a traceback for the user; the message names the bug
         print(f"kb: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE
