@@ -49,6 +49,8 @@ class KbConfig:
     #: a predictions file and a case export for the Quality pages (optional)
     quality_predictions: str = ""
     quality_cases: str = ""
+    #: the nav lists every page up to this many; beyond, sections list only their index page
+    nav_max_pages: int = 400
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -67,6 +69,8 @@ OPTION_DOCS: dict[str, str] = {
     "today": "Judge freshness on this date (YYYY-MM-DD) instead of today; for reproducible runs.",
     "quality_predictions": "A predictions JSONL for the Quality pages.",
     "quality_cases": "A case export (CSV, JSONL or Parquet) for the Quality pages.",
+    "nav_max_pages": "The nav lists every page up to this many; beyond it, each section lists "
+                     "only its index page, which links every article of the section.",
 }
 
 
@@ -108,9 +112,8 @@ def config_from_options(root: Path, options: Mapping[str, object],
     elif today_raw is not None:
         raise ConfigError("kb option `today` must be a date (YYYY-MM-DD)")
 
-    max_bytes = options.get("max_file_bytes", 1_000_000)
-    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
-        raise ConfigError("kb option `max_file_bytes` must be a positive integer")
+    max_bytes = _positive_int(options, "max_file_bytes", 1_000_000)
+    nav_max_pages = _positive_int(options, "nav_max_pages", 400)
 
     def text(key: str) -> str:
         value = options.get(key, "")
@@ -133,4 +136,12 @@ def config_from_options(root: Path, options: Mapping[str, object],
         today=today,
         quality_predictions=text("quality_predictions"),
         quality_cases=text("quality_cases"),
+        nav_max_pages=nav_max_pages,
     )
+
+
+def _positive_int(options: Mapping[str, object], key: str, default: int) -> int:
+    value = options.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"kb option `{key}` must be a positive integer")
+    return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kb.mkdocs_plugin.navigation import site_nav
+from kb.mkdocs_plugin.navigation import NavItem, site_nav
 
 PAGES = [
     "index.md", "upi/index.md", "upi/limits.md", "upi/failed-debit.md", "replies/reply-b.md",
@@ -53,3 +53,25 @@ def test_every_page_appears_once() -> None:
         return out
 
     assert sorted(flatten(list(site_nav(PAGES, TITLES)))) == sorted(PAGES)
+
+
+def _flatten(items: list[NavItem]) -> list[str]:
+    pages: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            pages.append(item)
+        else:
+            for children in item.values():
+                pages += _flatten(children)
+    return pages
+
+
+def test_past_the_limit_sections_list_only_their_index_page() -> None:
+    pages = ["index.md", "upi/index.md", "upi/failed-debit.md", "upi/limits.md",
+             "pix/index.md", "pix/med.md", "loose/a.md", "loose/b.md"]
+    full = _flatten(site_nav(pages, {}, max_pages=100))
+    assert sorted(full) == sorted(pages)
+    compact = _flatten(site_nav(pages, {}, max_pages=5))
+    # sections with an index keep only it; a folder without one keeps its pages
+    assert sorted(compact) == ["index.md", "loose/a.md", "loose/b.md", "pix/index.md",
+                               "upi/index.md"]

@@ -62,6 +62,11 @@ class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
     quality_cases = c.Type(str, default="")
     """A case export (CSV, JSONL or Parquet) for the Quality pages (optional)."""
 
+    nav_max_pages = c.Type(int, default=400)
+    """The nav lists every page up to this many; beyond it, each section lists only its index
+    page (which links every article of the section), so each page's nav stays small and a
+    5,000-article site builds in linear time. Search and the browse pages reach every page."""
+
 
 def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     """The validated KbConfig for this site; `kb.config.ConfigError` when a value is wrong."""

@@ -4,6 +4,11 @@ MkDocs' automatic nav sorts by file name and titles folders from their names (`u
 This builds the same structure as a `nav` setting instead, with each folder titled by its
 `index.md`, pages sorted by title, and the finding aids (browse, trees) first. Pure data in,
 pure data out: MkDocs reads the result exactly as if it were written in mkdocs.yml.
+
+Every page of a site carries the whole nav, so a nav of N pages costs O(N^2) to render. Past
+`max_pages`, a section with an index page lists only that page: the index links every article
+of its section, the browse pages list them by product, market and team, and search finds them;
+each page then carries a nav of sections, and the build grows linearly.
 """
 
 from __future__ import annotations
@@ -24,16 +29,24 @@ LAST = ("agents", "authoring", "reference")
 _INDEX_NAMES = ("index.md", "README.md")
 
 
-def site_nav(pages: Iterable[str], titles: Mapping[str, str]) -> list[NavItem]:
+def site_nav(pages: Iterable[str], titles: Mapping[str, str],
+             max_pages: int | None = None) -> list[NavItem]:
     """A `nav` for the documentation pages `pages` (paths relative to docs/).
 
     `titles` maps a page to its title where known; a folder takes its index page's title.
+    With more than `max_pages` pages, sections that have an index page list only that page.
     """
-    return _level("", sorted(set(pages)), titles, top=True)
+    every = sorted(set(pages))
+    compact = max_pages is not None and len(every) > max_pages
+    return _level("", every, titles, top=True, compact=compact)
 
 
-def _level(folder: str, pages: list[str], titles: Mapping[str, str], top: bool) -> list[NavItem]:
+def _level(folder: str, pages: list[str], titles: Mapping[str, str], top: bool,
+           compact: bool = False) -> list[NavItem]:
     here = [p for p in pages if posixpath.dirname(p) == folder]
+    index = [p for p in here if posixpath.basename(p) in _INDEX_NAMES]
+    if compact and not top and index:
+        here = index[:1]
     below: dict[str, list[str]] = {}
     for p in pages:
         rest = p[len(folder) + 1:] if folder else p
@@ -57,7 +70,8 @@ def _level(folder: str, pages: list[str], titles: Mapping[str, str], top: bool) 
             rank, key = 4, f"{LAST.index(name):03d}"
         else:
             rank, key = 3, title.casefold()
-        items.append(((rank, key), {title: _level(child, members, titles, top=False)}))
+        items.append(((rank, key), {title: _level(child, members, titles, top=False,
+                                                  compact=compact)}))
     # pages of one level keep their order (stable sort); folders follow their rank and title
     items.sort(key=lambda item: item[0])
     return [item for _, item in items]

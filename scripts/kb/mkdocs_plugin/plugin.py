@@ -147,7 +147,7 @@ def add_site_files(files: Files, config: MkDocsConfig, kb: KnowledgeBase,
     assets.add_asset_files(files, config)
     if config.nav is None:
         config.nav = site_nav((f.src_uri for f in files.documentation_pages()),
-                              page_titles(kb, pages))
+                              page_titles(kb, pages), kb.config.nav_max_pages)
 
 
 def page_markdown(markdown: str, page: Page, kb: KnowledgeBase) -> str:
