@@ -10,9 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from browser_support import REPO, Web
 
-from kb.export.urls import page_url
 from kb.loader import load, load_config
 from kb.model import Article, KnowledgeBase
+from kb.urls import page_url
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kb.export.urls import with_anchor
+from kb.urls import with_anchor
 
 #: the article metadata every chunk carries, for filtering at retrieval time
 CHUNK_METADATA = ("title", "type", "visibility", "status", "superseded_by", "owner", "reviewed",

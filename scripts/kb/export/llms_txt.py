@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from kb.buildinfo import SiteInfo
-from kb.export.urls import absolute, page_url
+from kb.urls import absolute, page_url
 
 #: the generated page that documents the bundle (see kb.pages.bundle_format)
 BUNDLE_FORMAT_PAGE = "agents/bundle-format.md"

@@ -16,8 +16,8 @@ from typing import Literal
 from urllib.parse import unquote
 
 from kb.buildinfo import SiteInfo
-from kb.export.urls import page_url, tree_url, with_anchor
 from kb.model import Article, KnowledgeBase, Link, Tree
+from kb.urls import page_url, tree_url, url_key, with_anchor
 
 EXPORTED_ARTICLE_VISIBILITIES = ("public", "internal")
 EXPORTED_TREE_VISIBILITIES = ("internal",)
@@ -132,7 +132,7 @@ class ExportScope:
         else:
             candidates = [posixpath.join(here, raw), posixpath.join(folder, raw)]
         for candidate in candidates:
-            key = _url_key(candidate)
+            key = url_key(candidate)
             if key is None:
                 continue
             head, _, tail = key.partition("/")
@@ -142,22 +142,3 @@ class ExportScope:
             if found is not None and found.id:
                 return LinkTarget("article", found.id, anchor, found.id not in self.articles)
         return None
-
-
-def _url_key(url: str) -> str | None:
-    """A site URL normalised to `a/b` (no slashes at the ends, no `.html`), None above the root."""
-    parts: list[str] = []
-    for segment in url.split("/"):
-        if segment in ("", "."):
-            continue
-        if segment == "..":
-            if not parts:
-                return None
-            parts.pop()
-        else:
-            parts.append(segment)
-    if parts and parts[-1] == "index.html":
-        parts.pop()
-    elif parts and parts[-1].endswith(".html"):
-        parts[-1] = parts[-1].removesuffix(".html")
-    return "/".join(parts)

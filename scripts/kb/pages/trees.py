@@ -31,12 +31,12 @@ import markdown as markdown_lib
 from kb.casetest import CaseReport, CaseResult, TreeCoverage, branch_label, run_cases
 from kb.export.bundle import as_json, fact_entry
 from kb.export.scope import JsonObject
-from kb.export.urls import page_url, with_anchor
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
 from kb.pages import GeneratedPage, page_generator
 from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, branch_text, tree_svg
 from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor, tree_page
 from kb.quality import node_traffic, tree_quality_markdown
+from kb.urls import page_url, with_anchor
 
 __all__ = [
     "WALKER_FORMAT",

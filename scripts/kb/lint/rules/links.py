@@ -14,6 +14,7 @@ from kb.lint.problem import Finding, Severity
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
 from kb.model import Article, Body, KnowledgeBase, Link, Tree
+from kb.urls import page_url, url_key
 
 #: any URI scheme (`https:`, `mailto:`, `tel:`, `javascript:` ...): not a file of this site
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -53,17 +54,6 @@ class SiteMap:
     tree_ids: frozenset[str]
 
 
-def _page_url(docs_dir: str, path: str) -> str:
-    """The directory-style URL MkDocs gives `path` (use_directory_urls), without slashes."""
-    rel = path[len(docs_dir) + 1:] if path.startswith(docs_dir + "/") else path
-    if rel == "index.md" or rel == "README.md":
-        return ""
-    for index in ("/index.md", "/README.md"):
-        if rel.endswith(index):
-            return rel[: -len(index)]
-    return rel.removesuffix(".md")
-
-
 def site_map(ctx: LintContext) -> SiteMap:
     """Every page by path and by URL, computed once per lint run."""
     key = ("links-site-map",)
@@ -75,34 +65,15 @@ def site_map(ctx: LintContext) -> SiteMap:
     pages: dict[str, Page] = {}
     for article in kb.all_articles():
         pages[article.path] = Page(article.path, article.body,
-                                   _page_url(docs_dir, article.path))
+                                   _page_key(docs_dir, article.path))
     for section in kb.section_pages:
-        pages[section.path] = Page(section.path, section.body, _page_url(docs_dir, section.path))
+        pages[section.path] = Page(section.path, section.body, _page_key(docs_dir, section.path))
     by_url: dict[str, Page] = {}
     for page in pages.values():
         by_url.setdefault(page.url, page)
     result = SiteMap(docs_dir, pages, by_url, frozenset(kb.trees))
     ctx.memo[key] = result
     return result
-
-
-def _url_key(url: str) -> str | None:
-    """A site URL as a key of `SiteMap.by_url`, or None when it climbs above the site."""
-    parts: list[str] = []
-    for segment in url.split("/"):
-        if segment in ("", "."):
-            continue
-        if segment == "..":
-            if not parts:
-                return None
-            parts.pop()
-        else:
-            parts.append(segment)
-    if parts and parts[-1] == "index.html":
-        parts.pop()
-    elif parts and parts[-1].endswith(".html"):
-        parts[-1] = parts[-1].removesuffix(".html")
-    return "/".join(parts)
 
 
 def _site_url_target(site: SiteMap, page: Page, target: str) -> tuple[Page | None, bool]:
@@ -116,7 +87,7 @@ def _site_url_target(site: SiteMap, page: Page, target: str) -> tuple[Page | Non
         candidates = [f"{page.url}/{target}", f"{folder}/{target}"]
     generated = False
     for candidate in candidates:
-        key = _url_key(candidate)
+        key = url_key(candidate)
         if key is None:
             continue
         if key in site.by_url:
@@ -457,3 +428,8 @@ def _macro_ids(ctx: LintContext) -> list[str]:
         ctx.memo[key] = [a.id for a in ctx.kb.articles.values() if a.type == "macro"]
     ids: list[str] = ctx.memo[key]  # type: ignore[assignment]
     return ids
+
+
+def _page_key(docs_dir: str, path: str) -> str:
+    """The directory-style URL MkDocs gives `path`, without slashes (a key of `by_url`)."""
+    return page_url(docs_dir, path).strip("/")

@@ -1,4 +1,7 @@
-"""Site URLs of articles and tree pages, relative to the site root, the way MkDocs makes them."""
+"""Site URLs of articles and tree pages, relative to the site root, the way MkDocs makes them.
+
+Shared by the exporters, the generated pages and the link rules, so all three agree.
+"""
 
 from __future__ import annotations
 
@@ -37,3 +40,22 @@ def absolute(site_url: str, url: str) -> str:
     if not site_url:
         return url
     return site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def url_key(url: str) -> str | None:
+    """A site URL normalised to `a/b` (no slashes at the ends, no `.html`), None above the root."""
+    parts: list[str] = []
+    for segment in url.split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(segment)
+    if parts and parts[-1] == "index.html":
+        parts.pop()
+    elif parts and parts[-1].endswith(".html"):
+        parts[-1] = parts[-1].removesuffix(".html")
+    return "/".join(parts)
