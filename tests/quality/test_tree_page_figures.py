@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kbtest import REPO, make_kb
 from kb.loader import load, load_config
 from kb.pages.trees import tree_pages
 from kb.quality import node_traffic
+from kbtest import REPO, make_kb
 
 
 def test_tree_pages_show_figures_and_traffic_from_the_configured_data() -> None:
