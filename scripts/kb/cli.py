@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -43,7 +44,14 @@ def config_from_args(args: argparse.Namespace) -> KbConfig:
 
 
 def load_kb(args: argparse.Namespace) -> LoadResult:
-    return load(config_from_args(args))
+    """Load with the content cache in `.kb-cache/` unless `--no-cache` was given."""
+    return load(config_from_args(args), cache=not getattr(args, "no_cache", False),
+                freeze=bool(getattr(args, "one_shot", False)))
+
+
+def add_cache_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither use nor update the content cache in .kb-cache/")
 
 
 def date_arg(text: str) -> dt.date:
@@ -83,7 +91,8 @@ def _all_content(kb: KnowledgeBase) -> list[str]:
 
 
 def run_lint(loaded: LoadResult, only: set[str] | None = None) -> LintResult:
-    return lint(loaded.kb, loaded.problems, loaded.ambiguous, only=only)
+    return lint(loaded.kb, loaded.problems, loaded.ambiguous, only=only,
+                digests=loaded.digests or None)
 
 
 # --- wiring -----------------------------------------------------------------------------------
@@ -108,8 +117,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        # run from the command line, the process runs one command and exits: what it loads
+        # may stay out of the garbage collector's way for good (see `kb.loader.load`)
+        args.one_shot = argv is None
         run: Command = args.run
-        return run(args, out)
+        try:
+            return run(args, out)
+        finally:
+            if args.one_shot:
+                # the interpreter's last collection must see everything again: extension
+                # modules report objects it leaves behind at exit
+                gc.unfreeze()
     except UsageError as exc:
         print(f"kb: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kb.buildinfo import BuildInfoError, build_info
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, load_kb, run_lint
+from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, add_cache_option, load_kb, run_lint
 from kb.export import build_exports, write_files_atomically
 from kb.lint.report import text as text_report
 
@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", metavar="DIR",
                    help="folder to write into (default: site/ beside mkdocs.yml)")
     p.add_argument("--strict", action="store_true", help="lint warnings fail too")
+    add_cache_option(p)
     p.set_defaults(run=cmd_export)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from kb.cli import date_arg, load_kb, run_lint, selected_paths
+from kb.cli import add_cache_option, date_arg, load_kb, run_lint, selected_paths
 from kb.lint.report import FORMATS
 
 
@@ -15,6 +15,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=sorted(FORMATS), default="text")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
     p.add_argument("--today", type=date_arg, help="judge freshness on this date (YYYY-MM-DD)")
+    add_cache_option(p)
     p.set_defaults(run=cmd_lint)
 
 

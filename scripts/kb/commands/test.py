@@ -6,13 +6,14 @@ import argparse
 from typing import TextIO
 
 from kb.casetest import branch_label, run_cases
-from kb.cli import EXIT_CONTENT, EXIT_OK, load_kb
+from kb.cli import EXIT_CONTENT, EXIT_OK, add_cache_option, load_kb
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("test", help="walk every labeled case through its tree")
     p.add_argument("--strict-coverage", action="store_true",
                    help="fail when an outcome or branch has no case")
+    add_cache_option(p)
     p.set_defaults(run=cmd_test)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from urllib.parse import unquote
 
 from kb.buildinfo import BuildInfo
+from kb.export.json_text import dumps_indented
 from kb.export.markdown import unlink
 from kb.export.scope import ExportScope, JsonObject
 from kb.model import Article, Fact, KnowledgeBase, Metadata, Node, Outcome, Tree
@@ -66,7 +67,7 @@ def with_sha256(item: JsonObject) -> JsonObject:
 
 def bundle_json(bundle: Mapping[str, object]) -> bytes:
     """The bundle as the bytes of kb-bundle.json (indented, UTF-8, a final newline)."""
-    return (json.dumps(bundle, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode()
+    return (dumps_indented(bundle) + "\n").encode()
 
 
 # --- items -----------------------------------------------------------------------------------

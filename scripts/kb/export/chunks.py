@@ -6,7 +6,8 @@ Chunks are derived from the bundle alone, so they can never show an item the bun
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import json.encoder
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from kb.urls import with_anchor
@@ -41,6 +42,18 @@ def build_chunks(bundle: Mapping[str, Any]) -> Iterator[dict[str, object]]:
 
 def chunks_jsonl(bundle: Mapping[str, Any]) -> bytes:
     """kb-chunks.jsonl: compact JSON lines, UTF-8, each ending in a newline."""
-    lines = (json.dumps(chunk, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-             for chunk in build_chunks(bundle))
-    return "".join(line + "\n" for line in lines).encode("utf-8")
+    encode = _line_encoder()
+    return "".join(encode(chunk) + "\n" for chunk in build_chunks(bundle)).encode("utf-8")
+
+
+def _line_encoder() -> Callable[[object], str]:
+    """`json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))`, with
+    the encoder made once instead of once per line (a tenth of the time of small lines)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has the C encoder
+        return lambda value: json.dumps(value, ensure_ascii=False, allow_nan=False,
+                                        separators=(",", ":"))
+    default = json.JSONEncoder().default
+    escape = json.encoder.c_encode_basestring  # type: ignore[attr-defined]
+    encoder = make(None, default, escape, None, ":", ",", False, False, False)
+    return lambda value: "".join(encoder(value, 0))

@@ -3,6 +3,12 @@
 Each rule module under `kb.lint.rules` registers its rules with `@rule(...)` at import; adding a
 rule is adding a function (and its fixture), nothing else changes. Rules yield `Finding`s; the
 runner decides severity, output and exit code.
+
+A rule registered with `local=True` promises that what it finds in a file depends on nothing but
+that file, the config and the judged-on day: never on another file. The runner then keeps its
+findings per file in the content cache and re-runs it only on changed files; every other rule
+looks across the knowledge base and runs on every lint, so it must be fast.
+tests/lint/test_cache.py checks the promise for every local rule on every fixture.
 """
 
 from __future__ import annotations
@@ -43,6 +49,8 @@ class Rule:
     scope: Scope
     check: Check | None
     doc: str
+    #: findings in a file depend only on that file (with the config and the day)
+    local: bool = False
 
     @property
     def family(self) -> str:
@@ -69,12 +77,13 @@ class Rule:
 _REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, *, scope: Scope,
-         severity: Severity = Severity.ERROR) -> Callable[[Check], Check]:
-    """Register the decorated function as rule `code`; its docstring is the rule's documentation."""
+def rule(code: str, name: str, *, scope: Scope, severity: Severity = Severity.ERROR,
+         local: bool = False) -> Callable[[Check], Check]:
+    """Register the decorated function as rule `code`; its docstring is the rule's documentation.
+    `local`: the rule reads nothing of a file but the file itself (see the module docstring)."""
 
     def register(check: Check) -> Check:
-        _add(Rule(code, name, severity, scope, check, check.__doc__ or ""))
+        _add(Rule(code, name, severity, scope, check, check.__doc__ or "", local))
         return check
 
     return register

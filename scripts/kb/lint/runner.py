@@ -77,11 +77,23 @@ def _stamp(r: Rule, f: Finding) -> Diagnostic:
 
 def lint(kb: KnowledgeBase, load_problems: Iterable[Diagnostic] = (),
          ambiguous: Mapping[str, tuple[tuple[Pos, str], ...]] | None = None,
-         only: Collection[str] | None = None, rules: Iterable[Rule] | None = None) -> LintResult:
+         only: Collection[str] | None = None, rules: Iterable[Rule] | None = None, *,
+         digests: Mapping[str, str] | None = None) -> LintResult:
     """Lint the whole KB; `only` keeps the diagnostics of those paths (references still resolve
-    against everything)."""
+    against everything).
+
+    `digests` (a cached load's `LoadResult.digests`) turns on the content cache for the
+    findings of local rules; the result is the same with it or without it.
+    """
     ctx = LintContext(kb, kb.config.judged_on(), ambiguous or {})
-    diagnostics = [*load_problems, *run_rules(ctx, rules)]
+    found: list[Diagnostic] | None = None
+    if digests and rules is None:
+        from kb.lint.incremental import run_rules_cached  # the cache needs the loader
+
+        found = run_rules_cached(ctx, all_rules(), digests)
+    if found is None:
+        found = run_rules(ctx, rules)
+    diagnostics = [*load_problems, *found]
     files = len(kb.files)
     if only is not None:
         keep = set(only)

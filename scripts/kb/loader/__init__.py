@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.config import KbConfig
 from kb.lint.problem import Diagnostic
-from kb.loader import build
+from kb.loader import store
+from kb.loader.cache import Table, digest, table_key
 from kb.loader.config_file import load_config
-from kb.loader.files import read_text, split_front_matter
-from kb.loader.markdown_body import parse_body
-from kb.loader.yaml_strict import parse_yaml
-from kb.model import KnowledgeBase, Pos, SectionPage, SourceFile, YamlDoc
+from kb.loader.files import decode_text, read_bytes
+from kb.loader.parse import CASES_SUFFIX, FileResult
+from kb.loader.pool import PARALLEL_MIN, available_processes, parse_all
+from kb.model import Article, CaseSet, KnowledgeBase, Pos, SectionPage, SourceFile, Tree
 
-__all__ = ["LoadResult", "load", "load_config"]
-
-CASES_SUFFIX = ".cases.yaml"
+__all__ = ["CASES_SUFFIX", "LoadResult", "load", "load_config"]
 
 
 @dataclass(slots=True)
@@ -26,6 +29,9 @@ class LoadResult:
     problems: list[Diagnostic] = field(default_factory=list)
     #: plain yes/no/on/off scalars kept as strings, per file
     ambiguous: dict[str, tuple[tuple[Pos, str], ...]] = field(default_factory=dict)
+    #: sha256 of the bytes of every content file read as text, by path, when loaded with the
+    #: cache (lint then keeps its per-file findings there too); empty otherwise
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 def content_paths(config: KbConfig) -> list[Path]:
@@ -36,86 +42,133 @@ def content_paths(config: KbConfig) -> list[Path]:
     return [*docs, *trees]
 
 
-def load(config: KbConfig) -> LoadResult:
-    """Read and parse every content file once; never raises on bad content."""
+def config_key(config: KbConfig) -> str | None:
+    """What a cached result of this config depends on besides the code: the bytes of mkdocs.yml
+    and the options as read (without the judged-on day); None when mkdocs.yml is unreadable."""
+    try:
+        raw = (config.root / "mkdocs.yml").read_bytes()
+    except OSError:
+        return None
+    return table_key(raw, repr(dataclasses.replace(config, today=None)))
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One content file on its way into the knowledge base."""
+
+    rel: str
+    text: str | None
+    problems: list[Diagnostic]
+    sha: str = ""
+    parsed: FileResult | None = None
+
+
+def load(config: KbConfig, *, cache: bool = False, workers: int | None = None,
+         freeze: bool = False) -> LoadResult:
+    """Read and parse every content file once; never raises on bad content.
+
+    With `cache`, parse results are kept in `.kb-cache/` at the root and reused for files whose
+    bytes are unchanged (see `kb.loader.cache`). `workers` caps the processes that parse (None:
+    every core, when there are enough files to make it pay; 1: this process only). `freeze` is
+    for short-lived processes such as the CLI: the garbage collector then leaves everything
+    loaded alone for good (`gc.freeze`) instead of scanning it (a long-running process that
+    loads again and again, like `mkdocs serve`, must not freeze).
+    """
+    with _gc_paused(freeze):
+        key = config_key(config) if cache else None
+        table = Table(config.root, "load", key) if key is not None else None
+        prefix = str(config.root) + "/"  # POSIX paths: `rel` by slicing, not by pathlib
+        slots = [_read(config, prefix, path, table is not None) for path in content_paths(config)]
+        todo: list[_Slot] = []
+        for slot in slots:
+            if slot.text is None:
+                continue
+            blob = table.get(slot.rel, slot.sha) if table is not None else None
+            if blob is not None:
+                with contextlib.suppress(store.StoreError):
+                    slot.parsed = _checked(store.loads(blob))
+            if slot.parsed is None:
+                todo.append(slot)
+        _parse(todo, table, workers)
+        result = _assemble(config, slots)
+        if table is not None:
+            table.save(keep={slot.rel for slot in slots})
+        return result
+
+
+def _read(config: KbConfig, root: str, path: Path, hashed: bool) -> _Slot:
+    full = str(path)
+    rel = full[len(root):] if full.startswith(root) else path.relative_to(config.root).as_posix()
+    raw, problems = read_bytes(path, rel, config.max_file_bytes)
+    if raw is None:
+        return _Slot(rel, None, problems)
+    text, problems = decode_text(raw, rel)
+    return _Slot(rel, text, problems, digest(raw) if hashed and text is not None else "")
+
+
+def _checked(value: object) -> FileResult:
+    if not isinstance(value, FileResult):
+        raise store.StoreError("not a parse result")
+    return value
+
+
+def _parse(todo: list[_Slot], table: Table | None, workers: int | None) -> None:
+    """Parse the files of `todo` (on every core when there are many), filling `parsed`."""
+    if workers is None:
+        workers = available_processes() if len(todo) > PARALLEL_MIN else 1
+    parsed = parse_all([(slot.rel, slot.text or "") for slot in todo], workers)
+    for slot, (result, blob) in zip(todo, parsed, strict=True):
+        slot.parsed = result
+        if table is not None:
+            table.put(slot.rel, slot.sha, blob if blob is not None else store.dumps(result))
+
+
+def _assemble(config: KbConfig, slots: list[_Slot]) -> LoadResult:
     kb = KnowledgeBase(config=config)
     result = LoadResult(kb)
-    for path in content_paths(config):
-        _load_file(result, path)
+    for slot in slots:
+        result.problems.extend(slot.problems)
+        if slot.text is None or slot.parsed is None:
+            continue
+        rel = slot.rel
+        kb.files[rel] = SourceFile(rel, slot.text)
+        if slot.sha:
+            result.digests[rel] = slot.sha
+        parsed = slot.parsed
+        result.problems.extend(parsed.problems)
+        if parsed.ambiguous:
+            result.ambiguous[rel] = parsed.ambiguous
+        item = parsed.item
+        if isinstance(item, Article):
+            kb.articles_by_path[rel] = item
+        elif isinstance(item, Tree):
+            kb.trees_by_path[rel] = item
+        elif isinstance(item, CaseSet):
+            kb.case_sets.append(item)
+        elif isinstance(item, SectionPage):
+            kb.section_pages.append(item)
     _index(kb)
     return result
 
 
-def _load_file(result: LoadResult, path: Path) -> None:
-    kb = result.kb
-    config = kb.config
-    rel = path.relative_to(config.root).as_posix()
-    text, problems = read_text(path, rel, config.max_file_bytes)
-    result.problems.extend(problems)
-    if text is None:
-        return
-    kb.files[rel] = SourceFile(rel, text)
-    if rel.endswith(".md"):
-        if path.name == "index.md" and not text.startswith("---"):
-            kb.section_pages.append(SectionPage(rel, _first_heading(text), parse_body(text, 1)))
-            return
-        fm, problems = split_front_matter(text, rel)
-        result.problems.extend(problems)
-        if fm is None:
-            return
-        doc = _parse(result, rel, fm.yaml, fm.line_offset)
-        if doc is None:
-            return
-        body = parse_body(fm.body, fm.body_line)
-        if path.name == "index.md":
-            title = doc.value.get("title") if isinstance(doc.value, dict) else None
-            kb.section_pages.append(SectionPage(
-                rel, title if isinstance(title, str) else _first_heading(fm.body), body))
-            return
-        kb.articles_by_path[rel] = build.article(rel, doc, body)
-        return
-    doc = _parse(result, rel, text, 0)
-    if doc is None:
-        return
-    if rel.endswith(CASES_SUFFIX):
-        kb.case_sets.append(build.case_set(rel, doc))
-    else:
-        kb.trees_by_path[rel] = build.tree(rel, doc)
-
-
-def _parse(result: LoadResult, rel: str, text: str, line_offset: int) -> YamlDoc | None:
-    parsed = parse_yaml(text, line_offset)
-    if parsed.ambiguous:
-        result.ambiguous[rel] = parsed.ambiguous
-    for p in parsed.problems:
-        result.problems.append(Diagnostic(rel, p.pos.line, p.pos.col, p.code, p.message,
-                                          hint=p.hint))
-    if parsed.doc is None:
-        if not parsed.problems:
-            result.problems.append(Diagnostic(rel, 1 + line_offset, 1, "KB002",
-                                              "the YAML document is empty",
-                                              hint="add the metadata keys"))
-        return None
-    if not isinstance(parsed.doc.value, dict):
-        pos = parsed.doc.pos()
-        kind = type(parsed.doc.value).__name__ if parsed.doc.value is not None else "empty"
-        result.problems.append(Diagnostic(rel, pos.line, pos.col, "KB009",
-                                          f"expected a mapping of keys to values, found {kind}",
-                                          hint="write `key: value` lines"))
-        return None
-    return parsed.doc
-
-
-def _first_heading(text: str) -> str:
-    for line in text.splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    return ""
+@contextlib.contextmanager
+def _gc_paused(freeze: bool) -> Iterator[None]:
+    """Loading builds millions of long-lived objects and no cycles: the cyclic garbage
+    collector would only re-scan them again and again (about a fifth of the load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _index(kb: KnowledgeBase) -> None:
     """Index by id; the first of duplicate ids wins here and the linter reports the rest."""
-    for article in kb.articles_by_path.values():
+    for article in kb.all_articles():
         kb.articles.setdefault(article.id, article)
-    for tree in kb.trees_by_path.values():
+    for tree in kb.all_trees():
         kb.trees.setdefault(tree.id, tree)

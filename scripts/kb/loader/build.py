@@ -100,12 +100,13 @@ def tree(path: str, doc: YamlDoc) -> Tree:
         if not isinstance(fact_id, str):
             continue
         f = _mapping(fact_raw)
+        raw_options = f.get("options")
         facts[fact_id] = Fact(
             id=fact_id,
             question=_str(f.get("question")),
             type=_str(f.get("type")),
-            options=tuple(str(o) for o in f.get("options", []) if isinstance(o, (str, int)))
-            if isinstance(f.get("options"), list) else (),
+            options=tuple(str(o) for o in raw_options if isinstance(o, (str, int)))
+            if isinstance(raw_options, list) else (),
             min=_number(f.get("min")),
             max=_number(f.get("max")),
             unit=_str(f.get("unit")),

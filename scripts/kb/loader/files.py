@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,17 +25,30 @@ class FrontMatter:
 
 def read_text(path: Path, rel: str, max_bytes: int) -> tuple[str | None, list[Diagnostic]]:
     """The file's text, or None and why not (KB001 encoding, KB002 empty, KB008 too large)."""
+    raw, problems = read_bytes(path, rel, max_bytes)
+    if raw is None:
+        return None, problems
+    return decode_text(raw, rel)
+
+
+def read_bytes(path: Path, rel: str, max_bytes: int) -> tuple[bytes | None, list[Diagnostic]]:
+    """The file's bytes, or None and why not (KB001 unreadable, KB008 too large)."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, [Diagnostic(rel, 1, 1, "KB008",
-                                     f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
-                                     hint="split it into smaller articles, or raise "
-                                          "`max_file_bytes` in mkdocs.yml")]
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                return None, [Diagnostic(rel, 1, 1, "KB008",
+                                         f"file is {size:,} bytes, over the {max_bytes:,}-byte "
+                                         "limit", hint="split it into smaller articles, or raise "
+                                                       "`max_file_bytes` in mkdocs.yml")]
+            return handle.read(), []
     except OSError as exc:
         return None, [Diagnostic(rel, 1, 1, "KB001", f"cannot read file: {exc.strerror}",
                                  hint="check the file exists and is readable")]
+
+
+def decode_text(raw: bytes, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a file's bytes with `\n` line ends, or None and why not (KB001, KB002)."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -52,7 +66,9 @@ def read_text(path: Path, rel: str, max_bytes: int) -> tuple[str | None, list[Di
     if not text.strip():
         return None, [Diagnostic(rel, 1, 1, "KB002", "file is empty",
                                  hint="add content, or delete the file")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, []
 
 
 def split_front_matter(text: str, rel: str) -> tuple[FrontMatter | None, list[Diagnostic]]:

@@ -27,12 +27,21 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=8192)
+def _slug(text: str) -> str:
+    """The toc extension's slug of a heading (a pure function; headings repeat across files)."""
+    return slugify(text, "-")
+
+
 def _inline_text(token: Token | None) -> str:
     """Rendered text of an inline token: what a reader sees, without markup."""
     if token is None or token.children is None:
         return ""
+    children = token.children
+    if len(children) == 1 and children[0].type == "text":
+        return children[0].content  # plain text, the most common inline content by far
     parts: list[str] = []
-    for child in token.children:
+    for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -72,7 +81,7 @@ def parse_body(markdown: str, first_line: int) -> Body:
     counters: dict[str, int] = {}
     headings: list[Heading] = []
     for level, text, explicit, line_index in raw_headings:
-        anchor = explicit or unique(slugify(text, "-"), used, counters)
+        anchor = explicit or unique(_slug(text), used, counters)
         col = _find_column(lines, line_index, "#") if lines[line_index:line_index + 1] else 1
         headings.append(Heading(level, text, anchor, Pos(first_line + line_index, col)))
 
@@ -88,6 +97,8 @@ def parse_body(markdown: str, first_line: int) -> Body:
             continue
         if tok.type != "inline" or not tok.children:
             continue
+        if "[" not in tok.content and "<" not in tok.content:
+            continue  # links need `[` (or `<` for autolinks) and inline HTML needs `<`
         line_index = current_line
         children = tok.children
         for j, child in enumerate(children):
@@ -168,11 +179,11 @@ def _sections(markdown: str, tokens: list[Token], headings: list[Heading]) -> tu
             trail = [(lv, t) for lv, t in trail if lv < level]
             trail.append((level, title))
         first = chunk[0].map[0] if chunk and chunk[0].map else 0
-        next_start = (tokens[end].map[0] if end < len(tokens) and tokens[end].map
-                      else len(lines))
+        next_map = tokens[end].map if end < len(tokens) else None
+        next_start = next_map[0] if next_map else len(lines)
         md = "".join(lines[first:next_start]).strip()
         text = _block_text(body_tokens)
         if n == 0 and not text:
             continue
-        sections.append(Section(anchor, title, level, tuple(t for _, t in trail), md, text))
+        sections.append(Section(anchor, title, level, tuple([t for _, t in trail]), md, text))
     return tuple(sections)

@@ -62,14 +62,14 @@ def unknown_tree(case_set: CaseSet, ctx: LintContext) -> Iterator[Finding]:
     """
     if not case_set.tree:
         return  # KB102/KB103 report a missing or invalid `tree`
-    pos = case_set.source.pos("tree")
     name = posixpath.basename(case_set.path)
     if _tree(case_set, ctx) is None:
-        yield Finding.at(case_set.path, pos, f"no tree has id `{case_set.tree}`"
+        yield Finding.at(case_set.path, case_set.source.pos("tree"),
+                         f"no tree has id `{case_set.tree}`"
                          + did_you_mean(case_set.tree, ctx.kb.trees),
                          "set `tree` to the id of the tree these cases test")
     elif name != case_set.tree + CASES_SUFFIX:
-        yield Finding.at(case_set.path, pos,
+        yield Finding.at(case_set.path, case_set.source.pos("tree"),
                          f"cases for tree `{case_set.tree}` are in `{name}`",
                          f"rename the file to {case_set.tree}{CASES_SUFFIX}")
 
@@ -168,18 +168,21 @@ def duplicate_case_id(ctx: LintContext) -> Iterator[Finding]:
         - id: in-0002
         ```
     """
-    first: dict[str, str] = {}
+    first: dict[str, tuple[CaseSet, int]] = {}
     for case_set in ctx.kb.case_sets:
         for i, case in enumerate(case_set.cases):
             if not case.id:
                 continue
-            pos = case_set.source.pos("cases", i, "id")
             if case.id in first:
-                yield Finding.at(case_set.path, pos,
-                                 f"case id `{case.id}` is already used at {first[case.id]}",
+                # positions are looked up only for what is reported
+                first_set, first_i = first[case.id]
+                first_line = first_set.source.pos("cases", first_i, "id").line
+                yield Finding.at(case_set.path, case_set.source.pos("cases", i, "id"),
+                                 f"case id `{case.id}` is already used at "
+                                 f"{first_set.path}:{first_line}",
                                  "give this case a new id; ids are never reused")
             else:
-                first[case.id] = f"{case_set.path}:{pos.line}"
+                first[case.id] = (case_set, i)
 
 
 @rule("KB405", "case-incomplete", scope="cases")

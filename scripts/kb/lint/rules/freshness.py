@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,7 +60,8 @@ def _overdue(ctx: LintContext) -> Iterator[Overdue]:
             yield Overdue(item, reviewed, interval, days, kind)
 
 
-@rule("KB501", "stale-review", scope="kb", severity=Severity.WARNING)
+@rule("KB501", "stale-review", scope="kb", severity=Severity.WARNING,
+      local=True)
 def stale_review(ctx: LintContext) -> Iterator[Finding]:
     """An article or tree is due for review.
 
@@ -93,7 +95,7 @@ def stale_review(ctx: LintContext) -> Iterator[Finding]:
                              "set `reviewed` to the review date")
 
 
-@rule("KB502", "overdue-review", scope="kb")
+@rule("KB502", "overdue-review", scope="kb", local=True)
 def overdue_review(ctx: LintContext) -> Iterator[Finding]:
     """An article or tree is long overdue for review.
 
@@ -125,7 +127,7 @@ def overdue_review(ctx: LintContext) -> Iterator[Finding]:
                              "then set `reviewed`; or deprecate it")
 
 
-@rule("KB503", "future-review", scope="kb")
+@rule("KB503", "future-review", scope="kb", local=True)
 def future_review(ctx: LintContext) -> Iterator[Finding]:
     """`reviewed` is a date in the future.
 
@@ -169,9 +171,9 @@ class Reference:
     role: str
 
 
-def _published_references(ctx: LintContext) -> Iterator[Reference]:
-    """Every reference from a published article or tree to an article: links, related, and
-    outcomes' article and macro."""
+def _published_references(ctx: LintContext, statuses: frozenset[str]) -> Iterator[Reference]:
+    """Every reference from a published article or tree to an article whose status is one of
+    `statuses`: links, related, and outcomes' article and macro."""
     kb = ctx.kb
     for linked in linked_pages(ctx):
         if linked.target is None or linked.kind == "self":
@@ -180,7 +182,7 @@ def _published_references(ctx: LintContext) -> Iterator[Reference]:
         target = kb.articles_by_path.get(linked.target.path)
         if source is None or target is None or source.meta.status != "published":
             continue
-        if target.path != source.path:
+        if target.path != source.path and target.meta.status in statuses:
             yield Reference(source.path, source.id, linked.link.pos, "links to", target,
                             "article")
     for item in _items(kb):
@@ -188,7 +190,7 @@ def _published_references(ctx: LintContext) -> Iterator[Reference]:
             continue
         for i, ref in enumerate(item.meta.related):
             related = kb.articles.get(ref)
-            if related is not None:
+            if related is not None and related.meta.status in statuses:
                 yield Reference(item.path, item.id, item.source.pos("related", i),
                                 "`related` lists", related, "article")
     for tree in kb.all_trees():
@@ -199,15 +201,19 @@ def _published_references(ctx: LintContext) -> Iterator[Reference]:
             if outcome is None:
                 continue
             cited = kb.articles.get(outcome.article)
-            if cited is not None:
+            if cited is not None and cited.meta.status in statuses:
                 yield Reference(tree.path, tree.id,
                                 tree.source.pos(*node.path, "outcome", "article"),
                                 f"outcome `{node.id}` cites", cited, "article")
             macro = kb.articles.get(outcome.macro)
-            if macro is not None:
+            if macro is not None and macro.meta.status in statuses:
                 yield Reference(tree.path, tree.id,
                                 tree.source.pos(*node.path, "outcome", "macro"),
                                 f"outcome `{node.id}` uses", macro, "macro")
+
+
+_DEPRECATED = frozenset({"deprecated"})
+_DRAFT = frozenset({"draft"})
 
 
 @rule("KB504", "deprecated-linked", scope="kb", severity=Severity.WARNING)
@@ -231,7 +237,7 @@ def deprecated_linked(ctx: LintContext) -> Iterator[Finding]:
         ```
     """
     kb = ctx.kb
-    for ref in _published_references(ctx):
+    for ref in _published_references(ctx, _DEPRECATED):
         target = ref.target
         successor = target.meta.superseded_by
         # the successor may point back to what it replaced (to explain the change)
@@ -268,7 +274,7 @@ def draft_referenced(ctx: LintContext) -> Iterator[Finding]:
         macro: reply-upi-reversal-pending   # status: published
         ```
     """
-    for ref in _published_references(ctx):
+    for ref in _published_references(ctx, _DRAFT):
         target = ref.target
         if target.meta.status != "draft":
             continue
@@ -277,9 +283,10 @@ def draft_referenced(ctx: LintContext) -> Iterator[Finding]:
                          f"publish `{target.id}` first, or point to a published {ref.role}")
 
 
-def _words(article: Article) -> int:
+def _words(article: Article, limit: int) -> int:
+    """The number of words (headings included), counted up to `limit`."""
     text = " ".join([*(h.text for h in article.body.headings), article.body.text])
-    return len(_WORD.findall(text))
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), limit))
 
 
 def _body_start(article: Article) -> Pos:
@@ -290,7 +297,8 @@ def _body_start(article: Article) -> Pos:
     return Pos(1, 1)
 
 
-@rule("KB506", "thin-article", scope="article", severity=Severity.WARNING)
+@rule("KB506", "thin-article", scope="article", severity=Severity.WARNING,
+      local=True)
 def thin_article(article: Article, ctx: LintContext) -> Iterator[Finding]:
     """An article with no heading or almost no text.
 
@@ -317,7 +325,8 @@ def thin_article(article: Article, ctx: LintContext) -> Iterator[Finding]:
     problems: list[str] = []
     if not article.body.headings:
         problems.append("no heading")
-    words = _words(article)
+    # only a count below MIN_WORDS is ever shown, and macros may be short
+    words = _words(article, MIN_WORDS) if article.type != "macro" else MIN_WORDS
     if article.type != "macro" and words < MIN_WORDS:
         problems.append(f"only {words} word{'s' if words != 1 else ''} of text" if words
                         else "no text")

@@ -336,8 +336,11 @@ def outcome_article(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
         outcome = node.outcome
         if outcome is None or not outcome.article:
             continue
-        pos = tree.source.pos(*node.path, "outcome", "article")
         article = kb.articles.get(outcome.article)
+        if article is not None and (not outcome.anchor
+                                    or outcome.anchor in article.body.anchors()):
+            continue  # positions are looked up only for what is reported
+        pos = tree.source.pos(*node.path, "outcome", "article")
         if article is None:
             what = "a decision tree, not an article" if outcome.article in kb.trees \
                 else "no article"
@@ -374,8 +377,10 @@ def outcome_macro(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
         outcome = node.outcome
         if outcome is None or not outcome.macro:
             continue
-        pos = tree.source.pos(*node.path, "outcome", "macro")
         article = kb.articles.get(outcome.macro)
+        if article is not None and article.type == "macro":
+            continue  # positions are looked up only for what is reported
+        pos = tree.source.pos(*node.path, "outcome", "macro")
         if article is None:
             yield Finding.at(tree.path, pos,
                              f"outcome `{node.id}` uses macro `{outcome.macro}`, which is no "

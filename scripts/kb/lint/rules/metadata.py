@@ -92,7 +92,7 @@ def _where(path: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in path) or "the document"
 
 
-@rule("KB101", "unknown-key", scope="kb")
+@rule("KB101", "unknown-key", scope="kb", local=True)
 def unknown_key(ctx: LintContext) -> Iterator[Finding]:
     """A key that the format does not define.
 
@@ -123,7 +123,7 @@ def unknown_key(ctx: LintContext) -> Iterator[Finding]:
                                  f"known keys: {', '.join(sorted(known))}")
 
 
-@rule("KB102", "missing-key", scope="kb")
+@rule("KB102", "missing-key", scope="kb", local=True)
 def missing_key(ctx: LintContext) -> Iterator[Finding]:
     """A required key is missing.
 
@@ -159,7 +159,7 @@ def missing_key(ctx: LintContext) -> Iterator[Finding]:
                              f"add `{key}:`")
 
 
-@rule("KB103", "invalid-value", scope="kb")
+@rule("KB103", "invalid-value", scope="kb", local=True)
 def invalid_value(ctx: LintContext) -> Iterator[Finding]:
     """A value of the wrong type or outside its allowed values.
 
@@ -243,7 +243,7 @@ def _type_name(value: object) -> str:
             "list": "a list", "dict": "a mapping"}.get(type(value).__name__, type(value).__name__)
 
 
-@rule("KB104", "ambiguous-boolean", scope="kb")
+@rule("KB104", "ambiguous-boolean", scope="kb", local=True)
 def ambiguous_boolean(ctx: LintContext) -> Iterator[Finding]:
     """A bare `yes`, `no`, `on` or `off` in YAML.
 
@@ -273,7 +273,7 @@ def _items(ctx: LintContext) -> Iterator[Article | Tree]:
     yield from ctx.kb.all_trees()
 
 
-@rule("KB105", "unknown-term", scope="kb")
+@rule("KB105", "unknown-term", scope="kb", local=True)
 def unknown_term(ctx: LintContext) -> Iterator[Finding]:
     """A market, product, tag, owner or queue outside the configured vocabulary.
 
@@ -317,7 +317,7 @@ def unknown_term(ctx: LintContext) -> Iterator[Finding]:
                                  f"use one of: {', '.join(config.queues)}")
 
 
-@rule("KB106", "id-format", scope="kb")
+@rule("KB106", "id-format", scope="kb", local=True)
 def id_format(ctx: LintContext) -> Iterator[Finding]:
     """Ids are kebab-case; a tree's id is its file name.
 
@@ -380,7 +380,7 @@ def duplicate_id(ctx: LintContext) -> Iterator[Finding]:
             first[item.meta.id] = item.path
 
 
-@rule("KB108", "summary-form", scope="kb")
+@rule("KB108", "summary-form", scope="kb", local=True)
 def summary_form(ctx: LintContext) -> Iterator[Finding]:
     """A summary is one sentence of at most 200 characters.
 
@@ -412,7 +412,7 @@ def summary_form(ctx: LintContext) -> Iterator[Finding]:
                              "keep one sentence; move the rest into the body")
 
 
-@rule("KB109", "deprecated-successor", scope="kb")
+@rule("KB109", "deprecated-successor", scope="kb", local=True)
 def deprecated_successor(ctx: LintContext) -> Iterator[Finding]:
     """A deprecated item names its successor, and only deprecated items do.
 

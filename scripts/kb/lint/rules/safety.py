@@ -30,7 +30,7 @@ from kb.lint.problem import Finding
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
 from kb.loader.markdown_body import parse_body
-from kb.model import Body, Pos, SourceFile, Tree
+from kb.model import Body, Node, Pos, SourceFile, Tree
 
 # --------------------------------------------------------------------------------------------
 # positions
@@ -172,10 +172,11 @@ def _standalone(text: str, start: int) -> bool:
     return not (before in _RUN_SEPARATORS and start > 1 and text[start - 2].isdigit())
 
 
-def _phone_numbers(text: str) -> Iterator[PersonalData]:
-    """Valid IN or BR numbers, and numbers of any country written with `+`; never service lines."""
+def _phone_numbers(text: str, stretches: list[re.Match[str]]) -> Iterator[PersonalData]:
+    """Valid IN or BR numbers, and numbers of any country written with `+`; never service lines.
+    `stretches` are the matches of `_PHONE_LIKE` in `text`."""
     lines_done: set[int] = set()
-    for candidate in _PHONE_LIKE.finditer(text):
+    for candidate in stretches:
         stretch = candidate.group(0)
         if sum(ch.isdigit() for ch in stretch) < 8 or _DATE.fullmatch(stretch):
             continue
@@ -203,12 +204,16 @@ def _candidates(text: str) -> Iterator[PersonalData]:
             yield PersonalData("email", m.start(), m.end(), m.group(0))
         for m in _UPI.finditer(text):
             yield PersonalData("upi", m.start(), m.end(), m.group(0))
-    for run in _DIGIT_RUN.finditer(text):
-        number = _NUMBER.match(text, run.start()) if _standalone(text, run.start()) else None
-        kind = _number_kind(number) if number is not None else None
-        if number is not None and kind is not None:
-            yield PersonalData(kind, number.start(), number.end(), number.group(0))
-    yield from _phone_numbers(text)
+    # one scan for stretches of digits and separators: every digit run lies inside one (its
+    # characters are all in `_PHONE_LIKE`'s class), so the runs are looked for only there
+    stretches = list(_PHONE_LIKE.finditer(text))
+    for stretch in stretches:
+        for run in _DIGIT_RUN.finditer(text, stretch.start(), stretch.end()):
+            number = _NUMBER.match(text, run.start()) if _standalone(text, run.start()) else None
+            kind = _number_kind(number) if number is not None else None
+            if number is not None and kind is not None:
+                yield PersonalData(kind, number.start(), number.end(), number.group(0))
+    yield from _phone_numbers(text, stretches)
 
 
 def find_personal_data(text: str, allow: Collection[str] = ()) -> list[PersonalData]:
@@ -510,7 +515,7 @@ def _request_verb(words: list[str], i: int) -> str | None:
 # the rules
 
 
-@rule("KB601", "unsafe-html", scope="kb")
+@rule("KB601", "unsafe-html", scope="kb", local=True)
 def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
     """Raw HTML or a link that could run code.
 
@@ -546,7 +551,7 @@ def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
                                  _LINK_HINT if "link" in what else _HTML_HINT)
 
 
-@rule("KB602", "card-number", scope="file")
+@rule("KB602", "card-number", scope="file", local=True)
 def card_number(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     """A payment card number in content.
 
@@ -571,7 +576,7 @@ def card_number(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     yield from _report(source, ctx, "card", "card number")
 
 
-@rule("KB603", "cpf", scope="file")
+@rule("KB603", "cpf", scope="file", local=True)
 def cpf_number(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     """A Brazilian CPF in content.
 
@@ -595,7 +600,7 @@ def cpf_number(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     yield from _report(source, ctx, "cpf", "CPF")
 
 
-@rule("KB604", "aadhaar", scope="file")
+@rule("KB604", "aadhaar", scope="file", local=True)
 def aadhaar_number(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     """An Indian Aadhaar number in content.
 
@@ -619,7 +624,7 @@ def aadhaar_number(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     yield from _report(source, ctx, "aadhaar", "Aadhaar number")
 
 
-@rule("KB605", "phone-number", scope="file")
+@rule("KB605", "phone-number", scope="file", local=True)
 def phone_number(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     """A phone number in content.
 
@@ -645,7 +650,7 @@ def phone_number(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     yield from _report(source, ctx, "phone", "phone number")
 
 
-@rule("KB606", "email-address", scope="file")
+@rule("KB606", "email-address", scope="file", local=True)
 def email_address(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     """An e-mail address in content.
 
@@ -668,7 +673,7 @@ def email_address(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     yield from _report(source, ctx, "email", "e-mail address")
 
 
-@rule("KB607", "upi-handle", scope="file")
+@rule("KB607", "upi-handle", scope="file", local=True)
 def upi_handle(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     """A UPI handle (VPA) in content.
 
@@ -693,15 +698,20 @@ def upi_handle(source: SourceFile, ctx: LintContext) -> Iterator[Finding]:
     yield from _report(source, ctx, "upi", "UPI handle")
 
 
-def _outcome_refs(tree: Tree) -> Iterator[tuple[str, str, Pos]]:
-    """(which, article id, position) for each outcome's `article` and `macro`."""
+def _outcome_refs(tree: Tree) -> Iterator[tuple[str, str, Node]]:
+    """(which, article id, node) for each outcome's `article` and `macro`."""
     for node in tree.outcomes():
         o = node.outcome
         assert o is not None
         if o.article:
-            yield "article", o.article, tree.source.pos(*node.path, "outcome", "article")
+            yield "article", o.article, node
         if o.macro:
-            yield "macro", o.macro, tree.source.pos(*node.path, "outcome", "macro")
+            yield "macro", o.macro, node
+
+
+def _ref_pos(tree: Tree, node: Node, which: str) -> Pos:
+    """Where an outcome's `article` or `macro` is written (looked up only to report it)."""
+    return tree.source.pos(*node.path, "outcome", which)
 
 
 @rule("KB608", "restricted-for-agents", scope="tree")
@@ -727,10 +737,10 @@ def restricted_for_agents(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """
     if tree.meta.visibility != "internal":
         return
-    for which, article_id, pos in _outcome_refs(tree):
+    for which, article_id, node in _outcome_refs(tree):
         target = ctx.kb.articles.get(article_id)
         if target is not None and target.meta.visibility == "restricted":
-            yield Finding.at(tree.path, pos,
+            yield Finding.at(tree.path, _ref_pos(tree, node, which),
                              f"internal tree `{tree.id}` cites restricted article "
                              f"`{article_id}` as `{which}`",
                              "point the outcome at an internal or public article, or make the "
@@ -767,16 +777,17 @@ def macro_visibility(ctx: LintContext) -> Iterator[Finding]:
                              "make it `visibility: public` if customers may read every word; "
                              "otherwise make it a `procedure` for agents")
     for tree in kb.all_trees():
-        for which, article_id, pos in _outcome_refs(tree):
+        for which, article_id, node in _outcome_refs(tree):
             target = kb.articles.get(article_id)
             if which == "macro" and target is not None and \
                     target.meta.visibility not in ("", "public"):
-                yield Finding.at(tree.path, pos, f"outcome macro `{article_id}` is "
+                yield Finding.at(tree.path, _ref_pos(tree, node, which),
+                                 f"outcome macro `{article_id}` is "
                                  f"`{target.meta.visibility}`, but a macro is sent to customers",
                                  "use a public macro, or make this one public")
 
 
-@rule("KB610", "asks-for-secret", scope="kb")
+@rule("KB610", "asks-for-secret", scope="kb", local=True)
 def asks_for_secret(ctx: LintContext) -> Iterator[Finding]:
     """Customer-facing text asks for a PIN, OTP, CVV, password or card number.
 

@@ -292,7 +292,7 @@ def coverage(tree: Tree, ctx: LintContext) -> list[Coverage]:
 # --------------------------------------------------------------------------- structure
 
 
-@rule("KB301", "start-missing", scope="tree")
+@rule("KB301", "start-missing", scope="tree", local=True)
 def start_missing(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """The tree's `start` names no node of the tree.
 
@@ -321,7 +321,7 @@ def start_missing(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
                          "set `start` to the id of the first question node")
 
 
-@rule("KB302", "unknown-node", scope="tree")
+@rule("KB302", "unknown-node", scope="tree", local=True)
 def unknown_node(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A branch's `next` or a `default` names no node of the tree.
 
@@ -351,7 +351,7 @@ def unknown_node(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
                                  "name an existing node, or add the missing node")
 
 
-@rule("KB303", "unreachable-node", scope="tree")
+@rule("KB303", "unreachable-node", scope="tree", local=True)
 def unreachable_node(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A node that no walk from `start` can reach.
 
@@ -428,7 +428,7 @@ def _cycles(tree: Tree) -> Iterator[tuple[list[str], Edge]]:
                 frames.append(iter(list(edges(tree, tree.nodes[edge.target]))))
 
 
-@rule("KB304", "cycle", scope="tree")
+@rule("KB304", "cycle", scope="tree", local=True)
 def cycle(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """Nodes that lead back to themselves.
 
@@ -457,7 +457,7 @@ def cycle(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
                          "outcome")
 
 
-@rule("KB311", "node-kind", scope="tree")
+@rule("KB311", "node-kind", scope="tree", local=True)
 def node_kind(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A node is neither a complete question nor an outcome, or mixes both.
 
@@ -513,7 +513,7 @@ def node_kind(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- facts
 
 
-@rule("KB305", "undeclared-fact", scope="tree")
+@rule("KB305", "undeclared-fact", scope="tree", local=True)
 def undeclared_fact(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A question node asks a fact that `facts` does not declare.
 
@@ -545,7 +545,7 @@ def undeclared_fact(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
                              f"declare `{node.ask}` under `facts` with its question and type")
 
 
-@rule("KB306", "unused-fact", scope="tree")
+@rule("KB306", "unused-fact", scope="tree", local=True)
 def unused_fact(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A declared fact that no node asks.
 
@@ -579,7 +579,7 @@ def unused_fact(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
                              "ask it in a question node, or remove its declaration")
 
 
-@rule("KB312", "fact-definition", scope="tree")
+@rule("KB312", "fact-definition", scope="tree", local=True)
 def fact_definition(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A fact's declaration does not fit its type.
 
@@ -632,7 +632,7 @@ def fact_definition(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- branches
 
 
-@rule("KB307", "branch-type", scope="tree")
+@rule("KB307", "branch-type", scope="tree", local=True)
 def branch_type(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A branch's `when` does not fit the type of the fact its node asks.
 
@@ -671,7 +671,7 @@ def branch_type(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
                                  value_hint(fact))
 
 
-@rule("KB308", "not-exhaustive", scope="tree")
+@rule("KB308", "not-exhaustive", scope="tree", local=True)
 def not_exhaustive(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A question node without `default` whose branches miss some values of its fact.
 
@@ -712,7 +712,7 @@ def _names(whens: Iterable[object]) -> str:
     return ", ".join(f"`when: {show(w)}`" for w in whens)
 
 
-@rule("KB309", "shadowed-branch", scope="tree")
+@rule("KB309", "shadowed-branch", scope="tree", local=True)
 def shadowed_branch(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A branch that can never be taken.
 
@@ -764,7 +764,8 @@ def shadowed_branch(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
             taken = taken | holds
 
 
-@rule("KB313", "unneeded-default", scope="tree", severity=Severity.WARNING)
+@rule("KB313", "unneeded-default", scope="tree", severity=Severity.WARNING,
+      local=True)
 def unneeded_default(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A `default` that can never be taken because the branches cover every value.
 
@@ -811,7 +812,7 @@ def _raw_outcomes(tree: Tree) -> Iterator[tuple[str, Mapping[object, object]]]:
             yield node_id, outcome
 
 
-@rule("KB310", "escalation-routing", scope="tree")
+@rule("KB310", "escalation-routing", scope="tree", local=True)
 def escalation_routing(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """An escalation outcome without a `queue` or an `sla_hours`.
 
@@ -853,7 +854,8 @@ def escalation_routing(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
                              "add " + " and ".join(advice[k] for k in missing))
 
 
-@rule("KB314", "routing-without-escalation", scope="tree", severity=Severity.WARNING)
+@rule("KB314", "routing-without-escalation", scope="tree", severity=Severity.WARNING,
+      local=True)
 def routing_without_escalation(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
     """A `queue` or `sla_hours` on an outcome that does not escalate.
 

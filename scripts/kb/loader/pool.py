@@ -1,0 +1,172 @@
+"""Work on every core: this process and forked workers share a list of chunks.
+
+Whoever is free takes the next chunk (a shared counter), so the work balances itself whatever
+else the machine is doing. This process keeps its own results as they are; a worker's result
+crosses a pipe (so it must be small or bytes) and is handed to `receive` here as it arrives,
+between this process's own chunks. Forking (rather than spawning) lets workers inherit
+everything already in memory, so a worker starts in milliseconds and nothing but results is
+copied.
+
+It is used only where it is safe and pays: on Linux, from a process with no other threads
+(forking a threaded process can deadlock), and for more than `PARALLEL_MIN` files. A chunk a
+worker took but never delivered (the worker died) is done here, so the result is complete; an
+exception in a worker is raised here.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+from kb.loader import store
+from kb.loader.parse import FileResult, parse_text
+
+#: below this many files, one process is faster than starting workers
+PARALLEL_MIN = 300
+#: at most this many processes (this one included)
+MAX_PROCESSES = 8
+#: files per chunk: small enough to balance, large enough that taking one costs nothing
+CHUNK = 24
+
+T = TypeVar("T")
+
+#: one parsed file: its result, and its stored bytes when a worker parsed it
+Parsed = tuple[FileResult, bytes | None]
+
+
+def available_processes() -> int:
+    """How many processes may work at once here (1 when forking is not safe or possible)."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_PROCESSES))
+
+
+def chunked(count: int) -> list[tuple[int, int]]:
+    """(start, end) of the chunks of `count` items."""
+    return [(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+
+
+def run_chunks(chunks: int, work: Callable[[int, bool], T], processes: int,
+               receive: Callable[[T], T] = lambda result: result) -> list[T]:
+    """`work(i, in_worker)` for every chunk `i` in `range(chunks)`, in order, with up to
+    `processes` processes (this one included). A worker's result goes through `receive`."""
+    if processes <= 1 or chunks <= 1:
+        return [work(i, False) for i in range(chunks)]
+    results: list[T | None] = [None] * chunks
+    done = [False] * chunks
+    context = multiprocessing.get_context("fork")
+    workers: list[tuple[Any, Connection]] = []
+    try:
+        counter: Any = context.Value("i", 0)
+        for _ in range(min(processes, chunks) - 1):
+            end, send = context.Pipe(duplex=False)
+            worker = context.Process(target=_work, args=(work, chunks, counter, send),
+                                     daemon=True)
+            try:
+                worker.start()
+            except OSError:
+                end.close()
+                raise
+            finally:
+                send.close()
+            workers.append((worker, end))
+    except OSError:  # no shared memory, no process left to fork...: fewer workers, or none
+        if not workers:
+            return [work(i, False) for i in range(chunks)]
+    try:
+        open_ends = [end for _, end in workers]
+        while (index := _take(counter)) < chunks:
+            results[index], done[index] = work(index, False), True
+            _collect(open_ends, results, done, receive, block=False)
+        while open_ends:
+            _collect(open_ends, results, done, receive, block=True)
+    finally:
+        for worker, end in workers:
+            end.close()
+            worker.join(timeout=5)
+            if worker.is_alive():  # pragma: no cover - only a hung worker gets here
+                worker.kill()
+    for index in range(chunks):
+        if not done[index]:  # a worker died holding this chunk
+            results[index], done[index] = work(index, False), True
+    return results  # type: ignore[return-value]
+
+
+def _take(counter: Any) -> int:
+    with counter.get_lock():
+        index: int = counter.value
+        counter.value = index + 1
+    return index
+
+
+def _collect(open_ends: list[Connection], results: list[Any], done: list[bool],
+             receive: Callable[[Any], Any], block: bool) -> None:
+    """Take what workers have sent (waiting for something when `block`)."""
+    for end in wait(open_ends, timeout=None if block else 0):
+        assert isinstance(end, Connection)
+        try:
+            message = end.recv()
+        except (EOFError, OSError):
+            open_ends.remove(end)  # finished, or died: missing chunks are done here
+            continue
+        if message is None:
+            open_ends.remove(end)
+        elif isinstance(message, str):
+            raise RuntimeError(f"a worker process failed:\n{message}")
+        else:
+            index, result = message
+            results[index], done[index] = receive(result), True
+
+
+def _work(work: Callable[[int, bool], object], chunks: int, counter: Any,
+          send: Connection) -> None:
+    """A worker: take chunks until none is left, send each result back."""
+    gc.disable()  # its objects die with it; a collection would copy every inherited page
+    try:
+        while (index := _take(counter)) < chunks:
+            send.send((index, work(index, True)))
+        send.send(None)
+    except BaseException:  # reported to the parent, which raises it
+        send.send(traceback.format_exc())
+    finally:
+        send.close()
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def parse_all(todo: Sequence[tuple[str, str]], processes: int) -> list[Parsed]:
+    """Parse each (path, text) of `todo` with up to `processes` processes; results in order.
+    Workers send stored bytes, which the content cache keeps."""
+    bounds = chunked(len(todo))
+
+    def parse(index: int, in_worker: bool) -> list[tuple[Any, bytes | None]]:
+        start, end = bounds[index]
+        if in_worker:
+            return [(None, store.dumps(parse_text(rel, text))) for rel, text in todo[start:end]]
+        return [(parse_text(rel, text), None) for rel, text in todo[start:end]]
+
+    def decode(sent: list[tuple[Any, bytes | None]]) -> list[tuple[Any, bytes | None]]:
+        return [(_result(store.loads(blob)), blob) for _, blob in sent if blob is not None]
+
+    found = run_chunks(len(bounds), parse, processes, decode)
+    return [item for chunk in found for item in chunk]
+
+
+def _result(value: object) -> FileResult:
+    if not isinstance(value, FileResult):
+        raise store.StoreError("a worker sent something else than a parse result")
+    return value
