@@ -20,6 +20,8 @@ from kb.model import Article, Tree, YamlDoc
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUMMARY_MAX = 200
+#: tree ids whose generated page would take the place of a page the site needs
+RESERVED_TREE_IDS = frozenset({"index"})
 
 
 @cache
@@ -326,6 +328,7 @@ def id_format(ctx: LintContext) -> Iterator[Finding]:
         tree in `decision_trees/<name>.yaml` has id `<name>`.
     Why it matters:
         Ids become URLs, anchors and keys in agents' code; they must be stable and predictable.
+        A tree may not be called `index`: its page would replace the site's tree index.
     Bad:
         ```yaml
         id: UPI_Failed Debit
@@ -342,7 +345,12 @@ def id_format(ctx: LintContext) -> Iterator[Finding]:
                              "use lowercase letters, digits and single hyphens")
     for tree in ctx.kb.all_trees():
         stem = tree.path.rsplit("/", 1)[-1].removesuffix(".yaml")
-        if tree.meta.id and tree.meta.id != stem:
+        if tree.meta.id in RESERVED_TREE_IDS:
+            yield Finding.at(tree.path, tree.source.pos("id"),
+                             f"tree id `{tree.meta.id}` is reserved: the site's tree index "
+                             f"page is trees/{tree.meta.id}/",
+                             "choose another id (and file name) for the tree")
+        elif tree.meta.id and tree.meta.id != stem:
             yield Finding.at(tree.path, tree.source.pos("id"),
                              f"tree id `{tree.meta.id}` differs from its file name `{stem}`",
                              f"rename the file to {tree.meta.id}.yaml or the id to {stem}")
