@@ -121,7 +121,8 @@ def load_checked(config: KbConfig) -> KnowledgeBase:
     Lint warnings are logged at info level: they are for authors (`kb lint --strict` gates on
     them), while the site shows their effect (a stale badge) rather than refusing to build.
     """
-    loaded = load(config)
+    # files unchanged since the last build or `kb lint` come from .kb-cache/, not a new parse
+    loaded = load(config, cache=True)
     try:
         result = lint(loaded.kb, loaded.problems, loaded.ambiguous)
     except RuleCrashed as exc:
