@@ -14,6 +14,7 @@ from typing import TextIO
 from kb.buildinfo import BuildInfoError, build_info
 from kb.casetest import CaseReport, run_cases
 from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, add_cache_option, date_arg, load_kb, run_lint
+from kb.commands.test import print_failures
 from kb.export import build_exports, write_files_atomically
 from kb.lint.report import FORMATS
 
@@ -68,13 +69,6 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def _print_cases(report: CaseReport, out: TextIO) -> None:
     """Failing cases as `kb test` shows them, then its summary line (coverage is `kb test`'s)."""
-    for failure in report.failures:
-        case = failure.case
-        got = failure.walk.outcome or "nothing (stuck)"
-        print(f"{failure.path}:{case.pos.line}:{case.pos.col}: case {case.id} expected "
-              f"{case.expected}, reached {got}", file=out)
-        print(f"  path: {failure.walk.describe()}", file=out)
-    for path in report.orphans:
-        print(f"{path}: cases for an unknown tree (see kb lint)", file=out)
+    print_failures(report, out)
     passed = len(report.results) - len(report.failures)
     print(f"cases: {passed} passed, {len(report.failures)} failed", file=out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from kb.casetest import branch_label, run_cases
+from kb.casetest import CaseReport, branch_label, run_cases
 from kb.cli import EXIT_CONTENT, EXIT_OK, add_cache_option, load_kb
 
 
@@ -21,14 +21,7 @@ def cmd_test(args: argparse.Namespace, out: TextIO) -> int:
     loaded = load_kb(args)
     kb = loaded.kb
     report = run_cases(kb)
-    for failure in report.failures:
-        case = failure.case
-        got = failure.walk.outcome or "nothing (stuck)"
-        print(f"{failure.path}:{case.pos.line}:{case.pos.col}: case {case.id} expected "
-              f"{case.expected}, reached {got}", file=out)
-        print(f"  path: {failure.walk.describe()}", file=out)
-    for path in report.orphans:
-        print(f"{path}: cases for an unknown tree (see kb lint)", file=out)
+    print_failures(report, out)
     print("coverage:", file=out)
     for tree_id in sorted(report.coverage):
         cov = report.coverage[tree_id]
@@ -49,3 +42,15 @@ def cmd_test(args: argparse.Namespace, out: TextIO) -> int:
     ):
         return EXIT_CONTENT
     return EXIT_CONTENT if report.failures or report.orphans else EXIT_OK
+
+
+def print_failures(report: CaseReport, out: TextIO) -> None:
+    """Each case whose walk ends elsewhere than expected, with its path; orphan case files."""
+    for failure in report.failures:
+        case = failure.case
+        got = failure.walk.outcome or "nothing (stuck)"
+        print(f"{failure.path}:{case.pos.line}:{case.pos.col}: case {case.id} expected "
+              f"{case.expected}, reached {got}", file=out)
+        print(f"  path: {failure.walk.describe()}", file=out)
+    for path in report.orphans:
+        print(f"{path}: cases for an unknown tree (see kb lint)", file=out)
