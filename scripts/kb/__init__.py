@@ -5,13 +5,21 @@ The public API every adapter (CLI, mkdocs plugin, MCP server, tests) goes throug
 
 from __future__ import annotations
 
-from kb.casetest import CaseReport, run_cases
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from kb.config import ConfigError, KbConfig
-from kb.export import build_bundle, build_exports
+
+# `kb.lint` and `kb.walk` name both a module and the function exported here: they are bound
+# now, so that importing the module later cannot shadow the function
 from kb.lint import Diagnostic, LintResult, Severity, lint
-from kb.loader import LoadResult, load, load_config
 from kb.model import KnowledgeBase
 from kb.walk import Walk, walk
+
+if TYPE_CHECKING:
+    from kb.casetest import CaseReport, run_cases
+    from kb.export import build_bundle, build_exports
+    from kb.loader import LoadResult, load, load_config
 
 __all__ = [
     "CaseReport",
@@ -31,3 +39,23 @@ __all__ = [
     "run_cases",
     "walk",
 ]
+
+#: the module of each name imported on first use (a command pays only for what it runs)
+_LAZY = {
+    "CaseReport": "kb.casetest",
+    "run_cases": "kb.casetest",
+    "build_bundle": "kb.export",
+    "build_exports": "kb.export",
+    "LoadResult": "kb.loader",
+    "load": "kb.loader",
+    "load_config": "kb.loader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -19,7 +19,6 @@ from kb.lint import lint
 from kb.lint.runner import LintResult, RuleCrashed
 from kb.loader import LoadResult, load
 from kb.loader.config_file import find_root, load_config
-from kb.model import KnowledgeBase
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -61,12 +60,14 @@ def date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
 
 
-def selected_paths(kb: KnowledgeBase, paths: Sequence[str]) -> set[str] | None:
+def selected_paths(config: KbConfig, paths: Sequence[str]) -> set[str] | None:
     """Repo-relative paths of the content files named (files or folders), or None for all."""
     if not paths:
         return None
-    root = kb.config.root
-    known = set(kb.files) | set(_all_content(kb))
+    from kb.loader import content_files
+
+    root = config.root
+    known = set(content_files(config))
     chosen: set[str] = set()
     for raw in paths:
         target = Path(raw).resolve()
@@ -84,12 +85,6 @@ def selected_paths(kb: KnowledgeBase, paths: Sequence[str]) -> set[str] | None:
     return chosen
 
 
-def _all_content(kb: KnowledgeBase) -> list[str]:
-    from kb.loader import content_paths
-
-    return [p.relative_to(kb.config.root).as_posix() for p in content_paths(kb.config)]
-
-
 def run_lint(loaded: LoadResult, only: set[str] | None = None) -> LintResult:
     return lint(loaded.kb, loaded.problems, loaded.ambiguous, only=only,
                 digests=loaded.digests or None)
@@ -100,7 +95,8 @@ def run_lint(loaded: LoadResult, only: set[str] | None = None) -> LintResult:
 Command = Callable[[argparse.Namespace, TextIO], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; of only the one `argv` names, when it names one."""
     parser = _Parser(prog="kb", description="Lint, test and publish the payments knowledge base.")
     parser.add_argument("--root", help="folder holding mkdocs.yml (default: found from here up)")
     sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
@@ -108,14 +104,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     from kb.commands import register_all
 
-    register_all(sub)
+    register_all(sub, _command_in(argv) if argv is not None else None)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs; None when that is not plain (`--help`, an abbreviated option)."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--root":
+            next(args, None)
+        elif not arg.startswith("--root="):
+            return None if arg.startswith("-") else arg
+    return None
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     try:
-        parser = build_parser()
+        parser = build_parser(sys.argv[1:] if argv is None else argv)
         args = parser.parse_args(argv)
         # run from the command line, the process runs one command and exits: what it loads
         # may stay out of the garbage collector's way for good (see `kb.loader.load`)

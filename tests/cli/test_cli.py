@@ -169,3 +169,35 @@ def test_interactive_walk_stops_cleanly_at_end_of_input(kb_dir: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert run(kb_dir, "walk", "refund")[0] == 2
+
+
+
+def _commands(argv: list[str]) -> list[str]:
+    from kb.cli import build_parser
+
+    parser = build_parser(argv)
+    action = next(a for a in parser._actions if a.dest == "command")
+    assert action.choices is not None
+    return list(action.choices)
+
+
+@pytest.mark.parametrize(("argv", "command"), [
+    (["lint"], "lint"),
+    (["--root", "lint", "lint", "--strict"], "lint"),
+    (["--root=kb", "sample-data", "--help"], "sample-data"),
+])
+def test_a_command_named_on_the_command_line_is_the_only_one_imported(argv: list[str],
+                                                                      command: str) -> None:
+    # some commands import large libraries (DuckDB, Matplotlib): `kb lint` must not pay for them
+    assert _commands(argv) == [command]
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["lnt"], ["--ro", "kb", "lint"]])
+def test_without_a_plain_command_every_command_is_known(argv: list[str]) -> None:
+    assert {"lint", "check", "sql", "eval", "serve", "sample-data"} <= set(_commands(argv))
+
+
+def test_an_unknown_command_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lnt"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'lnt'" in err and "'sample-data'" in err

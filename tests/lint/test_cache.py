@@ -1,8 +1,10 @@
 """The content cache in .kb-cache/: a warm lint finds exactly what a cold one finds, never less.
 
 Every test edits content between runs the way an author does, and checks the second run against
-what the edit must show. The last tests check the promise the cache rests on: a rule marked
-`local=True` finds in a file nothing that depends on another file.
+what the edit must show; random sequences of edits check every run against a lint without the
+cache. The last tests check the promises the cache rests on: a rule marked `local=True` finds in
+a file nothing that depends on another file, and every other rule finds in a file nothing that
+depends on more of the other files than their outlines.
 """
 
 from __future__ import annotations
@@ -18,18 +20,22 @@ import yaml
 
 from kb.cli import main
 from kb.lint import lint
+from kb.lint.incremental import LoadedFiles, among_stand_ins, lint_content
+from kb.lint.outline import outline
 from kb.lint.problem import Diagnostic
 from kb.lint.registry import all_rules
 from kb.lint.runner import LintContext, run_rules
+from kb.loader import ContentFiles, load, load_config
 from kb.loader import cache as cache_module
-from kb.loader import load, load_config
 from kb.loader import parse as parse_module
 from kb.loader.cache import CACHE_DIR
 from kb.model import KnowledgeBase
-from kbtest import FIXTURES, make_kb
+from kbtest import BASE_KB, FIXTURES, make_kb
 
 ARTICLE = "docs/guides/refund.md"
 TREE = "decision_trees/refund.yaml"
+BASE_ARTICLE = (BASE_KB / ARTICLE).read_text(encoding="utf-8")
+BASE_TREE = (BASE_KB / TREE).read_text(encoding="utf-8")
 
 
 def run(root: Path, *argv: str) -> tuple[int, str]:
@@ -158,6 +164,167 @@ def test_a_code_change_invalidates_the_cache(kb_dir: Path,
     assert set(parsed.values()) == {2}
 
 
+def test_an_edit_of_text_alone_loads_no_other_file(kb_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # the edit leaves every outline as it was: the other files are neither parsed nor loaded
+    run(kb_dir, "lint")
+    parsed = count_parses(monkeypatch)
+
+    def no_whole_load(self: ContentFiles) -> None:
+        raise AssertionError("the whole knowledge base was loaded")
+
+    monkeypatch.setattr(ContentFiles, "assemble", no_whole_load)
+    outlines = (kb_dir / CACHE_DIR / "lint-outlines.pickle").read_bytes()
+    edit(kb_dir, ARTICLE, "Refunds arrive", "See [the reply](reply-refund.md#nope). Refunds arrive")
+    code, out = run(kb_dir, "lint")
+    assert code == 1 and f"{ARTICLE}:18:5: KB202 anchor `#nope`" in out
+    assert dict(parsed) == {ARTICLE: 1}
+    assert (kb_dir / CACHE_DIR / "lint-outlines.pickle").read_bytes() == outlines
+
+
+def test_a_heading_renamed_in_another_article_breaks_an_unchanged_link(kb_dir: Path) -> None:
+    edit(kb_dir, ARTICLE, "## Timelines",
+         "## Timelines\n\nSee [the reply](reply-refund.md#on-hold).")
+    code, out = run(kb_dir, "lint")
+    assert code == 1 and "KB202" in codes(out)
+    edit(kb_dir, "docs/guides/reply-refund.md", "Hello", "## On hold\n\nHello")
+    assert run(kb_dir, "lint")[0] == 0
+    edit(kb_dir, "docs/guides/reply-refund.md", "## On hold", "## Held")
+    code, out = run(kb_dir, "lint")
+    assert code == 1 and f"{ARTICLE}:18:5: KB202 anchor `#on-hold`" in out
+
+
+def test_a_status_changed_in_one_article_shows_where_it_is_linked(kb_dir: Path) -> None:
+    run(kb_dir, "lint")
+    edit(kb_dir, "docs/guides/reply-refund.md", "status: published", "status: deprecated")
+    _, out = run(kb_dir, "lint")
+    assert f"{ARTICLE}:22:" in out and "KB504" in codes(out)
+    assert f"{TREE}:" in out  # the tree's outcome uses it as a macro
+    edit(kb_dir, "docs/guides/reply-refund.md", "status: deprecated", "status: published")
+    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
+
+
+def test_an_id_taken_by_another_file_is_reported_in_the_unchanged_one(kb_dir: Path) -> None:
+    run(kb_dir, "lint")
+    # file order decides which of two owners of an id is reported: the later one
+    edit(kb_dir, ARTICLE, "id: guide-refund", "id: reply-refund")
+    code, out = run(kb_dir, "lint")
+    assert code == 1 and "docs/guides/reply-refund.md:2:5: KB107 id `reply-refund` is " \
+        f"already used by {ARTICLE}" in out
+    edit(kb_dir, ARTICLE, "id: reply-refund", "id: guide-refund")
+    assert run(kb_dir, "lint")[0] == 0
+
+
+def test_a_tree_edit_shows_in_its_unchanged_cases(kb_dir: Path) -> None:
+    run(kb_dir, "lint")
+    edit(kb_dir, TREE, "next: wait}", "next: escalate}")
+    edit(kb_dir, TREE, "  wait:\n", "  waiting:\n")
+    code, out = run(kb_dir, "lint")
+    assert code == 1 and "decision_trees/refund.cases.yaml:10:15: KB402" in out
+    edit(kb_dir, TREE, "  waiting:\n", "  wait:\n")
+    edit(kb_dir, TREE, "next: escalate}", "next: wait}")
+    assert run(kb_dir, "lint")[0] == 0
+
+
+def test_a_case_id_taken_in_another_case_file_cites_its_line(kb_dir: Path) -> None:
+    # other.cases.yaml comes first: the repeated id is reported in the unchanged refund cases
+    other = "decision_trees/other.cases.yaml"
+    (kb_dir / other).write_text("tree: refund\ncases:\n  - id: r-9\n    description: Done.\n"
+                                "    facts: {arrived: true}\n    expected: done\n",
+                                encoding="utf-8")
+    assert "KB404" not in codes(run(kb_dir, "lint")[1])
+    edit(kb_dir, other, "id: r-9", "id: r-2")
+    _, out = run(kb_dir, "lint")
+    assert "decision_trees/refund.cases.yaml:7:9: KB404 case id `r-2` is already used at " \
+        f"{other}:3" in out
+    edit(kb_dir, other, "cases:\n", "cases:\n\n\n")
+    _, out = run(kb_dir, "lint")
+    assert f"already used at {other}:5" in out and f"{other}:3" not in out
+
+
+def test_a_linked_file_outside_the_content_appearing_is_seen(kb_dir: Path) -> None:
+    # no content file changes: the linter looked the file up, and looks again
+    edit(kb_dir, ARTICLE, "Refunds arrive", "See [the timeline](timeline.pdf). Refunds arrive")
+    code, out = run(kb_dir, "lint")
+    assert code == 1 and f"{ARTICLE}:18:5: KB201" in out
+    (kb_dir / "docs/guides/timeline.pdf").write_bytes(b"%PDF")
+    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
+    (kb_dir / "docs/guides/timeline.pdf").unlink()
+    assert run(kb_dir, "lint")[0] == 1
+
+
+def test_a_new_file_and_a_removed_one_change_what_others_find(kb_dir: Path) -> None:
+    edit(kb_dir, ARTICLE, "## Timelines", "## Timelines\n\nSee [the FAQ](faq.md).")
+    assert "KB201" in codes(run(kb_dir, "lint")[1])
+    faq = kb_dir / "docs/guides/faq.md"
+    faq.write_text((kb_dir / "docs/guides/reply-refund.md").read_text(encoding="utf-8")
+                   .replace("id: reply-refund", "id: refund-faq"), encoding="utf-8")
+    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 5 files\n")
+    faq.unlink()
+    assert "KB201" in codes(run(kb_dir, "lint")[1])
+
+
+_EDITS = [
+    (ARTICLE, "## Timelines", "## Time limits"),
+    (ARTICLE, "Refunds arrive", "See [timelines](#timelines) and [x](reply-refund.md#x). Refunds"),
+    (ARTICLE, "status: published", "status: draft"),
+    (ARTICLE, "tags: [refund]\n", "tags: [refund]\nrelated: [reply-refund, nothing]\n"),
+    ("docs/guides/reply-refund.md", "visibility: public", "visibility: restricted"),
+    ("docs/guides/reply-refund.md", "Hello", "Call +91 98765 43210.\n\n## Reply\n\nHello"),
+    ("docs/guides/reply-refund.md", "status: published", "status: deprecated"),
+    (TREE, "article: guide-refund#escalation", "article: guide-refund#escalations"),
+    (TREE, "macro: reply-refund", "macro: guide-refund"),
+    (TREE, "id: refund", "id: refunds"),
+    ("decision_trees/refund.cases.yaml", "id: r-3", "id: r-1"),
+    ("decision_trees/refund.cases.yaml", "days: 9}", "hours: 9}"),
+    ("decision_trees/refund.cases.yaml", "tree: refund", "tree: refunds"),
+]
+
+
+_CROSS_EDITS = [
+    ("docs/guides/index.md", "## Escalation paths", "## Escalations"),
+    ("docs/guides/index.md", "Start with", "Then, [old](old.md#steps). Start with"),
+    ("docs/guides/old.md", "status: deprecated", "status: published"),
+    ("docs/guides/old.md", "superseded_by: guide-refund", "superseded_by: guide-refunds"),
+    ("docs/guides/old.md", "## Steps", "## Steps taken"),
+    ("docs/guides/draft.md", "status: draft", "status: published"),
+    ("docs/guides/draft.md", "type: macro", "type: reference"),
+    ("decision_trees/other.cases.yaml", "id: r-2", "id: r-7"),
+    ("decision_trees/other.cases.yaml", "cases:\n", "cases:\n\n"),
+]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_edits_warm_lint_equals_an_uncached_lint(kb_dir: Path, seed: int) -> None:
+    """Edits applied one after another, some undone later: after each, the cached lint finds
+    what a lint without the cache finds."""
+    import random
+
+    rng = random.Random(seed)
+    if seed % 2:
+        make_kb(kb_dir, CROSS_REFERENCES, base=None)
+        if seed % 4 == 1:
+            (kb_dir / "docs/guides/timeline.pdf").write_bytes(b"%PDF")
+    edits = _EDITS + _CROSS_EDITS if seed % 2 else _EDITS
+    applied: list[tuple[str, str, str]] = []
+    config = load_config(kb_dir)
+    lint_content(config)
+    for _ in range(12):
+        if applied and rng.random() < 0.3:
+            rel, old, new = applied.pop(rng.randrange(len(applied)))
+            edit(kb_dir, rel, new, old)
+        else:
+            candidates = [e for e in edits if e not in applied
+                          and e[1] in (kb_dir / e[0]).read_text(encoding="utf-8")]
+            if not candidates:
+                continue
+            rel, old, new = rng.choice(candidates)
+            edit(kb_dir, rel, old, new)
+            applied.append((rel, old, new))
+        expected = _lint(kb_dir, cache=False)
+        assert lint_content(config).diagnostics == expected, applied
+
+
 # --- a damaged cache, and none -----------------------------------------------------------------
 
 
@@ -187,6 +354,18 @@ def test_a_damaged_cache_is_ignored_and_rewritten(kb_dir: Path, damage: str) -> 
             path.write_bytes(pickle.dumps({"entries": [1, 2, 3]}))
     assert run(kb_dir, "lint") == expected
     assert run(kb_dir, "lint") == expected
+
+
+def test_outlines_kept_from_another_run_are_not_used(kb_dir: Path) -> None:
+    # the outlines and the rest are two files: one written without the other is never trusted
+    run(kb_dir, "lint")
+    outlines = kb_dir / CACHE_DIR / "lint-outlines.pickle"
+    old = outlines.read_bytes()
+    edit(kb_dir, "docs/guides/reply-refund.md", "status: published", "status: deprecated")
+    assert run(kb_dir, "lint")[0] == 1
+    outlines.write_bytes(old)
+    edit(kb_dir, ARTICLE, "Refunds arrive", "Refunds always arrive")
+    assert run(kb_dir, "lint") == run(kb_dir, "lint", "--no-cache")
 
 
 def test_a_cache_entry_naming_code_is_refused_not_run(kb_dir: Path, tmp_path: Path) -> None:
@@ -235,10 +414,42 @@ def test_the_cache_folder_ignores_itself_in_git(kb_dir: Path) -> None:
 
 
 def _fixture_kbs() -> list[str]:
-    return sorted(p.stem for p in (FIXTURES / "rules").glob("KB*.yaml"))
+    return [*sorted(p.stem for p in (FIXTURES / "rules").glob("KB*.yaml")), "cross-references"]
+
+
+#: a knowledge base where files point at each other in every way a rule follows
+CROSS_REFERENCES: dict[str, str | None] = {
+    "docs/guides/index.md": "# Guides\n\n## Escalation paths\n\nStart with the "
+                            "[refund guide](refund.md#timelines), the [tree](/trees/refund/) "
+                            "or the [old one](old.md#gone).\n",
+    "docs/guides/old.md": "---\nid: old-refund\ntitle: Old refunds\nsummary: How refunds "
+                          "were handled.\ntype: procedure\nvisibility: restricted\nstatus: "
+                          "deprecated\nsuperseded_by: guide-refund\nowner: payments-ops-in\n"
+                          "reviewed: 2026-10-01\nmarkets: [IN]\nproducts: [upi]\n---\n"
+                          "# Old refunds\n\n## Steps\n\nSee [the guide](refund.md) and "
+                          "[paths](index.md#escalation-paths).\n",
+    "docs/guides/draft.md": "---\nid: draft-refund\ntitle: Draft\nsummary: Not yet.\n"
+                            "type: macro\nvisibility: internal\nstatus: draft\nowner: "
+                            "payments-ops-in\nreviewed: 2026-10-01\nmarkets: [IN]\n"
+                            "products: [upi]\n---\n# Draft\n\nText of the draft reply.\n",
+    "docs/guides/refund.md": (BASE_ARTICLE.replace("tags: [refund]\n", "tags: [refund]\n"
+                              "related: [old-refund, draft-refund, refund, nothing]\n")
+                              .replace("See the [reply](reply-refund.md).",
+                                       "See the [reply](reply-refund.md), [paths](index.md"
+                                       "#escalation-paths), [old](old.md#steps), [draft](draft"
+                                       ".md), [url](/guides/reply-refund/), [pdf](timeline.pdf)"
+                                       ", [me](#escalation) and [gone](gone.md).")),
+    "decision_trees/refund.yaml": (BASE_TREE.replace("macro: reply-refund", "macro: draft-refund")
+                                   .replace("article: guide-refund#escalation",
+                                            "article: old-refund#steps")),
+    "decision_trees/other.cases.yaml": "tree: refund\ncases:\n  - id: r-2\n    description: "
+                                       "Done.\n    facts: {arrived: true}\n    expected: done\n",
+}
 
 
 def _make_fixture_kb(code: str, root: Path) -> Path:
+    if code == "cross-references":
+        return make_kb(root, CROSS_REFERENCES)
     data = yaml.safe_load((FIXTURES / "rules" / f"{code}.yaml").read_text(encoding="utf-8"))
     return make_kb(root, data["fail"]["files"])
 
@@ -256,6 +467,16 @@ def test_cold_and_warm_cached_lint_equal_an_uncached_lint(code: str, tmp_path: P
     assert _lint(root, cache=True) == expected
     assert (root / CACHE_DIR).is_dir()
     assert _lint(root, cache=True) == expected
+
+
+@pytest.mark.parametrize("code", _fixture_kbs())
+def test_kb_lint_cold_and_warm_equals_an_uncached_lint(code: str, tmp_path: Path) -> None:
+    root = _make_fixture_kb(code, tmp_path / "kb")
+    expected = _lint(root, cache=False)
+    config = load_config(root)
+    assert lint_content(config).diagnostics == expected
+    assert lint_content(config).diagnostics == expected
+    assert _lint(root, cache=True) == expected  # the plugin's way, on what kb lint left
 
 
 # --- the promise behind caching a rule's findings per file -------------------------------------
@@ -290,6 +511,27 @@ def test_local_rules_find_the_same_in_a_file_alone(code: str, tmp_path: Path) ->
         assert sorted(alone) == sorted(d for d in everywhere if d.path == path), path
 
 
+@pytest.mark.parametrize("code", _fixture_kbs())
+def test_cross_file_rules_find_the_same_in_a_file_among_stand_ins(code: str,
+                                                                  tmp_path: Path) -> None:
+    """Every other rule finds in each file, checked among stand-ins of the other files (see
+    `kb.lint.outline`), exactly what it finds there in the whole KB: what a file's findings
+    depend on in other files is in their outlines."""
+    root = _make_fixture_kb(code, tmp_path / "kb")
+    loaded = load(load_config(root))
+    kb = loaded.kb
+    cross = [r for r in all_rules() if not r.local]
+    today = kb.config.judged_on()
+    everywhere = run_rules(LintContext(kb, today, loaded.ambiguous), cross)
+    files = LoadedFiles(kb, loaded.problems, loaded.ambiguous, {p: p for p in kb.files})
+    items = files.parsed(list(kb.files))
+    outlines = {p: outline(items[p].item, p) for p in kb.files}
+    for path in kb.files:
+        ctx = among_stand_ins(files, files.parsed([path]), outlines.__getitem__, today)
+        alone = [d for d in run_rules(ctx, cross, [path]) if d.path == path]
+        assert sorted(alone) == sorted(d for d in everywhere if d.path == path), path
+
+
 def test_rules_marked_local_are_the_per_file_ones() -> None:
     local = {r.code for r in all_rules() if r.local}
     # the cross-file rules: ids, links and references, cases against their trees
@@ -307,3 +549,16 @@ def test_a_flipped_byte_anywhere_in_the_cache_is_noticed(kb_dir: Path) -> None:
         data[len(data) * 2 // 3] ^= 0x01
         path.write_bytes(bytes(data))
     assert run(kb_dir, "lint") == expected
+
+
+def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def expected(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "absent"
+
+    names = (*cache_module._LIBRARIES, "no-such-distribution")
+    assert cache_module._installed(names) == {name: expected(name) for name in names}

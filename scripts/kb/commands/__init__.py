@@ -1,4 +1,4 @@
-"""Subcommands of `kb`: one module each, each with `register(subparsers)`.
+"""Subcommands of `kb`: one module each, named after its command, each with `register(subparsers)`.
 
 A new command is one new module here; `kb.cli` finds it.
 """
@@ -10,6 +10,11 @@ import importlib
 import pkgutil
 
 
-def register_all(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        importlib.import_module(f"{__name__}.{module.name}").register(sub)
+def register_all(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                 command: str | None = None) -> None:
+    """Register every command; with `command`, only that one if a module is named after it
+    (the others are not even imported: some import large libraries)."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__))
+    chosen = [n for n in names if command is not None and n.replace("_", "-") == command]
+    for name in chosen or names:
+        importlib.import_module(f"{__name__}.{name}").register(sub)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from kb.cli import add_cache_option, date_arg, load_kb, run_lint, selected_paths
+from kb.cli import add_cache_option, config_from_args, date_arg, load_kb, run_lint, selected_paths
 from kb.lint.report import FORMATS
 
 
@@ -20,7 +20,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
-    loaded = load_kb(args)
-    result = run_lint(loaded, selected_paths(loaded.kb, args.paths))
+    if args.no_cache:
+        loaded = load_kb(args)
+        result = run_lint(loaded, selected_paths(loaded.kb.config, args.paths))
+    else:
+        from kb.lint.incremental import lint_content  # parses only what the cache lacks
+
+        config = config_from_args(args)
+        result = lint_content(config, selected_paths(config, args.paths),
+                              freeze=bool(args.one_shot))
     print(FORMATS[args.format](result), file=out)
     return result.exit_code(strict=args.strict)

@@ -6,9 +6,11 @@ runner decides severity, output and exit code.
 
 A rule registered with `local=True` promises that what it finds in a file depends on nothing but
 that file, the config and the judged-on day: never on another file. The runner then keeps its
-findings per file in the content cache and re-runs it only on changed files; every other rule
-looks across the knowledge base and runs on every lint, so it must be fast.
-tests/lint/test_cache.py checks the promise for every local rule on every fixture.
+findings per file in the content cache and re-runs it only on changed files. Every other rule
+looks across the knowledge base, and promises that what it finds in a file depends on nothing
+of the other files but their outlines (`kb.lint.outline`): a changed file is then checked among
+stand-ins of the others, and a rule that comes to read more of them must add it to the outline.
+tests/lint/test_cache.py checks both promises for every rule on every fixture.
 """
 
 from __future__ import annotations

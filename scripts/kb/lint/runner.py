@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kb.lint.problem import Diagnostic, Finding, Severity
 from kb.lint.registry import Rule, all_rules
-from kb.model import KnowledgeBase, Pos
+from kb.model import Article, CaseSet, KnowledgeBase, Pos, SourceFile, Tree
 
 
 class RuleCrashed(Exception):
@@ -25,6 +26,20 @@ class LintContext:
     ambiguous: Mapping[str, tuple[tuple[Pos, str], ...]] = field(default_factory=dict)
     #: results several rules share (e.g. schema validation), computed once per run
     memo: dict[object, object] = field(default_factory=dict)
+    #: files outside the content that rules looked for (`is_file`), and whether they are there
+    looked_up: dict[str, bool] = field(default_factory=dict)
+
+    def is_file(self, rel: str) -> bool:
+        """Whether the repo-relative `rel` is a file on disk. Rules ask here, not the file
+        system: the content cache checks again what they looked up."""
+        found = self.looked_up.get(rel)
+        if found is None:
+            found = self.looked_up[rel] = is_file(self.kb.config.root, rel)
+        return found
+
+
+def is_file(root: Path, rel: str) -> bool:
+    return (root / rel).is_file()
 
 
 @dataclass(slots=True)
@@ -44,14 +59,17 @@ class LintResult:
         return 1 if self.errors or (strict and self.warnings) else 0
 
 
-def run_rules(ctx: LintContext, rules: Iterable[Rule] | None = None) -> list[Diagnostic]:
-    """Every finding of every rule, stamped with code and severity, sorted by position."""
+def run_rules(ctx: LintContext, rules: Iterable[Rule] | None = None,
+              paths: Collection[str] | None = None) -> list[Diagnostic]:
+    """Every finding of every rule, stamped with code and severity. With `paths`, the rules
+    that check one article, tree, case file or file at a time check only those at `paths`
+    (the others still find in every file)."""
     kb = ctx.kb
     out: list[Diagnostic] = []
     for r in rules if rules is not None else all_rules():
         if r.check is None:
             continue
-        items: Iterable[object]
+        items: Iterable[Article | Tree | CaseSet | SourceFile | None]
         if r.scope == "article":
             items = kb.all_articles()
         elif r.scope == "tree":
@@ -62,6 +80,8 @@ def run_rules(ctx: LintContext, rules: Iterable[Rule] | None = None) -> list[Dia
             items = kb.files.values()
         else:
             items = [None]
+        if paths is not None and r.scope != "kb":
+            items = [item for item in items if item is not None and item.path in paths]
         try:
             for item in items:
                 found = r.check(ctx) if r.scope == "kb" else r.check(item, ctx)
@@ -82,19 +102,25 @@ def lint(kb: KnowledgeBase, load_problems: Iterable[Diagnostic] = (),
     """Lint the whole KB; `only` keeps the diagnostics of those paths (references still resolve
     against everything).
 
-    `digests` (a cached load's `LoadResult.digests`) turns on the content cache for the
-    findings of local rules; the result is the same with it or without it.
+    `digests` (a cached load's `LoadResult.digests`, passed with that load's `problems` and
+    `ambiguous`) turns on the content cache of findings (`kb.lint.incremental`); the result is
+    the same with it or without it.
     """
-    ctx = LintContext(kb, kb.config.judged_on(), ambiguous or {})
+    load_problems = list(load_problems)
     found: list[Diagnostic] | None = None
     if digests and rules is None:
-        from kb.lint.incremental import run_rules_cached  # the cache needs the loader
+        from kb.lint.incremental import lint_loaded  # the cache needs the loader
 
-        found = run_rules_cached(ctx, all_rules(), digests)
+        found = lint_loaded(kb, load_problems, ambiguous or {}, digests)
     if found is None:
-        found = run_rules(ctx, rules)
-    diagnostics = [*load_problems, *found]
-    files = len(kb.files)
+        found = run_rules(LintContext(kb, kb.config.judged_on(), ambiguous or {}), rules)
+    return result_of([*load_problems, *found], len(kb.files), only)
+
+
+def result_of(diagnostics: Iterable[Diagnostic], files: int,
+              only: Collection[str] | None = None) -> LintResult:
+    """The result of a lint of `files` files that found `diagnostics`; `only` keeps those of
+    the files at those paths."""
     if only is not None:
         keep = set(only)
         diagnostics = [d for d in diagnostics if d.path in keep]

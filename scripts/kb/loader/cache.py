@@ -7,9 +7,11 @@ Python version, the bytes of mkdocs.yml and, for lint findings, the day freshnes
 Changing any of them selects another table, so a stale entry can never be found; nothing is
 ever compared by time stamps.
 
-A table is kept in a few shard files so that an edit rewrites one shard, not the whole cache.
-A shard that cannot be read, is damaged or belongs to another key is treated as empty and
-rewritten; a cache folder that cannot be written is left alone. Neither is ever an error.
+A table is kept in shard files so that an edit rewrites one shard, not the whole cache,
+and a shard is read only when one of its entries is asked for. A value kept whole (`read_value`,
+`write_value`) is one file. A file that cannot be read, is damaged or belongs to another key is
+treated as empty and rewritten; a cache folder that cannot be written is left alone. Neither is
+ever an error.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from functools import cache
 from pathlib import Path
 
@@ -31,8 +34,8 @@ from kb.loader import store
 #: the cache folder, at the knowledge base's root (beside mkdocs.yml)
 CACHE_DIR = ".kb-cache"
 #: bump when the layout of cache files changes
-FORMAT = "kb-cache-2"
-SHARDS = 16
+FORMAT = "kb-cache-3"
+SHARDS = 64
 #: libraries whose behaviour is part of a parse or lint result
 _LIBRARIES = ("PyYAML", "markdown-it-py", "mdurl", "Markdown", "jsonschema", "fastjsonschema",
               "phonenumbers", "python-stdnum")
@@ -51,8 +54,8 @@ def code_fingerprint() -> str:
     h.update(sys.version.encode())
     libyaml = yaml._yaml.get_version_string() if yaml.__with_libyaml__ else "none"
     h.update(f"libyaml={libyaml}\0".encode())
-    for name in _LIBRARIES:
-        h.update(f"{name}={_version(name)}\0".encode())
+    for name, version in _installed(_LIBRARIES).items():
+        h.update(f"{name}={version}\0".encode())
     package = Path(__file__).resolve().parent.parent
     try:
         for path in sorted(package.rglob("*")):
@@ -65,13 +68,29 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def _version(name: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _installed(names: Iterable[str]) -> dict[str, str]:
+    """The version of each distribution in `names` ("absent" when not installed), read from
+    the name of its metadata folder on sys.path (`PyYAML-6.0.1.dist-info`), the first found as
+    `importlib.metadata` finds it; reading the names is many times faster than importing it."""
+    wanted = {_project(name): name for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = sorted(os.listdir(entry or "."))
+        except OSError:
+            continue
+        for item in listing:
+            if item.endswith((".dist-info", ".egg-info")):
+                project, _, version = item.rpartition(".")[0].partition("-")
+                name = wanted.get(_project(project))
+                if name is not None:
+                    found.setdefault(name, version)
+    return {name: found.get(name, "absent") for name in names}
 
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "absent"
+
+def _project(name: str) -> str:
+    """A distribution's name as its metadata folder and PyPI compare names."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def table_key(*parts: bytes | str) -> str:
@@ -94,7 +113,7 @@ class Table:
         self.folder = root / CACHE_DIR
         self.kind = kind
         self.key = key
-        self._shards: list[Entries] | None = None
+        self._shards: list[Entries | None] = [None] * SHARDS
         self._dirty: set[int] = set()
 
     def _shard_of(self, path: str) -> int:
@@ -103,30 +122,17 @@ class Table:
     def _file(self, shard: int) -> Path:
         return self.folder / f"{self.kind}-{shard:02d}.pickle"
 
-    def _load(self) -> list[Entries]:
-        if self._shards is None:
-            self._shards = [self._read(i) for i in range(SHARDS)]
-        return self._shards
-
-    def _read(self, shard: int) -> Entries:
-        try:
-            data = self._file(shard).read_bytes()
-        except OSError:
-            return {}
-        # a shard is its payload's CRC-32 and the payload: damage anywhere is found here
-        if len(data) < 4 or zlib.crc32(memoryview(data)[4:]) != int.from_bytes(data[:4], "big"):
-            return {}
-        try:
-            magic, key, entries = store.loads(data, offset=4)
-        except (store.StoreError, TypeError, ValueError):
-            return {}
-        if magic != FORMAT or key != self.key or not isinstance(entries, dict):
-            return {}
+    def _entries(self, shard: int) -> Entries:
+        entries = self._shards[shard]
+        if entries is None:
+            found = _read_file(self._file(shard), self.key)
+            entries = found if isinstance(found, dict) else {}
+            self._shards[shard] = entries
         return entries
 
     def get(self, path: str, sha: str) -> bytes | None:
         """The bytes stored for `path` at version `sha`, or None."""
-        found = self._load()[self._shard_of(path)].get(path)
+        found = self._entries(self._shard_of(path)).get(path)
         if found is None or not isinstance(found, tuple) or len(found) != 2:
             return None
         stored_sha, blob = found
@@ -134,14 +140,16 @@ class Table:
 
     def put(self, path: str, sha: str, blob: bytes) -> None:
         shard = self._shard_of(path)
-        self._load()[shard][path] = (sha, blob)
+        self._entries(shard)[path] = (sha, blob)
         self._dirty.add(shard)
 
     def save(self, keep: Collection[str]) -> None:
-        """Write the shards that changed, dropping entries of paths not in `keep`; a shard
-        holding entries of removed files is rewritten too. Failures are ignored."""
-        shards = self._load()
-        for i, entries in enumerate(shards):
+        """Write the shards that changed, dropping entries of paths not in `keep` from the
+        shards that were read; a shard holding entries of removed files is rewritten too.
+        Failures are ignored."""
+        for i, entries in enumerate(self._shards):
+            if entries is None:
+                continue
             stale = [p for p in entries if p not in keep]
             for path in stale:
                 del entries[path]
@@ -152,9 +160,46 @@ class Table:
         with contextlib.suppress(OSError):
             _prepare(self.folder)
             for i in sorted(self._dirty):
-                payload = store.dumps((FORMAT, self.key, shards[i]))
-                _write_atomically(self._file(i), zlib.crc32(payload).to_bytes(4, "big") + payload)
+                _write_file(self._file(i), self.key, self._shards[i])
         self._dirty.clear()
+
+
+def read_value(root: Path, name: str, key: str) -> object | None:
+    """The value kept whole in the cache as `name` under `key`; None when there is none."""
+    return _read_file(root / CACHE_DIR / f"{name}.pickle", key)
+
+
+def write_value(root: Path, name: str, key: str, value: object) -> None:
+    """Keep `value` whole as `name` under `key` (replacing what was there); failures are
+    ignored."""
+    folder = root / CACHE_DIR
+    with contextlib.suppress(OSError):
+        _prepare(folder)
+        _write_file(folder / f"{name}.pickle", key, value)
+
+
+def _read_file(path: Path, key: str) -> object | None:
+    """The value a cache file holds under `key`, or None (missing, damaged, foreign)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    # a file is its payload's CRC-32 and the payload: damage anywhere is found here
+    if len(data) < 4 or zlib.crc32(memoryview(data)[4:]) != int.from_bytes(data[:4], "big"):
+        return None
+    try:
+        magic, stored_key, value = store.loads(data, offset=4)
+    except (store.StoreError, TypeError, ValueError):
+        return None
+    if magic != FORMAT or stored_key != key:
+        return None
+    found: object = value
+    return found
+
+
+def _write_file(path: Path, key: str, value: object) -> None:
+    payload = store.dumps((FORMAT, key, value))
+    _write_atomically(path, zlib.crc32(payload).to_bytes(4, "big") + payload)
 
 
 def _prepare(folder: Path) -> None:

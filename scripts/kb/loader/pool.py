@@ -16,17 +16,18 @@ exception in a worker is raised here.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kb.loader import store
 from kb.loader.parse import FileResult, parse_text
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 #: below this many files, one process is faster than starting workers
 PARALLEL_MIN = 300
@@ -45,6 +46,8 @@ def available_processes() -> int:
     """How many processes may work at once here (1 when forking is not safe or possible)."""
     if sys.platform != "linux" or threading.active_count() > 1:
         return 1
+    import multiprocessing  # here: a process that never forks need not import it
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     try:
@@ -65,6 +68,8 @@ def run_chunks(chunks: int, work: Callable[[int, bool], T], processes: int,
     `processes` processes (this one included). A worker's result goes through `receive`."""
     if processes <= 1 or chunks <= 1:
         return [work(i, False) for i in range(chunks)]
+    import multiprocessing
+
     results: list[T | None] = [None] * chunks
     done = [False] * chunks
     context = multiprocessing.get_context("fork")
@@ -115,6 +120,8 @@ def _take(counter: Any) -> int:
 def _collect(open_ends: list[Connection], results: list[Any], done: list[bool],
              receive: Callable[[Any], Any], block: bool) -> None:
     """Take what workers have sent (waiting for something when `block`)."""
+    from multiprocessing.connection import Connection, wait
+
     for end in wait(open_ends, timeout=None if block else 0):
         assert isinstance(end, Connection)
         try:

@@ -98,7 +98,7 @@ def _site_url_target(site: SiteMap, page: Page, target: str) -> tuple[Page | Non
     return None, generated
 
 
-def resolve_link(kb: KnowledgeBase, site: SiteMap, page: Page, link: Link) -> LinkedPage:
+def resolve_link(ctx: LintContext, site: SiteMap, page: Page, link: Link) -> LinkedPage:
     """Classify one link of `page`: where it leads, and whether lint can vouch for it."""
     raw = link.target
     if link.is_external or _SCHEME.match(raw):
@@ -117,7 +117,7 @@ def resolve_link(kb: KnowledgeBase, site: SiteMap, page: Page, link: Link) -> Li
     if path in site.pages:
         return LinkedPage(page, link, "page", path, site.pages[path])
     inside = path.startswith(site.docs_dir + "/")
-    if inside and (path in kb.files or (kb.config.root / path).is_file()):
+    if inside and (path in ctx.kb.files or ctx.is_file(path)):
         return LinkedPage(page, link, "file", path, None)
     if not target.lower().endswith(".md"):
         found, generated = _site_url_target(site, page, target)
@@ -139,7 +139,7 @@ def linked_pages(ctx: LintContext) -> list[LinkedPage]:
     if isinstance(found, list):
         return found
     site = site_map(ctx)
-    resolved = [resolve_link(ctx.kb, site, page, link)
+    resolved = [resolve_link(ctx, site, page, link)
                 for page in site.pages.values() for link in page.body.links]
     ctx.memo[key] = resolved
     return resolved

@@ -7,11 +7,13 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 from kb.lint.problem import Finding
 from kb.lint.registry import rule
@@ -34,6 +36,8 @@ def schema(name: str) -> dict[str, Any]:
 @cache
 def validator(name: str) -> Draft202012Validator:
     """The reference validator: every error, with the path to the offending value."""
+    from jsonschema import Draft202012Validator  # needed only for documents `is_valid` refuses
+
     return Draft202012Validator(schema(name))
 
 

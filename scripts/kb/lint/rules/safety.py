@@ -18,13 +18,9 @@ import bisect
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import cache
 from html import unescape
 from typing import Literal
-
-import phonenumbers
-from stdnum import luhn
-from stdnum.br import cpf
-from stdnum.in_ import aadhaar
 
 from kb.lint.problem import Finding
 from kb.lint.registry import rule
@@ -88,14 +84,17 @@ _RUN_SEPARATORS = " .-/"
 _PHONE_LIKE = re.compile(r"\d[\d ().\-]{6,}\d")
 _DATE = re.compile(r"\d{4}-\d\d-\d\d|\d\d?[./-]\d\d?[./-]\d{4}")
 _PHONE_REGIONS = ("IN", "BR")
-#: number types that belong to organisations, never to a person (helplines, 0800/1800 numbers)
-_SERVICE_NUMBERS = frozenset({
-    phonenumbers.PhoneNumberType.TOLL_FREE,
-    phonenumbers.PhoneNumberType.PREMIUM_RATE,
-    phonenumbers.PhoneNumberType.SHARED_COST,
-    phonenumbers.PhoneNumberType.UAN,
-    phonenumbers.PhoneNumberType.VOICEMAIL,
-})
+
+
+@cache
+def _service_numbers() -> frozenset[int]:
+    """Number types that belong to organisations, never to a person (helplines, 0800/1800
+    numbers)."""
+    import phonenumbers  # a large library, imported only when a text has a phone-like stretch
+
+    kind = phonenumbers.PhoneNumberType
+    return frozenset({kind.TOLL_FREE, kind.PREMIUM_RATE, kind.SHARED_COST, kind.UAN,
+                      kind.VOICEMAIL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,24 +143,37 @@ def _number_kind(match: re.Match[str]) -> Kind | None:
     if match.group("grouped"):
         groups = value.split(match.group("sep"))
         if [len(g) for g in groups] == [4, 4, 4]:
-            return "aadhaar" if aadhaar.is_valid(digits) else None
+            return "aadhaar" if _is_aadhaar(digits) else None
         if 13 <= len(digits) <= 19 and _card_shaped(groups):
             return "card" if _is_card(digits) else None
         return None
     if len(digits) == 11:
         return "cpf" if _is_cpf(digits) else None
     if len(digits) == 12:
-        return "aadhaar" if aadhaar.is_valid(digits) else None
+        return "aadhaar" if _is_aadhaar(digits) else None
     return "card" if _is_card(digits) else None
 
 
+# python-stdnum is imported when a text holds a candidate number, not by every lint
+
+
+def _is_aadhaar(digits: str) -> bool:
+    from stdnum.in_ import aadhaar
+
+    return bool(aadhaar.is_valid(digits))
+
+
 def _is_cpf(digits: str) -> bool:
+    from stdnum.br import cpf
+
     # 111.111.111-11 and the like pass the check digits but are never issued: placeholders
-    return len(set(digits)) > 1 and cpf.is_valid(digits)
+    return len(set(digits)) > 1 and bool(cpf.is_valid(digits))
 
 
 def _is_card(digits: str) -> bool:
-    return 13 <= len(digits) <= 19 and digits[0] != "0" and luhn.is_valid(digits)
+    from stdnum import luhn
+
+    return 13 <= len(digits) <= 19 and digits[0] != "0" and bool(luhn.is_valid(digits))
 
 
 def _standalone(text: str, start: int) -> bool:
@@ -175,6 +187,9 @@ def _standalone(text: str, start: int) -> bool:
 def _phone_numbers(text: str, stretches: list[re.Match[str]]) -> Iterator[PersonalData]:
     """Valid IN or BR numbers, and numbers of any country written with `+`; never service lines.
     `stretches` are the matches of `_PHONE_LIKE` in `text`."""
+    import phonenumbers
+
+    service = _service_numbers()
     lines_done: set[int] = set()
     for candidate in stretches:
         stretch = candidate.group(0)
@@ -190,7 +205,7 @@ def _phone_numbers(text: str, stretches: list[re.Match[str]]) -> Iterator[Person
         for region in _PHONE_REGIONS:
             for m in phonenumbers.PhoneNumberMatcher(line, region,
                                                      leniency=phonenumbers.Leniency.VALID):
-                personal = phonenumbers.number_type(m.number) not in _SERVICE_NUMBERS
+                personal = phonenumbers.number_type(m.number) not in service
                 span = (m.start, m.end)
                 spans[span] = spans.get(span, True) and personal
         for (s, e), personal in sorted(spans.items()):

@@ -1,0 +1,161 @@
+"""Outlines: what the rules that look across files read of a file while reporting on another.
+
+A cross-file rule (one not registered `local=True`) finds in a file what that file holds and
+what the other files show of themselves: ids, types, statuses, visibilities, successors and
+heading anchors of articles, the anchors of section pages, the ids of trees (and the whole tree
+for its cases), the case ids of case files and the lines they are on. That is a file's outline,
+plain data kept in the content cache beside its findings.
+
+While no outline changes, the cross-file findings in an unchanged file stay what they were, and
+a changed file is checked against stand-ins of the others rebuilt from their outlines
+(`StandIns`), which hold what the rules read and nothing else: no other file is loaded.
+tests/lint/test_cache.py checks, for every rule on every fixture, that a file checked among
+stand-ins has exactly the findings it has in the whole knowledge base.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
+
+from kb.model import (
+    START,
+    Article,
+    Body,
+    Case,
+    CaseSet,
+    Heading,
+    Metadata,
+    Pos,
+    SectionPage,
+    Tree,
+    YamlDoc,
+)
+
+if TYPE_CHECKING:
+    from kb.loader.parse import Item
+
+#: an outline: a tuple of strings, ints and tuples of them, its kind first
+Outline = tuple[object, ...]
+
+_NO_DOC = YamlDoc(None, {}, {})
+_NO_FACTS: Mapping[str, object] = {}
+
+
+def outline(item: Item | None, sha: str) -> Outline:
+    """The outline of a file holding `item` (None: a file that could not be parsed), whose
+    bytes have the sha256 `sha`."""
+    if isinstance(item, Article):
+        meta = item.meta
+        return ("article", meta.id, item.type, meta.status, meta.visibility, meta.superseded_by,
+                tuple(h.anchor for h in item.body.headings))
+    if isinstance(item, SectionPage):
+        return ("section", tuple(h.anchor for h in item.body.headings))
+    if isinstance(item, Tree):
+        # the cases of a tree depend on all of it: any change to its file is a new outline
+        return ("tree", item.meta.id, sha)
+    if isinstance(item, CaseSet):
+        doc = item.source
+        cases = []
+        for i, case in enumerate(item.cases):
+            pos = doc.pos("cases", i, "id") if case.id else START
+            cases.append((case.id, pos.line, pos.col))
+        return ("cases", item.tree, tuple(cases))
+    return ("file",)
+
+
+def mark(path: str, outline: Outline) -> bytes:
+    """A digest of the outline of the file at `path`: equal marks, equal outlines."""
+    return hashlib.sha256(repr((path, outline)).encode()).digest()
+
+
+def tree_id(outline: Outline) -> str | None:
+    """The id of the tree whose outline this is (None for any other file)."""
+    return str(outline[1]) if outline[0] == "tree" else None
+
+
+def cases_tree(outline: Outline) -> str | None:
+    """The id of the tree that the case file with this outline tests (None for other files)."""
+    return str(outline[1]) if outline[0] == "cases" else None
+
+
+class StandIns:
+    """Makes stand-ins: items that show the cross-file rules what a file showed them, and hold
+    nothing else (no text, no links, no positions but those of case ids).
+
+    Only a case file's rules read the cases of other case files: without `cases`, the
+    stand-ins of case files list none.
+    """
+
+    def __init__(self, *, cases: bool = True) -> None:
+        self._cases = cases
+        # anchors repeat across articles ("overview", "steps"): one heading serves them all
+        self._headings: dict[str, Heading] = {}
+
+    def __call__(self, path: str, outline: Outline) -> Item | None:
+        """The stand-in of the file at `path` whose outline is `outline`."""
+        kind = outline[0]
+        if kind == "article":
+            _, id_, type_, status, visibility, successor, anchors = outline
+            meta = Metadata(str(id_), "", "", str(visibility), str(status), "", None, (), (), (),
+                            (), str(successor))
+            return Article(path, meta, str(type_), self._body(anchors), _NO_DOC)
+        if kind == "section":
+            return SectionPage(path, "", self._body(outline[1]))
+        if kind == "tree":
+            meta = Metadata(str(outline[1]), "", "", "", "", "", None, (), (), (), (), "")
+            return Tree(path, meta, "", {}, {}, _NO_DOC)
+        if kind == "cases":
+            _, tree, listed = outline
+            cases: list[Case] = []
+            marks: dict[tuple[str | int, ...], Pos] = {}
+            for i, (case_id, line, col) in enumerate(_listed_cases(listed) if self._cases
+                                                     else ()):
+                cases.append(Case(case_id, "", _NO_FACTS, "", (), START, ("cases", i)))
+                if case_id:
+                    marks["cases", i, "id"] = Pos(line, col)
+            return CaseSet(path, str(tree), tuple(cases), YamlDoc(None, marks, {}))
+        return None
+
+    def _body(self, anchors: object) -> Body:
+        headings: list[Heading] = []
+        for anchor in _strings_of(anchors):
+            heading = self._headings.get(anchor)
+            if heading is None:
+                heading = self._headings[anchor] = Heading(0, "", anchor, START)
+            headings.append(heading)
+        return Body("", 1, tuple(headings), (), (), (), "")
+
+
+def valid(value: object) -> bool:
+    """Whether `value` (read back from the cache) has the shape of an outline."""
+    if not isinstance(value, tuple) or not value:
+        return False
+    kind = value[0]
+    if kind == "article":
+        return len(value) == 7 and all(isinstance(v, str) for v in value[1:6]) \
+            and _strings(value[6])
+    if kind == "section":
+        return len(value) == 2 and _strings(value[1])
+    if kind == "tree":
+        return len(value) == 3 and isinstance(value[1], str) and isinstance(value[2], str)
+    if kind == "cases":
+        return len(value) == 3 and isinstance(value[1], str) and isinstance(value[2], tuple) \
+            and all(isinstance(c, tuple) and len(c) == 3 and isinstance(c[0], str)
+                    and isinstance(c[1], int) and isinstance(c[2], int) for c in value[2])
+    return value == ("file",)
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+
+
+def _listed_cases(value: object) -> tuple[tuple[str, int, int], ...]:
+    """The (id, line, column) of each case in an outline (checked by `valid`)."""
+    return cast(tuple[tuple[str, int, int], ...], value)
+
+
+def _strings_of(value: object) -> tuple[str, ...]:
+    """The anchors in an outline (checked by `valid`)."""
+    return cast(tuple[str, ...], value)
