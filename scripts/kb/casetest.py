@@ -42,10 +42,20 @@ class CaseReport:
     coverage: dict[str, TreeCoverage]
     #: case files whose tree does not exist (lint reports them too)
     orphans: list[str]
+    _by_tree: dict[str, list[CaseResult]] | None = field(default=None, repr=False,
+                                                         compare=False)
 
     @property
     def failures(self) -> list[CaseResult]:
         return [r for r in self.results if not r.passed]
+
+    def results_for(self, tree_id: str) -> list[CaseResult]:
+        """The results of one tree's cases, in order (grouped once, on first use)."""
+        if self._by_tree is None:
+            self._by_tree = {}
+            for r in self.results:
+                self._by_tree.setdefault(r.tree, []).append(r)
+        return self._by_tree.get(tree_id, [])
 
 
 def run_cases(kb: KnowledgeBase) -> CaseReport:

@@ -51,6 +51,8 @@ class KbConfig:
     quality_cases: str = ""
     #: the nav lists every page up to this many; beyond, sections list only their index page
     nav_max_pages: int = 400
+    #: MkDocs' `use_directory_urls` (`a/b/` rather than `a/b.html`), for links the core writes
+    use_directory_urls: bool = True
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -75,7 +77,7 @@ OPTION_DOCS: dict[str, str] = {
 
 
 def config_from_options(root: Path, options: Mapping[str, object],
-                        docs_dir: str = "docs") -> KbConfig:
+                        docs_dir: str = "docs", use_directory_urls: bool = True) -> KbConfig:
     """Validate the plugin options (a mapping from mkdocs.yml) into a KbConfig."""
     unknown = sorted(set(options) - set(OPTION_DOCS))
     if unknown:
@@ -137,6 +139,7 @@ def config_from_options(root: Path, options: Mapping[str, object],
         quality_predictions=text("quality_predictions"),
         quality_cases=text("quality_cases"),
         nav_max_pages=nav_max_pages,
+        use_directory_urls=use_directory_urls,
     )
 
 

@@ -278,9 +278,10 @@ class SourceFile:
     text: str
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class KnowledgeBase:
-    """Everything loaded, indexed by id and path. Built once per run by `kb.loader.load`."""
+    """Everything loaded, indexed by id and path. Built once per run by `kb.loader.load`.
+    Caches keyed on a KnowledgeBase hold it weakly, so it is freed when its user is done."""
 
     config: KbConfig
     articles: dict[str, Article] = field(default_factory=dict)

@@ -5,6 +5,8 @@ Shared by the exporters, the generated pages and the link rules, so all three ag
 
 from __future__ import annotations
 
+import posixpath
+
 
 def page_url(docs_dir: str, path: str, use_directory_urls: bool = True) -> str:
     """The URL of the page built from `path` (repo-relative, under `docs_dir`).
@@ -29,6 +31,19 @@ def page_url(docs_dir: str, path: str, use_directory_urls: bool = True) -> str:
 def tree_url(tree_id: str, use_directory_urls: bool = True) -> str:
     """The URL of a tree's generated page (`trees/<id>.md` in the site)."""
     return f"trees/{tree_id}/" if use_directory_urls else f"trees/{tree_id}.html"
+
+
+def relative_url(here: str, url: str) -> str:
+    """The link from the page at site URL `here` to site URL `url` (both from `page_url`).
+
+    `relative_url("upi/failed/", "browse/teams/")` is `../../browse/teams/`;
+    `relative_url("upi/failed.html", "browse/teams.html")` is `../browse/teams.html`.
+    """
+    base = here.rpartition("/")[0]
+    rel = posixpath.relpath(url or ".", base or ".")
+    if url.endswith("/") or not url:
+        rel = "./" if rel == "." else rel + "/"
+    return rel
 
 
 def with_anchor(url: str, anchor: str) -> str:

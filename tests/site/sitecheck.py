@@ -177,6 +177,59 @@ def remote_fetches_in_site(site: Path) -> dict[str, list[str]]:
     return found
 
 
-__all__ = ["BASE_KB", "REPO", "SITE_FIXTURE", "add_tree_stub_if_needed", "css_urls",
-           "has_tree_pages", "heading_ids", "mkdocs_build", "page_html", "page_text",
+class _LinksAndIds(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if "id" in values:
+            self.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.ids.add(values["name"])
+        if tag == "a" and "href" in values:
+            self.hrefs.append(values["href"])
+
+
+def _is_internal(href: str) -> bool:
+    """A link into the site: relative, with a path (not only `#anchor`), no scheme, no host."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(href.strip())
+    return not (parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"))
+
+
+def broken_links(site: Path) -> dict[str, list[str]]:
+    """Every internal `<a href>` of every built page that leads nowhere, per page: the target
+    file is not built, or the link has an anchor the target page has no element with."""
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+
+    pages = {p.relative_to(site).as_posix(): _LinksAndIds() for p in site.rglob("*.html")}
+    for rel, parser in pages.items():
+        parser.feed((site / rel).read_text(encoding="utf-8"))
+        parser.close()
+    broken: dict[str, list[str]] = {}
+    for rel, parser in sorted(pages.items()):
+        for href in parser.hrefs:
+            if not _is_internal(href):
+                continue
+            parts = urlsplit(href.strip())
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path)))
+            target = site / path
+            if target.is_dir():
+                path = posixpath.normpath(posixpath.join(path, "index.html"))
+                target = site / path
+            if path.startswith("../") or not target.is_file():
+                broken.setdefault(rel, []).append(f"{href} (no file {path})")
+            elif parts.fragment and path in pages and \
+                    unquote(parts.fragment) not in pages[path].ids:
+                broken.setdefault(rel, []).append(f"{href} (no #{parts.fragment} in {path})")
+    return broken
+
+
+__all__ = ["BASE_KB", "REPO", "SITE_FIXTURE", "add_tree_stub_if_needed", "broken_links",
+           "css_urls", "has_tree_pages", "heading_ids", "mkdocs_build", "page_html", "page_text",
            "prepare_site_kb", "remote_fetches", "remote_fetches_in_site"]

@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 
 from kb.loader import load, load_config
-from kb.loader.markdown_body import parse_body
 from kb.model import KnowledgeBase
-from kb.pages.article_header import HUMANS_ONLY, article_header, article_markdown, freshness
+from kb.pages.article_header import (
+    HUMANS_ONLY,
+    article_header,
+    article_headers,
+    freshness,
+    with_header,
+)
 from kbtest import make_kb
 
 TODAY = dt.date(2026, 11, 1)
@@ -53,13 +58,25 @@ def _with(kb: KnowledgeBase, article_id: str, **meta: object) -> KnowledgeBase:
 
 def test_header_names_owner_review_visibility_status_markets_products(kb: KnowledgeBase) -> None:
     block = article_header(kb.articles["guide-refund"], kb, TODAY)
-    assert "**Owner:** [payments-ops-in](../browse/teams.md#payments-ops-in)" in block
-    assert "**Last review:** 2026-10-01 (next review due 2027-01-29)" in block
-    assert "**Visibility:** " in block and "Internal" in block
-    assert "**Status:** Published" in block
-    assert "**Markets:** [IN](../browse/markets.md#in)" in block
-    assert "**Products:** [upi](../browse/products.md#upi)" in block
+    assert ('<strong>Owner:</strong> <a href="../../browse/teams/#payments-ops-in">'
+            "payments-ops-in</a>") in block
+    assert "<strong>Last review:</strong> 2026-10-01 (next review due 2027-01-29)" in block
+    assert "<strong>Visibility:</strong> " in block and "Internal" in block
+    assert "<strong>Status:</strong> Published" in block
+    assert '<strong>Markets:</strong> <a href="../../browse/markets/#in">IN</a>' in block
+    assert '<strong>Products:</strong> <a href="../../browse/products/#upi">upi</a>' in block
     assert "Stale" not in block and HUMANS_ONLY not in block
+
+
+def test_links_follow_the_sites_url_style(kb: KnowledgeBase) -> None:
+    kb.config = replace(kb.config, use_directory_urls=False)
+    block = article_header(kb.articles["guide-refund"], kb, TODAY)
+    assert '<a href="../browse/teams.html#payments-ops-in">' in block
+
+
+def test_the_block_is_kept_out_of_search(kb: KnowledgeBase) -> None:
+    block = article_header(kb.articles["old-refund"], kb, TODAY)
+    assert block.count("<div ") == block.count("data-search-exclude") == 2
 
 
 def test_stale_badge_is_text_and_counts_days_from_the_build_date(kb: KnowledgeBase) -> None:
@@ -75,49 +92,45 @@ def test_stale_badge_is_text_and_counts_days_from_the_build_date(kb: KnowledgeBa
 def test_restricted_article_gets_the_humans_only_banner_first(kb: KnowledgeBase) -> None:
     kb = _with(kb, "guide-refund", visibility="restricted")
     block = article_header(kb.articles["guide-refund"], kb, TODAY)
-    assert block.startswith(f'!!! danger kb-humans-only "{HUMANS_ONLY}"')
+    assert block.startswith('<div class="admonition danger kb-humans-only" data-search-exclude>'
+                            f'\n<p class="admonition-title">{HUMANS_ONLY}</p>')
     assert "Restricted" in block
 
 
 def test_deprecated_article_links_its_successor(kb: KnowledgeBase) -> None:
     block = article_header(kb.articles["old-refund"], kb, TODAY)
-    assert '!!! warning kb-deprecated "Deprecated"' in block
-    assert "superseded by [Refund guide](../guides/refund.md)" in block
-    assert "Use [Refund guide](../guides/refund.md) instead." in block
+    assert '<div class="admonition warning kb-deprecated" data-search-exclude>' in block
+    assert 'superseded by <a href="../../guides/refund/">Refund guide</a>' in block
+    assert 'Use <a href="../../guides/refund/">Refund guide</a> instead.' in block
     assert "Stale" not in block, "deprecated articles are no longer reviewed"
 
 
 def test_draft_article_says_so(kb: KnowledgeBase) -> None:
     kb = _with(kb, "guide-refund", status="draft")
     block = article_header(kb.articles["guide-refund"], kb, TODAY)
-    assert '!!! note kb-draft "Draft"' in block
+    assert '<div class="admonition note kb-draft" data-search-exclude>' in block
     assert "AI agents never receive it" in block
 
 
-def test_block_goes_after_the_title_and_adds_no_heading(kb: KnowledgeBase) -> None:
-    article = kb.articles["guide-refund"]
-    page = article_markdown(article.body.markdown, "guides/refund.md", kb)
-    assert page.startswith("# Refund guide\n\n!!! info kb-article-meta")
-    anchors = [h.anchor for h in parse_body(page, 1).headings]
-    assert anchors == [h.anchor for h in article.body.headings]
+def test_block_goes_after_the_title(kb: KnowledgeBase) -> None:
+    html = '<h1 id="refund-guide">Refund guide</h1>\n<h2 id="steps">Steps</h2>\n'
+    page = with_header(html, "<div>HEADER</div>\n")
+    assert page == ('<h1 id="refund-guide">Refund guide</h1>\n<div>HEADER</div>\n'
+                    '\n<h2 id="steps">Steps</h2>\n')
 
 
-def test_block_goes_first_when_the_body_has_no_title(kb: KnowledgeBase) -> None:
-    page = article_markdown("Some text.\n\n## Later\n", "guides/refund.md", kb)
-    assert page.startswith("!!! info kb-article-meta")
-    assert page.endswith("Some text.\n\n## Later\n")
+def test_block_goes_first_when_the_page_does_not_open_with_a_title(kb: KnowledgeBase) -> None:
+    html = "<p>Some text.</p>\n<h1>Later</h1>\n"
+    assert with_header(html, "<div>HEADER</div>\n") == "<div>HEADER</div>\n" + html
 
 
-def test_a_hash_inside_a_code_fence_is_not_a_title(kb: KnowledgeBase) -> None:
-    body = "```\n# not a title\n```\n"
-    assert article_markdown(body, "guides/refund.md", kb).startswith("!!! info")
+def test_every_article_and_nothing_else_has_a_header(kb: KnowledgeBase) -> None:
+    headers = article_headers(kb)
+    assert set(headers) == {a.path.removeprefix("docs/") for a in kb.all_articles()}
+    assert "old/old-refund.md" in headers and "browse/index.md" not in headers
 
 
-def test_pages_that_are_not_articles_are_unchanged(kb: KnowledgeBase) -> None:
-    assert article_markdown("# Browse\n", "browse/index.md", kb) == "# Browse\n"
-
-
-def test_link_text_is_escaped(kb: KnowledgeBase) -> None:
-    kb = _with(kb, "guide-refund", title="Refund [2026] *guide*")
+def test_text_is_escaped(kb: KnowledgeBase) -> None:
+    kb = _with(kb, "guide-refund", title="Refund <2026> & *guide*")
     block = article_header(kb.articles["old-refund"], kb, TODAY)
-    assert r"[Refund \[2026\] \*guide\*](../guides/refund.md)" in block
+    assert ">Refund &lt;2026&gt; &amp; *guide*</a>" in block

@@ -153,6 +153,12 @@ def test_serve_rebuilds_when_a_tree_changes(tmp_path: Path) -> None:
                                                         "title: Refund triage (renamed)"),
                         "utf-8")
         assert _wait_for(url, "Refund triage (renamed)"), "no rebuild after a tree changed"
+        # the default rebuild renders only what changed: an article edit shows on its page
+        guide = root / "docs/guides/refund.md"
+        guide.write_text(guide.read_text("utf-8").replace("## ", "Edited in preview.\n\n## ",
+                                                          1), "utf-8")
+        assert _wait_for(f"http://127.0.0.1:{port}/guides/refund/", "Edited in preview."), \
+            "no rebuild after an article changed"
     finally:
         server.terminate()
         try:
@@ -176,3 +182,26 @@ def test_serve_refuses_content_with_lint_errors(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "KB105" in done.stderr
 
+
+
+def test_dirty_serve_rewrites_only_generated_pages_whose_content_changed(tmp_path: Path) -> None:
+    from mkdocs.config import load_config as mkdocs_config
+    from mkdocs.structure.files import Files
+
+    from kb.mkdocs_plugin.plugin import add_generated
+    from kb.pages import GeneratedPage
+
+    root = prepare_site_kb(tmp_path / "kb")
+    config = mkdocs_config(str(root / "mkdocs.yml"))
+    config.plugins._current_plugin = "kb"  # as while MkDocs runs the plugin's on_files
+    folder = tmp_path / "pages"
+    first = [GeneratedPage("trees/a.md", "# A\n"), GeneratedPage("trees/b.md", "# B\n")]
+    add_generated(Files([]), config, first, folder)
+    old = {p: (folder / p).stat().st_mtime_ns for p in ("trees/a.md", "trees/b.md")}
+    time.sleep(0.01)
+    files = Files([])
+    add_generated(files, config, [first[0], GeneratedPage("trees/b.md", "# B changed\n")],
+                  folder)
+    assert (folder / "trees/a.md").stat().st_mtime_ns == old["trees/a.md"]
+    assert (folder / "trees/b.md").stat().st_mtime_ns != old["trees/b.md"]
+    assert [f.content_string for f in files] == ["# A\n", "# B changed\n"]

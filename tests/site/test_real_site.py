@@ -9,6 +9,7 @@ import pytest
 from sitecheck import (
     REPO,
     add_tree_stub_if_needed,
+    broken_links,
     heading_ids,
     mkdocs_build,
     page_html,
@@ -81,3 +82,9 @@ def test_indexes_list_every_article_and_tree(real: tuple[Path, KnowledgeBase]) -
 def test_no_page_fetches_anything_from_the_network(real: tuple[Path, KnowledgeBase]) -> None:
     site, _ = real
     assert remote_fetches_in_site(site) == {}
+
+
+def test_every_internal_link_leads_to_a_built_page_and_anchor(
+        real: tuple[Path, KnowledgeBase]) -> None:
+    site, _ = real
+    assert broken_links(site) == {}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sitecheck import (
+    broken_links,
     heading_ids,
     mkdocs_build,
     page_html,
@@ -58,8 +59,10 @@ def test_generated_pages_are_in_nav_and_search(built: tuple[Path, Path, Knowledg
         assert f'href="{url}"' in home, f"{url} missing from the nav"
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"].partition("#")[0] for doc in index["docs"]}
-    assert {"browse/products/", "browse/markets/", "browse/teams/", "trees/",
-            "reference/lint-rules/", "guides/refund/"} <= locations
+    assert {"browse/", "trees/", "trees/refund/", "reference/lint-rules/",
+            "guides/refund/"} <= locations
+    # the grouped browse pages repeat every title and summary: search leaves them out
+    assert not {"browse/products/", "browse/markets/", "browse/teams/"} & locations
 
 
 def test_nav_puts_finding_aids_first_and_titles_sections(
@@ -138,6 +141,41 @@ def test_index_pages_list_title_summary_type_and_visibility(
     tree = kb.trees["refund"]
     assert tree.meta.title in trees and tree.meta.summary in trees
     assert 'href="refund/"' in trees
+
+
+def test_every_internal_link_leads_to_a_built_page_and_anchor(
+        built: tuple[Path, Path, KnowledgeBase]) -> None:
+    # the generated pages' HTML blocks hold links MkDocs' strict build does not check
+    _, site, _ = built
+    assert broken_links(site) == {}
+
+
+def test_every_internal_link_resolves_without_directory_urls(tmp_path: Path) -> None:
+    root = prepare_site_kb(tmp_path / "kb")
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "use_directory_urls: true" in config
+    (root / "mkdocs.yml").write_text(
+        config.replace("use_directory_urls: true", "use_directory_urls: false"), encoding="utf-8")
+    site = root / "site"
+    done = mkdocs_build(root, site)
+    assert done.returncode == 0, done.stderr
+    tree_page = (site / "trees" / "refund.html").read_text(encoding="utf-8")
+    assert 'href="../guides/refund.html#timelines" data-kb-article="wait"' in tree_page
+    assert 'href="../browse/teams.html#payments-ops-in"' in tree_page
+    assert 'href="refund.html"' in (site / "trees" / "index.html").read_text(encoding="utf-8")
+    assert broken_links(site) == {}
+
+
+def test_the_link_check_catches_missing_pages_and_anchors(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h2 id="here">Here</h2>', encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<a href="a/">ok</a> <a href="a/#here">ok</a> <a href="#top">same page</a> '
+        '<a href="https://example.com/x">external</a> <a href="mailto:x@example.com">mail</a> '
+        '<a href="b/">no page</a> <a href="a/#there">no anchor</a> <a href="../up/">above</a>',
+        encoding="utf-8")
+    assert broken_links(tmp_path) == {"index.html": [
+        "b/ (no file b)", "a/#there (no #there in a/index.html)", "../up/ (no file ../up)"]}
 
 
 def test_rules_page_lists_every_rule(built: tuple[Path, Path, KnowledgeBase]) -> None:

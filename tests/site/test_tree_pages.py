@@ -9,6 +9,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from kb.pages.diagram import (
     text_width,
     tree_svg,
 )
+from kb.pages.html_blocks import OPENING
 from kb.pages.trees import script_json, tree_markdown, walker_data
 from kbtest import load_and_lint, make_kb
 
@@ -274,6 +276,10 @@ def test_every_tree_gets_a_page(big_kb: KnowledgeBase) -> None:
     assert {"trees/refund.md", "trees/big.md"} <= paths
 
 
+def section(page: str, heading: str, following: str) -> str:
+    return page.split(f"\n{heading}\n")[1].split(f"\n{following}\n")[0]
+
+
 def test_page_sections_and_links(kb_dir: Path, base_kb: KnowledgeBase) -> None:
     page = tree_markdown(base_kb.trees["refund"], base_kb)
     headings = [line for line in page.splitlines() if line.startswith("#")]
@@ -281,18 +287,59 @@ def test_page_sections_and_links(kb_dir: Path, base_kb: KnowledgeBase) -> None:
                         "## Outcomes", "### Guidance by outcome", "## Labeled-case coverage",
                         "## About this tree"]
     assert len(SVG_BLOCK.findall(page)) == 1
-    # raw HTML blocks stay single blocks: no blank line inside the SVG or the walker
-    assert "\n\n" not in SVG_BLOCK.findall(page)[0]
-    # every relative .md link resolves from docs/trees/, to an authored or a generated page
+    # the heavy parts are HTML blocks, one line each, between blank lines; headings are not
+    blocks = [line for line in page.splitlines() if line.startswith(OPENING)]
+    assert len(blocks) == 7  # walker, diagram, facts, outcomes, guidance, coverage, about
+    assert all(f"\n\n{b}\n\n" in page or page.endswith(f"\n\n{b}\n") for b in blocks)
+    assert not any(re.search(r"<h\d", b) for b in blocks)
+    # the Markdown parts' relative .md links resolve from docs/trees/, to an authored or a
+    # generated page (the HTML blocks' links are checked on the built site)
     generated = {p.path for p in generate_pages(base_kb)}
     for target in re.findall(r"\]\(([^)#]+\.md)", page):
         path = (kb_dir / "docs" / "trees" / target).resolve()
         assert path.is_file() or path.relative_to(kb_dir / "docs").as_posix() in generated, target
-    # the walker finds the article and macro links by their data attributes
-    assert '{ data-kb-article="wait" }' in page and '{ data-kb-macro="wait" }' in page
-    facts = page.split("## Facts")[1].split("## Outcomes")[0]
-    assert "| `days` | How many days since the refund was issued? | number | a number \u2265 0 " \
-           "| `age` |" in facts
+    # the walker finds the article and macro links by their data attributes; links are final
+    # URLs relative to the page at trees/refund/
+    outcomes = section(page, "## Outcomes", "### Guidance by outcome")
+    assert '<a href="../../guides/refund/#timelines" data-kb-article="wait">' in outcomes
+    assert '<a href="../../guides/reply-refund/" data-kb-macro="wait">' in outcomes
+    facts = section(page, "## Facts", "## Outcomes")
+    assert ("<tr><td><code>days</code></td><td>How many days since the refund was issued?</td>"
+            "<td>number</td><td>a number \u2265 0</td><td><code>age</code></td></tr>") in facts
+    about = page.split("\n## About this tree\n")[1]
+    assert '<td>Owner</td><td><a href="../../browse/teams/#payments-ops-in">' in about
+
+
+def test_guidance_is_rendered_into_the_list(big_kb: KnowledgeBase) -> None:
+    page = tree_markdown(big_kb.trees["big"], big_kb)
+    guidance = section(page, "### Guidance by outcome", "## Labeled-case coverage")
+    assert ("<li><strong>Outcome 13 with a title long enough to wrap over lines</strong> "
+            "(<code>o13</code>): Guidance for outcome 13: <strong>tell</strong> the customer."
+            "</li>") in guidance
+
+
+def test_guidance_of_several_blocks_and_none(tmp_path: Path) -> None:
+    source = (Path(__file__).parent.parent / "fixtures/rules/_base/decision_trees/refund.yaml"
+              ).read_text(encoding="utf-8").replace(
+        "      macro: reply-refund\n",
+        "      macro: reply-refund\n      guidance: |\n        Tell them to wait & check.\n\n"
+        "        - one\n        - two\n")
+    kb = load_kb(make_kb(tmp_path / "kb", {"decision_trees/refund.yaml": source}))
+    page = tree_markdown(kb.trees["refund"], kb)
+    guidance = section(page, "### Guidance by outcome", "## Labeled-case coverage")
+    assert ("<li><p><strong>Wait for the refund</strong> (<code>wait</code>): Tell them "
+            "to wait &amp; check.</p> <ul> <li>one</li> <li>two</li> </ul></li>") in guidance
+    assert "<li><strong>Refund received</strong> (<code>done</code>): No guidance written.</li>" \
+        in guidance
+
+
+def test_links_follow_use_directory_urls(base_kb: KnowledgeBase) -> None:
+    flat = replace(base_kb, config=replace(base_kb.config, use_directory_urls=False))
+    page = tree_markdown(flat.trees["refund"], flat)
+    assert '<a href="../guides/refund.html#timelines" data-kb-article="wait">' in page
+    assert '<a href="../browse/teams.html#payments-ops-in">' in page
+    assert walker_json_of(page)["outcome_details"]["wait"]["article"]["href"] == (  # type: ignore[index]
+        "../guides/refund.html#timelines")
 
 
 def test_restricted_tree_says_humans_only(tmp_path: Path) -> None:
@@ -313,10 +360,10 @@ def coverage_section(page: str) -> str:
 
 def test_coverage_counts_cases_per_outcome(base_kb: KnowledgeBase) -> None:
     section = coverage_section(tree_markdown(base_kb.trees["refund"], base_kb))
-    assert "3 labeled cases in `decision_trees/refund.cases.yaml`: 3 reach their expected " \
-           "outcome, 0 do not." in section
+    assert "3 labeled cases in <code>decision_trees/refund.cases.yaml</code>: 3 reach their " \
+           "expected outcome, 0 do not." in section
     for outcome in ("done", "wait", "escalate"):
-        assert re.search(rf"\(`{outcome}`\) \| 1 \|", section)
+        assert re.search(rf"\(<code>{outcome}</code>\)</td><td>1</td>", section)
     assert "Every outcome is reached by at least one labeled case." in section
     assert "Every branch is taken by at least one labeled case." in section
 
@@ -335,15 +382,17 @@ cases:
 """
     kb = load_kb(make_kb(tmp_path / "kb", {"decision_trees/refund.cases.yaml": cases}))
     section = coverage_section(tree_markdown(kb.trees["refund"], kb))
-    assert "2 labeled cases in `decision_trees/refund.cases.yaml`: 1 reach their expected " \
-           "outcome, 1 do not." in section
-    assert re.search(r"\(`done`\) \| 2 \|", section)
-    assert re.search(r"\(`wait`\) \| \*\*none\*\* \|", section)
-    assert "**Outcomes no labeled case reaches:** `wait`, `escalate`." in section
-    assert "- `arrived: when false -> age`" in section
-    assert "- `age: when {lt: 7} -> wait`" in section
-    assert "- `age: default -> escalate`" in section
-    assert "- `r-2`: expected `wait`, reached `done`" in section
+    assert "2 labeled cases in <code>decision_trees/refund.cases.yaml</code>: 1 reach their " \
+           "expected outcome, 1 do not." in section
+    assert re.search(r"\(<code>done</code>\)</td><td>2</td>", section)
+    assert re.search(r"\(<code>wait</code>\)</td><td><strong>none</strong></td>", section)
+    assert "<strong>Outcomes no labeled case reaches:</strong> <code>wait</code>, " \
+           "<code>escalate</code>." in section
+    assert "<li><code>arrived: when false -&gt; age</code></li>" in section
+    assert "<li><code>age: when {lt: 7} -&gt; wait</code></li>" in section
+    assert "<li><code>age: default -&gt; escalate</code></li>" in section
+    assert "<li><code>r-2</code>: expected <code>wait</code>, reached <code>done</code></li>" \
+        in section
 
 
 def test_no_cases_says_so(tmp_path: Path) -> None:
@@ -381,7 +430,8 @@ def test_built_page_keeps_walker_json_svg_and_links(tmp_path: Path) -> None:
     kb = load_kb(root)
     assert walker_json_of(built) == json.loads(json.dumps(walker_data(kb.trees["refund"], kb)))
     ET.fromstring(SVG_BLOCK.findall(built)[0])
-    links = dict(re.findall(r'<a data-kb-article="([^"]+)" href="([^"]+)"', built))
+    links = {node: href for href, node
+             in re.findall(r'<a href="([^"]+)" data-kb-article="([^"]+)"', built)}
     assert links["wait"] == "../../guides/refund/#timelines"
     assert 'class="kb-walker-fallback"' in built
     for asset in ("walker.js", "walker.css"):

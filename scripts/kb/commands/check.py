@@ -2,7 +2,9 @@
 
 One process does what `kb lint`, `kb test` and `kb export` do one after the other, loading the
 knowledge base once (from the content cache where files are unchanged) instead of three times.
-The exports are written only when the gate passes, atomically, like `kb export` writes them.
+The exports are made in a forked child while this process lints and walks the cases (both cores
+work); they are written only when the gate passes, atomically, like `kb export` writes them,
+and thrown away when it fails.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from kb.casetest import CaseReport, run_cases
 from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, add_cache_option, date_arg, load_kb, run_lint
 from kb.commands.test import print_failures
 from kb.export import build_exports, write_files_atomically
+from kb.forked import Background
 from kb.lint.report import FORMATS
+from kb.loader import LoadResult
 
 #: lint report formats that leave the output readable as lines (json and sarif are documents)
 REPORT_FORMATS = ("text", "github")
@@ -44,21 +48,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     loaded = load_kb(args)
     kb = loaded.kb
+    exports: Background[dict[str, bytes]] | None = None
+    if not args.no_export:
+        try:
+            info = build_info(kb.config.root)
+        except BuildInfoError as exc:
+            raise UsageError(str(exc)) from None
+        exports = Background(lambda: build_exports(kb, info))
+    try:
+        return _gate(args, loaded, exports, out)
+    finally:
+        if exports is not None:
+            exports.cancel()
+
+
+def _gate(args: argparse.Namespace, loaded: LoadResult,
+          exports: Background[dict[str, bytes]] | None, out: TextIO) -> int:
+    kb = loaded.kb
     linted = run_lint(loaded)
     print(FORMATS[args.format](linted), file=out)
     cases = run_cases(kb)
     _print_cases(cases, out)
     failed = bool(linted.exit_code(strict=args.strict) or cases.failures or cases.orphans)
-    if args.no_export:
+    if exports is None:
         print("exports: not written (--no-export)", file=out)
     elif failed:
         print("exports: not written; fix the problems above first", file=out)
     else:
         target = Path(args.out) if args.out else kb.config.root / "site"
-        try:
-            files = build_exports(kb, build_info(kb.config.root))
-        except BuildInfoError as exc:
-            raise UsageError(str(exc)) from None
+        files = exports.result()
         try:
             write_files_atomically(target, files)
         except OSError as exc:

@@ -51,4 +51,8 @@ def load_config(root: Path) -> KbConfig:
         raise ConfigError(f"{path.name} does not enable the `kb` plugin under `plugins:`")
     if not isinstance(options, dict):
         raise ConfigError("the `kb` plugin options must be a mapping")
-    return config_from_options(root, options, docs_dir=str(raw.get("docs_dir") or "docs"))
+    directory_urls = raw.get("use_directory_urls", True)
+    if not isinstance(directory_urls, bool):
+        raise ConfigError(f"{path.name}: `use_directory_urls` must be true or false")
+    return config_from_options(root, options, docs_dir=str(raw.get("docs_dir") or "docs"),
+                               use_directory_urls=directory_urls)

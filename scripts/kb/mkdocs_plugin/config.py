@@ -73,4 +73,5 @@ def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     root = Path(config.config_file_path or ".").resolve().parent
     docs_dir = Path(os.path.relpath(Path(config.docs_dir).resolve(), root)).as_posix()
     raw: dict[str, Any] = dict(options)
-    return config_from_options(root, raw, docs_dir=docs_dir)
+    return config_from_options(root, raw, docs_dir=docs_dir,
+                               use_directory_urls=config.use_directory_urls)

@@ -2,14 +2,20 @@
 
 Per build it loads the KB once and lints it (errors stop the build, in `mkdocs build` and
 `mkdocs serve` alike; lint warnings such as a stale review are logged at info level, so a
-strict build still publishes them, with the stale badge on the page), adds
-the generated pages and the assets, opens every article with its metadata block, and writes
-the agent exports after the site. Each event is a guard plus one delegation to the core.
+strict build still publishes them, with the stale badge on the page), adds the generated pages
+and the assets, opens every article with its metadata block, and writes the agent exports after
+the site. Each event is a guard plus one delegation to the core.
+
+Both cores work: the lint runs in a forked child while this process generates the pages, and
+the agent exports are made in another child while MkDocs renders (`kb.forked`). Once the pages
+and headers are made, this process keeps no reference to the knowledge base, so MkDocs renders
+in the memory it would use without the plugin.
 This package is the only code that imports MkDocs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +26,51 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from kb.buildinfo import BuildInfo, BuildInfoError, build_info
+from kb.buildinfo import BuildInfoError, build_info
 from kb.config import ConfigError, KbConfig
 from kb.export import build_exports, write_files_atomically
-from kb.lint import Severity, lint
-from kb.lint.runner import RuleCrashed
+from kb.forked import Background, BackgroundFailed
+from kb.lint import Diagnostic, Severity, lint
 from kb.loader import load
 from kb.mkdocs_plugin import assets
 from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
 from kb.mkdocs_plugin.navigation import site_nav
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
-from kb.pages.article_header import article_markdown
+from kb.pages.article_header import article_headers, with_header
+from kb.pages.html_blocks import lift_html_blocks, restore_html_blocks
 
 __all__ = ["KbPlugin"]
 
 log = get_plugin_logger(__name__)
 
-#: extensions the generated Markdown relies on (article header, tree pages and their tables)
+#: where `mkdocs serve --dirty` keeps the generated pages' sources, under the KB root
+SERVE_PAGES = Path(".kb-cache", "serve-pages")
+
+#: extensions the generated Markdown relies on (admonitions, collapsible blocks, attribute
+#: lists and tables on tree and quality pages)
 REQUIRED_EXTENSIONS = ("admonition", "attr_list", "pymdownx.details", "tables")
+
+
+@dataclass(slots=True)
+class SiteParts:
+    """What one build adds to the site, computed once before MkDocs reads any page."""
+
+    pages: list[GeneratedPage]
+    #: page titles by docs path (articles, section indexes, generated pages), for the nav
+    titles: dict[str, str]
+    #: each article's header block (HTML) by docs path
+    headers: dict[str, str]
+    nav_max_pages: int | None
+    #: the agent exports as {file name: bytes}, being made in a child while MkDocs renders
+    exports: Background[dict[str, bytes]]
+    #: docs paths of the generated pages
+    generated: frozenset[str] = frozenset()
+    #: the HTML blocks lifted out of a generated page's Markdown until its HTML is rendered
+    lifted: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.generated = frozenset(p.path for p in self.pages)
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
@@ -48,9 +80,13 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
 
     def __init__(self) -> None:
         self.kb_config: KbConfig | None = None
-        self.kb: KnowledgeBase | None = None
-        self.build: BuildInfo | None = None
-        self.pages: list[GeneratedPage] = []
+        self.parts: SiteParts | None = None
+        #: `mkdocs serve --dirty`: only pages whose source changed are rebuilt
+        self.serve_dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # with this event MkDocs keeps one plugin object across the rebuilds of a serve
+        self.serve_dirty = command == "serve" and dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.kb_config = configure(self.config, config)
@@ -60,26 +96,54 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         # before MkDocs empties site_dir: content errors never cost the previous site
         if self.kb_config is None:
             return
-        self.kb, self.build, self.pages = prepare(self.kb_config)
+        self.parts = prepare(self.kb_config)
 
     # late, so that the nav also holds pages other plugins and hooks add
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if self.kb is None:
+        if self.parts is None:
             return files
-        add_site_files(files, config, self.kb, self.pages)
+        # a dirty rebuild skips a page whose source is older than its output: generated pages
+        # get a source file that is rewritten only when their content changes
+        folder = (self.kb_config.root / SERVE_PAGES if self.serve_dirty and self.kb_config
+                  else None)
+        add_site_files(files, config, self.parts, folder)
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
-        if self.kb is None:
+        _quiet_published_status(page)
+        if self.parts is None or page.file.src_uri not in self.parts.generated:
             return markdown
-        return page_markdown(markdown, page, self.kb)
+        # a generated page's HTML blocks go around Markdown, which would only re-parse them
+        lifted, self.parts.lifted[page.file.src_uri] = lift_html_blocks(markdown)
+        return lifted
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        if self.parts is None:
+            return html
+        blocks = self.parts.lifted.pop(page.file.src_uri, None)
+        if blocks is not None:
+            try:
+                html = restore_html_blocks(html, blocks)
+            except ValueError as exc:
+                raise PluginError(f"kb: {page.file.src_uri}: {exc}") from None
+        header = self.parts.headers.get(page.file.src_uri)
+        return with_header(html, header) if header else html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.kb is None or self.build is None:
+        if self.parts is None:
             return
-        write_files_atomically(Path(config.site_dir), build_exports(self.kb, self.build))
+        try:
+            exports = self.parts.exports.result()
+        except BackgroundFailed as exc:
+            raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
+        write_files_atomically(Path(config.site_dir), exports)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.parts is not None:
+            self.parts.exports.cancel()
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:
@@ -104,33 +168,41 @@ def configure(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     return validated
 
 
-def prepare(config: KbConfig) -> tuple[KnowledgeBase, BuildInfo, list[GeneratedPage]]:
-    """Everything one build needs, computed once: the checked KB, the build's identity (commit
-    and time, which also vets SOURCE_DATE_EPOCH before MkDocs trips over it) and the pages."""
-    kb = load_checked(config)
-    try:
-        build = build_info(config.root)
-    except BuildInfoError as exc:
-        raise PluginError(f"kb: {exc}") from None
-    return kb, build, generate_pages(kb)
-
-
-def load_checked(config: KbConfig) -> KnowledgeBase:
-    """Load and lint the KB once; errors raise PluginError listing them.
-
-    Lint warnings are logged at info level: they are for authors (`kb lint --strict` gates on
-    them), while the site shows their effect (a stale badge) rather than refusing to build.
-    """
+def prepare(config: KbConfig) -> SiteParts:
+    """Everything one build adds, computed once: the KB is loaded, linted (in a child, while
+    the pages are made here) and, when clean, its exports started in another child. Also vets
+    the build's identity (commit and time; SOURCE_DATE_EPOCH before MkDocs trips over it)."""
     # files unchanged since the last build or `kb lint` come from .kb-cache/, not a new parse
     loaded = load(config, cache=True)
+    kb = loaded.kb
+    checks = Background(lambda: lint(kb, loaded.problems, loaded.ambiguous,
+                                     digests=loaded.digests).diagnostics)
     try:
-        result = lint(loaded.kb, loaded.problems, loaded.ambiguous)
-    except RuleCrashed as exc:
+        build = build_info(config.root)
+        pages = generate_pages(kb)
+        parts_without_exports = (pages, page_titles(kb, pages),
+                                 article_headers(kb))
+        report_lint(checks.result())
+    except BuildInfoError as exc:
+        raise PluginError(f"kb: {exc}") from None
+    except BackgroundFailed as exc:
         raise PluginError(f"kb: internal error: {exc}") from exc
-    for d in result.diagnostics:
+    finally:
+        checks.cancel()
+    exports = Background(lambda: build_exports(kb, build))
+    return SiteParts(*parts_without_exports, kb.config.nav_max_pages, exports)
+
+
+def report_lint(diagnostics: list[Diagnostic]) -> None:
+    """Log lint warnings at info level; raise PluginError listing the errors, if any.
+
+    Warnings are for authors (`kb lint --strict` gates on them), while the site shows their
+    effect (a stale badge) rather than refusing to build.
+    """
+    for d in diagnostics:
         if d.severity is not Severity.ERROR:
             log.info(_describe(d.format(), d.hint))
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         listing = "\n".join(f"  {_describe(d.format(), d.hint)}" for d in errors)
         raise PluginError(
@@ -138,27 +210,25 @@ def load_checked(config: KbConfig) -> KnowledgeBase:
             f"base; the site is not built until they are fixed (`kb lint` lists them too):\n"
             f"{listing}"
         )
-    return loaded.kb
 
 
-def add_site_files(files: Files, config: MkDocsConfig, kb: KnowledgeBase,
-                   pages: list[GeneratedPage]) -> None:
-    """The generated pages and the assets; and, unless mkdocs.yml has a `nav`, the nav."""
-    add_generated(files, config, pages)
+def add_site_files(files: Files, config: MkDocsConfig, parts: SiteParts,
+                   folder: Path | None = None) -> None:
+    """The generated pages and the assets; and, unless mkdocs.yml has a `nav`, the nav.
+    With `folder`, generated pages are backed by files there (see `add_generated`)."""
+    add_generated(files, config, parts.pages, folder)
     assets.add_asset_files(files, config)
     if config.nav is None:
         config.nav = site_nav((f.src_uri for f in files.documentation_pages()),
-                              page_titles(kb, pages), kb.config.nav_max_pages)
+                              parts.titles, parts.nav_max_pages)
 
 
-def page_markdown(markdown: str, page: Page, kb: KnowledgeBase) -> str:
-    """An article's Markdown opened by its header block; other pages unchanged."""
-    _quiet_published_status(page)
-    return article_markdown(markdown, page.file.src_uri, kb)
+def add_generated(files: Files, config: MkDocsConfig, pages: list[GeneratedPage],
+                  folder: Path | None = None) -> None:
+    """Add every generated page as a documentation file; a clash with an authored file is fatal.
 
-
-def add_generated(files: Files, config: MkDocsConfig, pages: list[GeneratedPage]) -> None:
-    """Add every generated page as a documentation file; a clash with an authored file is fatal."""
+    Pages live in memory, or, with `folder`, in files there that are written only when their
+    content changed, so that their age tells a dirty rebuild whether to render them again."""
     for page in pages:
         existing = files.get_file_from_path(page.path)
         if existing is not None:
@@ -166,7 +236,15 @@ def add_generated(files: Files, config: MkDocsConfig, pages: list[GeneratedPage]
                 f"kb: docs/{page.path} is generated by the kb plugin; rename or remove the "
                 f"authored file {existing.src_uri}"
             )
-        files.append(File.generated(config, page.path, content=page.markdown))
+        if folder is None:
+            files.append(File.generated(config, page.path, content=page.markdown))
+            continue
+        source = folder / page.path
+        data = page.markdown.encode("utf-8")
+        if not source.is_file() or source.read_bytes() != data:
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_bytes(data)
+        files.append(File.generated(config, page.path, abs_src_path=str(source)))
 
 
 def page_titles(kb: KnowledgeBase, pages: list[GeneratedPage]) -> dict[str, str]:

@@ -1,22 +1,28 @@
 """The block every article page opens with: who owns it, how fresh it is, who may see it.
 
-Pure functions over the model: `article_markdown` takes an article body as MkDocs hands it over
-and returns it with the block inserted after the title. The block adds no heading, so the anchors
-of the article's own headings (which lint checks links against) are the same with or without it.
-Every state is spelt out in words; the CSS classes only add colour.
+Pure functions over the model. `article_headers` gives each article's block as HTML, keyed by
+its path under docs/; `with_header` puts a block into a page's rendered HTML, after the title.
+The block is HTML, not Markdown, because it is the same few lines on thousands of pages: added
+after rendering it costs a string insertion, where Markdown would be parsed again on every page.
+It adds no heading, so the anchors of the article's own headings (which lint checks links
+against) are the same with or without it, and it is marked `data-search-exclude`: search finds
+an article by its words, not by the owner and review date every article carries. Every state is
+spelt out in words; the CSS classes only add colour. Links are relative to the page, in the
+site's URL style (`kb.urls`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from dataclasses import dataclass
+from html import escape
 
 from kb.model import Article, KnowledgeBase
 from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor
+from kb.urls import page_url, relative_url, with_anchor
 
-__all__ = ["Freshness", "article_header", "article_markdown", "freshness"]
+__all__ = ["Freshness", "article_header", "article_headers", "freshness", "with_header"]
 
 HUMANS_ONLY = "Humans only \u2014 never quote or give to AI agents"
 
@@ -26,8 +32,7 @@ VISIBILITY_TEXT = {
     "restricted": "humans only; never in any agent export",
 }
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t]|$)")
+_H1_END = re.compile(r"</h1\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,67 +63,95 @@ def freshness(article: Article, today: dt.date, kb: KnowledgeBase) -> Freshness:
     return Freshness(reviewed, interval, due, (today - due).days, exempt)
 
 
-def article_markdown(markdown: str, docs_path: str, kb: KnowledgeBase) -> str:
-    """`markdown` (the body of the page at `docs_path`, relative to docs/) with its header block.
+def article_headers(kb: KnowledgeBase) -> dict[str, str]:
+    """Every article's header block (HTML), keyed by its path relative to docs/."""
+    today = kb.config.judged_on()
+    prefix = kb.config.docs_dir.strip("/") + "/"
+    return {a.path.removeprefix(prefix): article_header(a, kb, today)
+            for a in kb.all_articles()}
 
-    Pages that are not articles (section indexes, generated pages) come back unchanged.
-    """
-    article = kb.articles_by_path.get(posixpath.join(kb.config.docs_dir, docs_path))
-    if article is None:
-        return markdown
-    return _insert_after_title(markdown, article_header(article, kb, kb.config.judged_on()))
+
+def with_header(html: str, header: str) -> str:
+    """A page's rendered `html` with `header` after its leading `<h1>`, or first without one."""
+    if html.lstrip().startswith("<h1"):
+        end = _H1_END.search(html)
+        if end is not None:
+            return f"{html[:end.end()]}\n{header}{html[end.end():]}"
+    return f"{header}{html}"
 
 
 def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
-    """The Markdown block (admonitions) describing `article`, with links relative to its page."""
-    here = _docs_relative(article.path, kb)
+    """The HTML block (admonitions) describing `article`, with links relative to its page."""
+    links = _Links(kb, article.path)
     blocks: list[str] = []
     meta = article.meta
     if meta.visibility == "restricted":
         blocks.append(_admonition(
             "danger kb-humans-only", HUMANS_ONLY,
-            "This article is **restricted**: it is left out of every agent export (the bundle, "
-            "the retrieval chunks and llms.txt). Do not paste it into an AI tool, do not quote "
-            "it to customers and do not share it outside the teams that need it.",
+            "<p>This article is <strong>restricted</strong>: it is left out of every agent "
+            "export (the bundle, the retrieval chunks and llms.txt). Do not paste it into an "
+            "AI tool, do not quote it to customers and do not share it outside the teams that "
+            "need it.</p>",
         ))
     if meta.status == "deprecated":
         successor = kb.articles.get(meta.superseded_by)
         if successor is not None:
-            target = _docs_relative(successor.path, kb)
-            instead = f"Use {_link(successor.meta.title, here, target)} instead."
+            instead = f"Use {links.article(successor)} instead."
         elif meta.superseded_by:
-            instead = f"It is superseded by `{meta.superseded_by}`."
+            instead = f"It is superseded by <code>{escape(meta.superseded_by)}</code>."
         else:
             instead = "It names no successor."
         blocks.append(_admonition(
             "warning kb-deprecated", "Deprecated",
-            f"This article is deprecated and kept only so that old links still work. {instead}",
+            f"<p>This article is deprecated and kept only so that old links still work. "
+            f"{instead}</p>",
         ))
     elif meta.status == "draft":
         blocks.append(_admonition(
             "note kb-draft", "Draft",
-            "This article is a draft: it is not published yet and AI agents never receive it. "
-            "Check with its owner before relying on it.",
+            "<p>This article is a draft: it is not published yet and AI agents never receive "
+            "it. Check with its owner before relying on it.</p>",
         ))
+    items = "".join(f"<li>{line}</li>\n" for line in _meta_lines(article, kb, today, links))
     blocks.append(_admonition("info kb-article-meta", "About this article",
-                              "\n".join(_meta_lines(article, kb, today, here))))
-    return "\n\n".join(blocks) + "\n"
+                              f"<ul>\n{items}</ul>"))
+    return "".join(blocks)
 
 
-def _meta_lines(article: Article, kb: KnowledgeBase, today: dt.date, here: str) -> list[str]:
+class _Links:
+    """Links from one article's page to other pages of the site."""
+
+    def __init__(self, kb: KnowledgeBase, path: str) -> None:
+        self.kb = kb
+        self.directory_urls = kb.config.use_directory_urls
+        self.here = page_url(kb.config.docs_dir, path, self.directory_urls)
+
+    def to(self, text: str, docs_path: str, anchor: str = "") -> str:
+        """A link to the page built from `docs_path` (relative to docs/)."""
+        url = page_url("", docs_path, self.directory_urls)
+        href = with_anchor(relative_url(self.here, url), anchor)
+        return f'<a href="{escape(href)}">{escape(text)}</a>'
+
+    def article(self, article: Article) -> str:
+        prefix = self.kb.config.docs_dir.strip("/") + "/"
+        return self.to(article.meta.title, article.path.removeprefix(prefix))
+
+
+def _meta_lines(article: Article, kb: KnowledgeBase, today: dt.date, links: _Links) -> list[str]:
     meta = article.meta
     lines = [
-        f"- **Owner:** {_link(meta.owner, here, TEAMS_PAGE, group_anchor(meta.owner))}"
-        if meta.owner else "- **Owner:** none named",
-        f"- **Last review:** {_review_text(freshness(article, today, kb))}",
-        f"- **Visibility:** {_visibility_text(meta.visibility)}",
-        f"- **Status:** {_status_text(article, kb, here)}",
-        f"- **Type:** {article.type or 'not given'}",
-        f"- **Markets:** {_codes(meta.markets, here, MARKETS_PAGE)}",
-        f"- **Products:** {_codes(meta.products, here, PRODUCTS_PAGE)}",
+        f"<strong>Owner:</strong> {links.to(meta.owner, TEAMS_PAGE, group_anchor(meta.owner))}"
+        if meta.owner else "<strong>Owner:</strong> none named",
+        f"<strong>Last review:</strong> {_review_text(freshness(article, today, kb))}",
+        f"<strong>Visibility:</strong> {_visibility_text(meta.visibility)}",
+        f"<strong>Status:</strong> {_status_text(article, kb, links)}",
+        f"<strong>Type:</strong> {escape(article.type or 'not given')}",
+        f"<strong>Markets:</strong> {_codes(meta.markets, links, MARKETS_PAGE)}",
+        f"<strong>Products:</strong> {_codes(meta.products, links, PRODUCTS_PAGE)}",
     ]
     if meta.tags:
-        lines.append(f"- **Tags:** {', '.join(f'`{t}`' for t in meta.tags)}")
+        lines.append("<strong>Tags:</strong> "
+                     + ", ".join(f"<code>{escape(t)}</code>" for t in meta.tags))
     return lines
 
 
@@ -139,67 +172,35 @@ def _visibility_text(visibility: str) -> str:
     label = visibility.capitalize() if visibility else "Not given"
     meaning = VISIBILITY_TEXT.get(visibility, "")
     badge = _badge(visibility or "unknown", label)
-    return f"{badge} \u2014 {meaning}" if meaning else badge
+    return f"{badge} \u2014 {escape(meaning)}" if meaning else badge
 
 
-def _status_text(article: Article, kb: KnowledgeBase, here: str) -> str:
+def _status_text(article: Article, kb: KnowledgeBase, links: _Links) -> str:
     meta = article.meta
     if meta.status == "deprecated":
         successor = kb.articles.get(meta.superseded_by)
         if successor is not None:
-            target = _docs_relative(successor.path, kb)
             return (f"{_badge('deprecated', 'Deprecated')} \u2014 superseded by "
-                    f"{_link(successor.meta.title, here, target)}")
-        return f"{_badge('deprecated', 'Deprecated')} \u2014 superseded by `{meta.superseded_by}`"
+                    f"{links.article(successor)}")
+        return (f"{_badge('deprecated', 'Deprecated')} \u2014 superseded by "
+                f"<code>{escape(meta.superseded_by)}</code>")
     if meta.status == "draft":
         return f"{_badge('draft', 'Draft')} \u2014 not published; AI agents never receive it"
-    return meta.status.capitalize() if meta.status else "Not given"
+    return escape(meta.status.capitalize()) if meta.status else "Not given"
 
 
-def _codes(codes: tuple[str, ...], here: str, page: str) -> str:
+def _codes(codes: tuple[str, ...], links: _Links, page: str) -> str:
     if not codes:
         return "none"
-    return ", ".join(_link(code, here, page, group_anchor(code)) for code in codes)
+    return ", ".join(links.to(code, page, group_anchor(code)) for code in codes)
 
 
 def _badge(kind: str, text: str) -> str:
-    return f'<span class="kb-badge kb-badge--{kind}">{_escape_html(text)}</span>'
+    return f'<span class="kb-badge kb-badge--{escape(kind)}">{escape(text)}</span>'
 
 
 def _admonition(kind: str, title: str, body: str) -> str:
-    indented = "\n".join(f"    {line}" if line else "" for line in body.splitlines())
-    return f'!!! {kind} "{title}"\n\n{indented}'
-
-
-def _link(text: str, here: str, target: str, anchor: str = "") -> str:
-    """A Markdown link from the page at docs path `here` to the page at docs path `target`."""
-    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
-    return f"[{_escape_link_text(text)}]({rel}{'#' + anchor if anchor else ''})"
-
-
-def _escape_link_text(text: str) -> str:
-    return re.sub(r"([\\\[\]*_`<])", r"\\\1", text)
-
-
-def _escape_html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _docs_relative(path: str, kb: KnowledgeBase) -> str:
-    prefix = kb.config.docs_dir.strip("/") + "/"
-    return path[len(prefix):] if path.startswith(prefix) else path
-
-
-def _insert_after_title(markdown: str, block: str) -> str:
-    """`block` after the leading `# Title` line, or at the top when the body opens otherwise."""
-    lines = markdown.splitlines(keepends=True)
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        if _ATX_H1.match(line) and not _FENCE.match(line):
-            head = "".join(lines[: i + 1])
-            if not head.endswith("\n"):
-                head += "\n"
-            return f"{head}\n{block}\n{''.join(lines[i + 1:])}"
-        break
-    return f"{block}\n{markdown}"
+    """The HTML Python-Markdown's admonition extension gives `!!! kind "title"`, kept out of
+    the search index (the page's own words are what search should match)."""
+    return (f'<div class="admonition {kind}" data-search-exclude>\n'
+            f'<p class="admonition-title">{escape(title)}</p>\n{body}\n</div>\n')

@@ -1,22 +1,31 @@
 """Index pages: the home page, articles and trees by product, market and team, and the tree index.
 
 Every listing gives title, type, visibility and summary in words, so a reader can tell a
-restricted or deprecated item without relying on colour. Links are relative `.md` links, so
-MkDocs resolves them and `--strict` fails when one points nowhere. Tree pages themselves
-(`trees/<id>.md`) come from another generator; this module only links to them.
+restricted or deprecated item without relying on colour. The listings' tables are HTML blocks
+(`kb.pages.html_blocks`): at thousands of rows Python-Markdown's inline processing of table cells
+cost seconds. Their links are final URLs in the site's URL style (`page_href`), which MkDocs
+neither rewrites nor checks; the site tests check every built link instead. Links in the
+Markdown parts stay relative `.md` links, so MkDocs resolves them and `--strict` fails when one
+points nowhere. The three grouped pages (by product, market, team) repeat every title and
+summary, so they are left out of the site search. Tree pages themselves (`trees/<id>.md`) come
+from another generator; this module only links to them.
 """
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from html import escape
 
 from markdown.extensions.toc import slugify
 
 from kb.export.llms_txt import BUNDLE_FORMAT_PAGE
 from kb.model import Article, KnowledgeBase, Metadata, Tree
 from kb.pages import GeneratedPage, page_generator
+from kb.pages.html_blocks import html_block, html_table
+from kb.urls import page_url, relative_url, with_anchor
 
 __all__ = [
     "BROWSE_INDEX",
@@ -26,6 +35,7 @@ __all__ = [
     "TEAMS_PAGE",
     "TREES_INDEX",
     "group_anchor",
+    "page_href",
     "tree_page",
 ]
 
@@ -56,6 +66,18 @@ def group_anchor(code: str) -> str:
     """The anchor of a product, market or team's heading on its browse page."""
     anchor: str = slugify(code, "-")
     return anchor
+
+
+def page_href(kb: KnowledgeBase, here: str, target: str, anchor: str = "") -> str:
+    """The href of the page built from `target`, from the page built from `here` (both paths
+    relative to docs/), in the site's URL style: what MkDocs makes of a relative `.md` link."""
+    return with_anchor(_relative_page_url(here, target, kb.config.use_directory_urls), anchor)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_page_url(here: str, target: str, directory_urls: bool) -> str:
+    # cached: a large KB links the same pages from many pages, and `relpath` is not cheap
+    return relative_url(page_url("", here, directory_urls), page_url("", target, directory_urls))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +114,13 @@ def index_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
         yield GeneratedPage(HOME_PAGE, _home(kb, items))
     yield GeneratedPage(BROWSE_INDEX, _browse_index(kb, items))
     yield GeneratedPage(PRODUCTS_PAGE, _grouped(
-        "By product", PRODUCTS_PAGE, items, config.products,
+        kb, "By product", PRODUCTS_PAGE, items, config.products,
         lambda m: m.products, "product"))
     yield GeneratedPage(MARKETS_PAGE, _grouped(
-        "By market", MARKETS_PAGE, items, config.markets,
+        kb, "By market", MARKETS_PAGE, items, config.markets,
         lambda m: m.markets, "market"))
     yield GeneratedPage(TEAMS_PAGE, _grouped(
-        "By owning team", TEAMS_PAGE, items, config.teams,
+        kb, "By owning team", TEAMS_PAGE, items, config.teams,
         lambda m: (m.owner,) if m.owner else (), "team"))
     yield GeneratedPage(TREES_INDEX, _tree_index(kb))
 
@@ -180,11 +202,13 @@ def _browse_index(kb: KnowledgeBase, items: list[Entry]) -> str:
     ])
 
 
-def _grouped(title: str, here: str, items: list[Entry], vocabulary: Iterable[str],
-             codes_of: Callable[[Metadata], tuple[str, ...]], noun: str) -> str:
+def _grouped(kb: KnowledgeBase, title: str, here: str, items: list[Entry],
+             vocabulary: Iterable[str], codes_of: Callable[[Metadata], tuple[str, ...]],
+             noun: str) -> str:
     known = list(vocabulary)
     extra = sorted({c for e in items for c in codes_of(e.meta)} - set(known))
-    lines = [f"# {title}", ""]
+    # every title and summary is on its own page already: found twice, search would rank worse
+    lines = ["---", "search:", "  exclude: true", "---", "", f"# {title}", ""]
     lines.append(f"Every article and decision tree, by {noun}, sorted by title. Visibility says "
                  "who may see an item: **public** may be quoted to customers, **internal** is "
                  "for agents and specialists, **restricted** is for humans only.")
@@ -197,7 +221,7 @@ def _grouped(title: str, here: str, items: list[Entry], vocabulary: Iterable[str
             lines.append(f"No articles or decision trees for this {noun} yet.")
             continue
         lines.append(_plural(len(members), "item") + ".")
-        lines += ["", *_table(members, here)]
+        lines += ["", _table(kb, members, here)]
     lines.append("")
     return "\n".join(lines)
 
@@ -215,37 +239,33 @@ def _tree_index(kb: KnowledgeBase) -> str:
     if not trees:
         lines += ["No decision trees yet.", ""]
         return "\n".join(lines)
-    lines += [
-        "| Tree | Type | Visibility | Summary | Owner | Markets | Products | Labeled cases |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for tree in trees:
-        meta = tree.meta
-        lines.append(
-            f"| {_title_cell(meta, here, tree_page(tree.id))} | decision tree "
-            f"| {_visibility_cell(meta.visibility)} | {_cell(meta.summary)} "
-            f"| {_cell(meta.owner)} | {_cell(_join(meta.markets))} "
-            f"| {_cell(_join(meta.products))} | {_case_count(kb, tree)} |"
-        )
-    lines.append("")
+    head = ["Tree", "Type", "Visibility", "Summary", "Owner", "Markets", "Products",
+            "Labeled cases"]
+    rows = [[_title_cell(kb, tree.meta, here, tree_page(tree.id)), "decision tree",
+             _text(_visibility_cell(tree.meta.visibility)), _text(tree.meta.summary),
+             _text(tree.meta.owner), _text(_join(tree.meta.markets)),
+             _text(_join(tree.meta.products)), _case_count(kb, tree)]
+            for tree in trees]
+    lines += [html_block(html_table(head, rows)), ""]
     return "\n".join(lines)
 
 
 # --- pieces -----------------------------------------------------------------------------------
 
 
-def _table(members: list[Entry], here: str) -> list[str]:
-    rows = ["| Title | Type | Visibility | Summary |", "| --- | --- | --- | --- |"]
-    for e in members:
-        rows.append(f"| {_title_cell(e.meta, here, e.page)} | {_cell(e.kind)} "
-                    f"| {_visibility_cell(e.meta.visibility)} | {_cell(e.meta.summary)} |")
-    return rows
+def _table(kb: KnowledgeBase, members: list[Entry], here: str) -> str:
+    rows = [[_title_cell(kb, e.meta, here, e.page), _text(e.kind),
+             _text(_visibility_cell(e.meta.visibility)), _text(e.meta.summary)]
+            for e in members]
+    return html_block(html_table(["Title", "Type", "Visibility", "Summary"], rows))
 
 
-def _title_cell(meta: Metadata, here: str, page: str) -> str:
-    link = _link(meta.title or meta.id, here, page)
+def _title_cell(kb: KnowledgeBase, meta: Metadata, here: str, page: str) -> str:
+    """The item's title linked to its page (HTML), with its status when draft or deprecated."""
+    link = (f'<a href="{escape(page_href(kb, here, page))}">'
+            f"{_text(meta.title or meta.id)}</a>")
     if meta.status in ("draft", "deprecated"):
-        return f"{link} ({meta.status})"
+        return f"{link} ({_text(meta.status)})"
     return link
 
 
@@ -278,8 +298,13 @@ def _link(text: str, here: str, target: str, anchor: str = "") -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a table cell: one line, pipes escaped."""
+    """Text safe inside a Markdown link label or table cell: one line, pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
+
+
+def _text(text: str) -> str:
+    """Text as HTML element content (quotes stay as they are, as Markdown leaves them)."""
+    return escape(text, quote=False)
 
 
 def _join(codes: Iterable[str]) -> str:

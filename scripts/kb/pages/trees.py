@@ -6,23 +6,31 @@ one question at a time; without JavaScript the div says to use the diagram and t
 diagram (inline SVG from `kb.pages.diagram`); tables of facts and outcomes; and labeled-case
 coverage from `kb.casetest.run_cases`.
 
+Below the headings, which stay Markdown (the table of contents and the anchors come from them),
+the heavy parts are HTML blocks (`kb.pages.html_blocks`): the walker, the diagram, the tables,
+the guidance and the coverage. Python-Markdown spent most of a page's time on them as Markdown;
+the site passes the blocks around it. Their links are final URLs in the site's URL style
+(`kb.pages.indexes.page_href`), which MkDocs neither rewrites nor checks, so the site tests
+check every built link.
+
 The walker's JSON is a one-element array, `[{...}]`, on purpose: Material's instant navigation
 re-creates every inline `<script>` of a new page as JavaScript (dropping its `type`), and an array
 literal runs as a harmless expression where a bare object is a syntax error that would stop the
 navigation. The object carries `facts` and `nodes` exactly as authored (the bundle's shapes), so the
 walker walks with the documented branch semantics on the same data as `kb test`; what the walker
 needs beyond that (article titles and URLs, guidance rendered to HTML) sits apart, under
-`outcome_details`. Links to articles are written twice on purpose: as relative `.md` links in
-the outcomes table, which MkDocs rewrites for the site's URL style and checks in `--strict`
-builds, and as a directory-style fallback URL in the JSON; the walker prefers the table's link
-(found by its `data-kb-article` / `data-kb-macro` attribute, which needs `attr_list`).
+`outcome_details`. Links to articles are written twice: in the outcomes table, tagged with a
+`data-kb-article` / `data-kb-macro` attribute (the outcome's node id), and in the JSON; the
+walker prefers the table's link and falls back on the JSON's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
+import re
 from collections.abc import Iterator, Mapping
 from html import escape
 
@@ -34,9 +42,16 @@ from kb.export.scope import JsonObject
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
 from kb.pages import GeneratedPage, page_generator
 from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, branch_text, tree_svg
-from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor, tree_page
+from kb.pages.html_blocks import html_block, html_table
+from kb.pages.indexes import (
+    MARKETS_PAGE,
+    PRODUCTS_PAGE,
+    TEAMS_PAGE,
+    group_anchor,
+    page_href,
+    tree_page,
+)
 from kb.quality import node_traffic, tree_quality_markdown
-from kb.urls import page_url, with_anchor
 
 __all__ = [
     "WALKER_FORMAT",
@@ -130,21 +145,28 @@ def _reference(kb: KnowledgeBase, tree: Tree, article_id: str, anchor: str) -> J
     if article is None:
         return None
     heading = next((h.text for h in article.body.headings if h.anchor == anchor), "")
-    url = page_url(kb.config.docs_dir, article.path, use_directory_urls=True)
     return {
         "id": article.id,
         "anchor": anchor,
         "title": article.meta.title,
         "heading": heading,
-        # relative to the tree page `trees/<tree-id>/`
-        "href": with_anchor("../../" + url, anchor),
+        # relative to the tree's page
+        "href": page_href(kb, tree_page(tree.id), _docs_path(article, kb), anchor),
     }
 
 
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """Guidance Markdown as HTML, the way the site renders Markdown (tables, attribute lists)."""
-    html: str = markdown_lib.markdown(text, extensions=["tables", "attr_list", "sane_lists"])
+    # cached: a page renders each guidance twice (the walker's data and the guidance list)
+    html: str = _guidance_renderer().reset().convert(text)
     return html
+
+
+@functools.cache
+def _guidance_renderer() -> markdown_lib.Markdown:
+    # one converter, reset between texts: building one per text cost more than converting
+    return markdown_lib.Markdown(extensions=["tables", "attr_list", "sane_lists"])
 
 
 def script_json(data: object) -> str:
@@ -162,7 +184,7 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
     `traffic` (walks per node from the case data) is drawn on the diagram when given."""
     report = report if report is not None else run_cases(kb)
     coverage = report.coverage.get(tree.id)
-    results = [r for r in report.results if r.tree == tree.id]
+    results = report.results_for(tree.id)
     meta = tree.meta
     lines = _front_matter(tree)
     lines += [f"# {meta.title or tree.id}", ""]
@@ -183,26 +205,30 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
         "",
         *_legend(),
         "",
-        f'<div class="kb-tree-diagram" tabindex="0" role="region" '
-        f'aria-label="Diagram of {escape(meta.title or tree.id, quote=True)}, scrollable">'
-        f"{tree_svg(tree, traffic)}</div>",
+        html_block(f'<div class="kb-tree-diagram" tabindex="0" role="region" '
+                   f'aria-label="Diagram of {escape(meta.title or tree.id)}, scrollable">'
+                   f"{tree_svg(tree, traffic)}</div>"),
         "",
         "## Facts",
         "",
-        *_facts_table(tree),
+        _facts_table(tree),
         "",
         "## Outcomes",
         "",
-        *_outcomes_table(tree, kb),
+        _outcomes_table(tree, kb),
         "",
-        *_guidance(tree),
+        "### Guidance by outcome",
+        "",
+        _guidance(tree),
+        "",
         "## Labeled-case coverage",
         "",
-        *_coverage(tree, kb, coverage, results),
+        _coverage(tree, kb, coverage, results),
+        "",
         *_quality(tree, kb),
         "## About this tree",
         "",
-        *_metadata_table(tree, kb),
+        _metadata_table(tree, kb),
     ]
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -256,22 +282,24 @@ def _metadata_line(tree: Tree, kb: KnowledgeBase) -> str:
     return " \u00b7 ".join(parts) + " \u00b7 [More about this tree](#about-this-tree)"
 
 
-def _metadata_table(tree: Tree, kb: KnowledgeBase) -> list[str]:
+def _metadata_table(tree: Tree, kb: KnowledgeBase) -> str:
     meta = tree.meta
     here = tree_page(tree.id)
     cases = kb.cases_for(tree.id)
     rows = [
-        ("Tree id", f"`{tree.id}`"),
-        ("Owner", _group_link(here, TEAMS_PAGE, meta.owner) if meta.owner else "not given"),
-        ("Visibility", VISIBILITY_TEXT.get(meta.visibility, meta.visibility or "not given")),
-        ("Status", meta.status or "not given"),
+        ("Tree id", _code(tree.id)),
+        ("Owner", _group_link_html(kb, here, TEAMS_PAGE, meta.owner) if meta.owner
+         else "not given"),
+        ("Visibility", _text(VISIBILITY_TEXT.get(meta.visibility, meta.visibility or "not given"))),
+        ("Status", _text(meta.status or "not given")),
         ("Last review", _review_text(tree, kb)),
-        ("Markets", ", ".join(_group_link(here, MARKETS_PAGE, m) for m in meta.markets) or "none"),
-        ("Products",
-         ", ".join(_group_link(here, PRODUCTS_PAGE, p) for p in meta.products) or "none"),
+        ("Markets", ", ".join(_group_link_html(kb, here, MARKETS_PAGE, m) for m in meta.markets)
+         or "none"),
+        ("Products", ", ".join(_group_link_html(kb, here, PRODUCTS_PAGE, p)
+                               for p in meta.products) or "none"),
     ]
     if meta.tags:
-        rows.append(("Tags", ", ".join(f"`{t}`" for t in meta.tags)))
+        rows.append(("Tags", ", ".join(_code(t) for t in meta.tags)))
     if meta.related:
         rows.append(("Related", ", ".join(_article_link(kb, here, r, "") for r in meta.related)))
     questions = sum(1 for n in tree.nodes.values() if n.outcome is None)
@@ -279,11 +307,9 @@ def _metadata_table(tree: Tree, kb: KnowledgeBase) -> list[str]:
         ("Size", f"{len(tree.facts)} facts, {questions} questions, "
                  f"{len(tree.nodes) - questions} outcomes"),
         ("Labeled cases", str(len(cases))),
-        ("Source", f"`{tree.path}`"),
+        ("Source", _code(tree.path)),
     ]
-    out = ["| About this tree | |", "| --- | --- |"]
-    out += [f"| {name} | {_cell(value)} |" for name, value in rows]
-    return [*out, ""]
+    return html_block(html_table(["About this tree", ""], rows))
 
 
 def _review_text(tree: Tree, kb: KnowledgeBase, short: bool = False) -> str:
@@ -301,13 +327,13 @@ def _review_text(tree: Tree, kb: KnowledgeBase, short: bool = False) -> str:
 
 
 def _walker_block(tree: Tree, kb: KnowledgeBase) -> str:
-    tree_id = escape(tree.id, quote=True)
-    return (
-        f'<div class="kb-walker" id="kb-walker-{tree_id}" data-kb-tree="{tree_id}">\n'
+    tree_id = escape(tree.id)
+    return html_block(
+        f'<div class="kb-walker" id="kb-walker-{tree_id}" data-kb-tree="{tree_id}">'
         f'<script type="application/json" class="kb-walker-data">'
-        f"{script_json([walker_data(tree, kb)])}</script>\n"
+        f"{script_json([walker_data(tree, kb)])}</script>"
         '<p class="kb-walker-fallback">The walker needs JavaScript. Without it, follow the '
-        "diagram and the tables of facts and outcomes below.</p>\n"
+        "diagram and the tables of facts and outcomes below.</p>"
         "</div>"
     )
 
@@ -328,121 +354,143 @@ def _legend() -> list[str]:
     ]
 
 
-def _facts_table(tree: Tree) -> list[str]:
+def _facts_table(tree: Tree) -> str:
     asked_at: dict[str, list[str]] = {}
     for node in tree.nodes.values():
         if node.outcome is None:
             asked_at.setdefault(node.ask, []).append(node.id)
-    out = ["| Fact | Question | Type | Accepted answers | Asked at |",
-           "| --- | --- | --- | --- | --- |"]
-    for fact_id, fact in tree.facts.items():
-        nodes = ", ".join(f"`{n}`" for n in asked_at.get(fact_id, [])) or "never"
-        out.append(f"| `{fact_id}` | {_cell(fact.question)} | {fact.type} "
-                   f"| {_cell(accepted_answers(fact))} | {nodes} |")
-    return out
+    rows = [[_code(fact_id), _text(fact.question), _text(fact.type), accepted_answers(fact),
+             ", ".join(_code(n) for n in asked_at.get(fact_id, [])) or "never"]
+            for fact_id, fact in tree.facts.items()]
+    return html_block(html_table(["Fact", "Question", "Type", "Accepted answers", "Asked at"],
+                                 rows))
 
 
 def accepted_answers(fact: Fact) -> str:
-    """What a fact accepts, in words: `true or false`, the options, or a number's range."""
+    """What a fact accepts, in words, as HTML: `true` or `false`, the options, or a range."""
     if fact.type == "boolean":
-        return "`true` or `false`"
+        return f"{_code('true')} or {_code('false')}"
     if fact.type == "choice":
-        return ", ".join(f"`{o}`" for o in fact.options) or "no options"
+        return ", ".join(_code(o) for o in fact.options) or "no options"
     unit = f" {fact.unit}" if fact.unit else ""
     if fact.min is not None and fact.max is not None:
-        return f"a number from {branch_text(fact.min)} to {branch_text(fact.max)}{unit}"
-    if fact.min is not None:
-        return f"a number \u2265 {branch_text(fact.min)}{unit}"
-    if fact.max is not None:
-        return f"a number \u2264 {branch_text(fact.max)}{unit}"
-    return f"a number{unit}"
+        text = f"a number from {branch_text(fact.min)} to {branch_text(fact.max)}{unit}"
+    elif fact.min is not None:
+        text = f"a number \u2265 {branch_text(fact.min)}{unit}"
+    elif fact.max is not None:
+        text = f"a number \u2264 {branch_text(fact.max)}{unit}"
+    else:
+        text = f"a number{unit}"
+    return _text(text)
 
 
-def _outcomes_table(tree: Tree, kb: KnowledgeBase) -> list[str]:
+def _outcomes_table(tree: Tree, kb: KnowledgeBase) -> str:
     here = tree_page(tree.id)
-    out = ["| Outcome | Resolution | Handled by | Queue and SLA | Article | Macro |",
-           "| --- | --- | --- | --- | --- | --- |"]
+    rows = []
     for node in tree.outcomes():
         o = node.outcome
         assert o is not None
         article = _article_link(kb, here, o.article, o.anchor, ("article", node.id))
         macro = (_article_link(kb, here, *_split(o.macro), ("macro", node.id)) if o.macro
                  else "none")
-        out.append(
-            f"| {_cell(o.title)} (`{node.id}`) | {o.resolution} | {o.handled_by} "
-            f"| {_cell(_queue_text(o))} | {article} | {macro} |"
-        )
-    return out
+        rows.append([f"{_text(o.title)} ({_code(node.id)})", _text(o.resolution),
+                     _text(o.handled_by), _queue_text(o), article, macro])
+    return html_block(html_table(
+        ["Outcome", "Resolution", "Handled by", "Queue and SLA", "Article", "Macro"], rows))
 
 
 def _queue_text(outcome: Outcome) -> str:
     parts = []
     if outcome.queue:
-        parts.append(f"`{outcome.queue}`")
+        parts.append(_code(outcome.queue))
     if outcome.sla_hours is not None:
         parts.append(f"SLA {branch_text(outcome.sla_hours)} hours")
     return ", ".join(parts) or "\u2014"
 
 
-def _guidance(tree: Tree) -> list[str]:
-    out = ["### Guidance by outcome", ""]
+def _guidance(tree: Tree) -> str:
+    """Each outcome's guidance (Markdown, rendered as the site renders it), as a list."""
+    items = []
     for node in tree.outcomes():
         o = node.outcome
         assert o is not None
-        text = o.guidance.strip() or "No guidance written."
-        first, *rest = text.splitlines()
-        out.append(f"- **{o.title}** (`{node.id}`): {first}")
-        out += [f"    {line}" if line.strip() else "" for line in rest]
-    return [*out, ""]
+        lead = f"<strong>{_text(o.title)}</strong> ({_code(node.id)}):"
+        guidance = render_markdown(o.guidance.strip()) if o.guidance.strip() else ""
+        if not guidance:
+            items.append(f"<li>{lead} No guidance written.</li>")
+        elif _ONE_PARAGRAPH.fullmatch(guidance):
+            # one paragraph reads as one line of the list, as a tight Markdown list item does
+            items.append(f"<li>{lead} {guidance[3:-4]}</li>")
+        elif guidance.startswith("<p>"):
+            items.append(f"<li><p>{lead} {guidance[3:]}</li>")
+        else:
+            items.append(f"<li><p>{lead}</p>{guidance}</li>")
+    return html_block("<ul>" + "".join(items) + "</ul>")
+
+
+_ONE_PARAGRAPH = re.compile(r"<p>(?:(?!</?p[ >]).)*</p>", re.S)
 
 
 def _coverage(tree: Tree, kb: KnowledgeBase, coverage: TreeCoverage | None,
-              results: list[CaseResult]) -> list[str]:
+              results: list[CaseResult]) -> str:
     case_files = [s.path for s in kb.case_sets if s.tree == tree.id]
     if coverage is None or not coverage.cases:
-        return [f"No labeled cases for this tree yet. Add them to "
-                f"`{kb.config.trees_dir}/{tree.id}.cases.yaml` so `kb test` can check every "
-                "outcome.", ""]
+        return html_block(
+            f"<p>No labeled cases for this tree yet. Add them to "
+            f"{_code(f'{kb.config.trees_dir}/{tree.id}.cases.yaml')} so {_code('kb test')} "
+            "can check every outcome.</p>")
     passed = sum(1 for r in results if r.passed)
-    files = ", ".join(f"`{p}`" for p in case_files)
-    out = [f"{_plural(coverage.cases, 'labeled case')} in {files}: {passed} reach "
-           f"their expected outcome, {len(results) - passed} do not.", ""]
-    out += ["| Outcome | Labeled cases reaching it |", "| --- | --- |"]
+    files = ", ".join(_code(p) for p in case_files)
+    out = [f"<p>{_plural(coverage.cases, 'labeled case')} in {files}: {passed} reach "
+           f"their expected outcome, {len(results) - passed} do not.</p>"]
+    rows = []
     for node in tree.outcomes():
         hits = coverage.outcome_hits.get(node.id, 0)
         title = node.outcome.title if node.outcome else node.id
-        out.append(f"| {_cell(title)} (`{node.id}`) | {hits if hits else '**none**'} |")
-    out.append("")
+        rows.append([f"{_text(title)} ({_code(node.id)})",
+                     str(hits) if hits else "<strong>none</strong>"])
+    out.append(html_table(["Outcome", "Labeled cases reaching it"], rows))
     unreached = coverage.unreached_outcomes()
     if unreached:
-        out.append("**Outcomes no labeled case reaches:** "
-                   + ", ".join(f"`{o}`" for o in unreached) + ".")
+        out.append("<p><strong>Outcomes no labeled case reaches:</strong> "
+                   + ", ".join(_code(o) for o in unreached) + ".</p>")
     else:
-        out.append("Every outcome is reached by at least one labeled case.")
-    out.append("")
+        out.append("<p>Every outcome is reached by at least one labeled case.</p>")
     untaken = coverage.untaken_branches()
     if untaken:
-        out += ["**Branches no labeled case takes:**", ""]
-        out += [f"- `{branch_label(tree, node_id, index)}`" for node_id, index in untaken]
+        out.append("<p><strong>Branches no labeled case takes:</strong></p><ul>"
+                   + "".join(f"<li>{_code(branch_label(tree, node_id, index))}</li>"
+                             for node_id, index in untaken) + "</ul>")
     else:
-        out.append("Every branch is taken by at least one labeled case.")
-    out.append("")
+        out.append("<p>Every branch is taken by at least one labeled case.</p>")
     failing = [r for r in results if not r.passed]
     if failing:
-        out += ["**Cases that do not reach their expected outcome** (`kb test` fails on them):", ""]
+        out.append(f"<p><strong>Cases that do not reach their expected outcome</strong> "
+                   f"({_code('kb test')} fails on them):</p><ul>")
         for r in failing:
-            reached = f"`{r.walk.outcome}`" if r.walk.outcome else f"nothing ({r.walk.stuck})"
-            out.append(f"- `{r.case.id}`: expected `{r.case.expected}`, reached {reached}")
-        out.append("")
-    return out
+            reached = (_code(r.walk.outcome) if r.walk.outcome
+                       else f"nothing ({_code_spans(r.walk.stuck)})")
+            out.append(f"<li>{_code(r.case.id)}: expected {_code(r.case.expected)}, "
+                       f"reached {reached}</li>")
+        out.append("</ul>")
+    return html_block("".join(out))
 
 
 # --- pieces -------------------------------------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+def _text(text: str) -> str:
+    """Text as HTML element content (quotes stay as they are, as Markdown leaves them)."""
+    return escape(text, quote=False)
+
+
+def _code(text: str) -> str:
+    return f"<code>{_text(text)}</code>"
+
+
+def _code_spans(text: str) -> str:
+    """Text whose `backtick` spans are code, as HTML."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", _text(text))
 
 
 def _plural(n: int, noun: str) -> str:
@@ -459,24 +507,27 @@ def _relative(here: str, target: str) -> str:
 
 
 def _group_link(here: str, page: str, code: str) -> str:
+    """A Markdown link to a product, market or team's heading on its browse page."""
     return f"[{code}]({_relative(here, page)}#{group_anchor(code)})"
+
+
+def _group_link_html(kb: KnowledgeBase, here: str, page: str, code: str) -> str:
+    href = page_href(kb, here, page, group_anchor(code))
+    return f'<a href="{escape(href)}">{_text(code)}</a>'
 
 
 def _article_link(kb: KnowledgeBase, here: str, article_id: str, anchor: str,
                   role: tuple[str, str] | None = None) -> str:
-    """A relative `.md` link to an article (section), titled; plain text when it is unknown.
+    """An HTML link to an article (section), titled; plain text when it is unknown.
 
     `role` (`article` or `macro`, outcome node id) tags the link for the walker.
     """
     article = kb.articles.get(article_id)
     if article is None:
-        return f"`{article_id}{'#' + anchor if anchor else ''}` (not found)" if article_id else ""
+        return (f"{_code(article_id + ('#' + anchor if anchor else ''))} (not found)"
+                if article_id else "")
     heading = next((h.text for h in article.body.headings if h.anchor == anchor), "")
     text = article.meta.title + (f" \u203a {heading}" if heading else "")
-    target = with_anchor(_relative(here, _docs_path(article, kb)), anchor)
-    attrs = f'{{ data-kb-{role[0]}="{role[1]}" }}' if role else ""
-    return f"[{_link_text(text)}]({target}){attrs}"
-
-
-def _link_text(text: str) -> str:
-    return _cell(text).replace("[", "\\[").replace("]", "\\]")
+    href = page_href(kb, here, _docs_path(article, kb), anchor)
+    tag = f' data-kb-{role[0]}="{escape(role[1])}"' if role else ""
+    return f'<a href="{escape(href)}"{tag}>{_text(" ".join(text.split()))}</a>'

@@ -10,6 +10,7 @@ pages say what is wrong.
 from __future__ import annotations
 
 import posixpath
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,17 +56,18 @@ class QualityData:
         return any(f is not None and f.sample for f in (self.predictions, self.cases))
 
 
-_cache: list[tuple[KnowledgeBase, QualityData | None]] = []
+#: weak references: a cached KnowledgeBase is freed as soon as nothing else holds it
+_cache: list[tuple[weakref.ref[KnowledgeBase], QualityData | None]] = []
 
 
 def quality_data(kb: KnowledgeBase) -> QualityData | None:
     """The quality data for `kb`, or None when the config names no data file."""
     for known, data in _cache:
-        if known is kb:
+        if known() is kb:
             return data
     data = _load(kb)
-    _cache.append((kb, data))
-    del _cache[:-_CACHE_SIZE]
+    _cache[:] = [(k, d) for k, d in _cache if k() is not None][-(_CACHE_SIZE - 1):]
+    _cache.append((weakref.ref(kb), data))
     return data
 
 

@@ -436,8 +436,8 @@
     return section;
   };
 
-  /* The href of an outcome's article or macro: the outcomes table's link (MkDocs wrote it for
-   * this site's URL style) when present, else the page's directory-style fallback. */
+  /* The href of an outcome's article or macro: the outcomes table's link (written for this
+   * site's URL style) when present, else the fallback in the walker's data. */
   Walker.prototype.linkHref = function (role, nodeId, ref) {
     var selector = "a[data-kb-" + role + '="' + (window.CSS && CSS.escape ? CSS.escape(nodeId) : nodeId) + '"]';
     var link = document.querySelector(selector);

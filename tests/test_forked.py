@@ -1,0 +1,89 @@
+"""Work handed to a forked child: its result, its failure and its death all reach the parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from kb.forked import Background, BackgroundFailed, fork_is_safe
+
+
+@pytest.fixture
+def needs_fork() -> None:
+    """Forking is refused from a process with other threads (a test before may have left one);
+    the work would then run in this process, where the tests that kill it must not run."""
+    if not fork_is_safe():
+        pytest.skip("forking is not safe in this process now (another thread is running)")
+
+
+@pytest.mark.usefixtures("needs_fork")
+def test_the_result_comes_from_the_child() -> None:
+    job = Background(lambda: {"pid": os.getpid(), "data": b"x" * 1_000_000})
+    assert job.forked
+    value = job.result()
+    assert value["pid"] != os.getpid() and len(value["data"]) == 1_000_000
+    assert job.result() is value, "asked twice, computed once"
+
+
+@pytest.mark.usefixtures("needs_fork")
+def test_an_exception_in_the_child_is_raised_here_with_its_traceback() -> None:
+    def fail() -> None:
+        raise ValueError("no such tree")
+
+    with pytest.raises(BackgroundFailed, match="ValueError: no such tree"):
+        Background(fail).result()
+
+
+@pytest.mark.usefixtures("needs_fork")
+def test_a_child_that_dies_is_reported_not_awaited_forever() -> None:
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(BackgroundFailed, match="died"):
+        Background(die).result()
+
+
+@pytest.mark.usefixtures("needs_fork")
+def test_an_unpicklable_result_is_reported() -> None:
+    with pytest.raises(BackgroundFailed, match="pickle"):
+        Background(lambda: (lambda: None)).result()
+
+
+def test_without_fork_the_function_runs_here_when_asked() -> None:
+    ran: list[int] = []
+    job = Background(lambda: ran.append(os.getpid()) or 7, parallel=False)
+    assert not job.forked and ran == []
+    assert job.result() == 7 and ran == [os.getpid()]
+
+
+def test_cancel_drops_work_not_yet_run() -> None:
+    ran: list[int] = []
+    job = Background(lambda: ran.append(1), parallel=False)
+    job.cancel()
+    assert ran == []
+
+
+@pytest.mark.usefixtures("needs_fork")
+def test_cancel_stops_the_child(tmp_path: Path) -> None:
+    marker = tmp_path / "finished"
+
+    def slow() -> None:
+        time.sleep(1)
+        marker.write_text("the child was not stopped")
+
+    job = Background(slow)
+    job.cancel()
+    time.sleep(1.5)
+    assert not marker.exists()
+
+
+@pytest.mark.usefixtures("needs_fork")
+def test_the_child_may_fork_workers_of_its_own() -> None:
+    def nested() -> int:
+        return Background(lambda: 6 * 7).result()
+
+    assert Background(nested).result() == 42
