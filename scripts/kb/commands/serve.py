@@ -3,6 +3,13 @@
 The kb plugin loads and lints the KB on every rebuild: a lint error stops that rebuild and is
 printed, and the server keeps the last good pages. Edits to articles, trees and case files
 trigger a rebuild. Warnings do not stop a preview unless `--strict` is given.
+
+By default a rebuild renders only the pages whose source changed (`mkdocs serve --dirty`; the
+kb plugin rewrites a generated page's source only when its content changes, so an edited tree
+re-renders its own page and the pages listing it), which keeps an edit's preview to seconds on
+a knowledge base of thousands of articles. The other pages keep their nav until the next full
+build: `--full` rebuilds every page each time (as `--strict` does, since MkDocs warns about
+every partial rebuild).
 """
 
 from __future__ import annotations
@@ -26,7 +33,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="preview the site with live reload")
     p.add_argument("--dev-addr", default="localhost:8000", metavar="HOST:PORT",
                    help="address to serve on (default: localhost:8000)")
-    p.add_argument("--strict", action="store_true", help="warnings stop a rebuild too")
+    p.add_argument("--strict", action="store_true",
+                   help="warnings stop a rebuild too (implies --full)")
+    p.add_argument("--full", action="store_true",
+                   help="rebuild every page on each change, not just the changed ones")
     p.set_defaults(run=cmd_serve)
 
 
@@ -36,6 +46,8 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     command = [sys.executable, "-m", "mkdocs", "serve", "--config-file",
                str(config.root / "mkdocs.yml"), "--dev-addr", args.dev_addr,
                "--strict" if args.strict else "--no-strict"]
+    if not (args.full or args.strict):
+        command.append("--dirty")
     print(f"kb serve: http://{args.dev_addr}/ (Ctrl+C stops)", file=out, flush=True)
     # MkDocs' banner about its own future is noise in every preview
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
