@@ -1,23 +1,33 @@
 """Benchmark the knowledge base tooling on a synthetic knowledge base of a chosen size.
 
     python scripts/bench.py --sizes 1000,5000 [--out DIR] [--keep] [--repeat N]
-                            [--skip-site] [--skip-serve] [--only STEPS] [--profile]
+                            [--skip-site] [--skip-serve] [--skip-search] [--only STEPS]
+                            [--default-nav-max N] [--profile]
 
 For each size N it generates, from a fixed seed, a knowledge base that uses the project's real
 schema and vocabularies (read from this repository's mkdocs.yml, which is copied with the same
 theme configuration and a fixed `today`): N articles of about 600 words in about 20 sections
 with subsections, N/10 decision trees of about 20 nodes, and 10 labeled cases per tree. It checks
 that the result lints with 0 errors and 0 warnings and that every case passes, then times each
-command as a whole process (wall clock; CPU time and peak RSS of the process and its children,
-from `wait4`):
+command as a whole process (wall clock; CPU time and the peak RSS of the largest single process
+from `wait4`; and the peak memory of the whole process tree, the sum over the process and its
+descendants sampled from /proc, PSS where readable):
 
 - the floor: one small Python process that reads every file, parses every front matter and tree
   with libyaml's CSafeLoader and runs one markdown-it pass over every body;
 - `kb lint` cold, then warm after editing one article (and a check that a warm lint reports an
-  error planted by an edit), `kb test`, `kb export` (the agent exports alone), a full `kb build`,
-  a bare `mkdocs build` of the same pages without the kb plugin, and the same bare build with
-  the navigation the kb plugin would give those pages;
-- `mkdocs serve`: time to the first page, then from editing one article (and one tree) to the
+  error planted by an edit), `kb test`, `kb export` (the agent exports alone), and `kb check`
+  (the PR gate: all three in one process), cold;
+- `kb build` cold, and warm (after an untimed `kb check`, as a publish follows a pull request);
+  and three bare `mkdocs build`s without the kb plugin: the authored pages with MkDocs' own nav
+  (quadratic: skipped above --default-nav-max articles), the authored pages with the nav the kb
+  plugin would give them, and the pages `kb build` publishes (authored plus generated, written
+  out as Markdown files, with the plugin's assets and nav): only the last holds the same pages;
+- findability of the site `kb build` made: the clicks from the home page to every published
+  article (breadth-first over the links between built pages), and, with Playwright and
+  /usr/bin/chromium, whether Material's search puts a sample of articles in its top results
+  when their title is typed, and how fast;
+- `kb serve`: time to the first page, then from editing one article (and one tree) to the
   change showing on the served page.
 
 It prints every figure, the ratios issue 6 sets targets for, and writes them to
@@ -28,7 +38,7 @@ script exits 1 when it does not lint clean or a case fails).
 
 Caches: before every cold step, everything in the generated knowledge base's root that the
 generator did not write is deleted, and XDG_CACHE_HOME points at a folder that is emptied, so a
-content cache kept in either place starts cold. The warm lint keeps both.
+content cache kept in either place starts cold. The warm lint and the warm build keep both.
 
 Code: the kb package is copied at the start and the copy is run (PYTHONPATH), so a long run
 measures one version even while the package is being edited; `--live-code` runs it in place.
@@ -38,11 +48,16 @@ The version (git commit, uncommitted changes, a hash of the package) is printed.
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import html as html_text
+import http.server
 import importlib.metadata
+import importlib.util
 import itertools
 import json
 import os
@@ -60,6 +75,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,7 +96,7 @@ DEFAULT_SEED = 6
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 #: what the generator writes at the root of a knowledge base; anything else is a cache
 GENERATED_ROOT = ("docs", "decision_trees", "mkdocs.yml", "mkdocs-bare.yml",
-                  "mkdocs-bare-kb-nav.yml")
+                  "mkdocs-bare-kb-nav.yml", "mkdocs-bare-same-pages.yml")
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary for the synthetic text. Nothing here may look like personal data or ask for a
@@ -856,6 +872,28 @@ def bare_config(kb_site_config: str) -> str:
     return "\n".join(out) + "\n"
 
 
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads a mkdocs.yml whatever its tags (`!!python/name:`, `!ENV`): tagged values are None."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def with_top_level(config_text: str, values: Mapping[str, object]) -> str:
+    """`config_text` (a mkdocs.yml) with each top-level key of `values` set to its value: the
+    key's existing entry, with everything under it, is dropped and the new one appended."""
+    out: list[str] = []
+    dropping = False
+    for line in config_text.splitlines():
+        key = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+        if key:
+            dropping = key.group(1) in values
+        if not dropping:
+            out.append(line)
+    return "\n".join(out).rstrip("\n") + "\n" + yaml.safe_dump(
+        dict(values), sort_keys=False, allow_unicode=True, width=10_000)
+
+
 def generate(root: Path, size: int, seed: int, today: dt.date,
              source_config: Path = REPO / "mkdocs.yml") -> KbStats:
     """Write a synthetic KB of `size` articles into `root` (replaced if it exists)."""
@@ -901,7 +939,8 @@ print(f"{count} files")
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One whole process: wall seconds, peak RSS (KiB, itself and waited-for children)."""
+    """One whole process: wall seconds, peak RSS (KiB, of the largest single process among
+    itself and its waited-for children: `ru_maxrss` is a maximum, not a sum)."""
 
     seconds: float
     peak_kib: int
@@ -911,6 +950,10 @@ class Run:
     #: user + system CPU seconds of the process and its children (above `seconds`: it used
     #: more than one core; far below: it waited, or the machine was busy)
     cpu: float = 0.0
+    #: peak memory of the whole process tree (KiB, summed over the processes alive at once)
+    tree_kib: int = 0
+    #: what `tree_kib` sums: "PSS", "RSS", or "PSS+RSS" when some processes hid their PSS
+    tree_measure: str = ""
 
     @property
     def tail(self) -> str:
@@ -936,14 +979,126 @@ def run_process(command: Sequence[str], cwd: Path, env: Mapping[str, str], log: 
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            with TreeMemory(proc.pid) as memory:
+                _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
     output = log.read_text(encoding="utf-8", errors="replace")
     return Run(seconds, usage.ru_maxrss, proc.returncode, output, expired.is_set(),
-               usage.ru_utime + usage.ru_stime)
+               usage.ru_utime + usage.ru_stime, memory.peak_kib, memory.measure)
+
+
+#: seconds between two samples of a process tree's memory (at least)
+MEMORY_INTERVAL = 0.05
+#: reading PSS walks a process's page tables (about 15 ms for 1 GiB): the sampler waits at
+#: least this many times as long as its last sample took, so it never takes more than about
+#: 5% of one core from the run it measures
+MEMORY_BACKOFF = 20
+
+
+class TreeMemory:
+    """The peak memory of a process and all its descendants, summed, sampled from /proc.
+
+    `ru_maxrss` is the peak of the largest single process, so work forked into children that
+    run alongside their parent is not counted. This samples every process of the tree every
+    `interval` seconds (longer when a sample is slow, see MEMORY_BACKOFF) and keeps the largest
+    sum. It sums PSS (/proc/<pid>/smaps_rollup), which splits a page shared by a parent and its
+    forked child (copy-on-write) between them instead of counting it in each; where PSS cannot
+    be read, VmRSS (/proc/<pid>/status), which does count it in each. A sample whose VmRSS sum
+    is not above the peak so far skips the PSS reads (PSS <= RSS: it could not raise the peak).
+    Peaks shorter than the interval can be missed.
+    """
+
+    def __init__(self, pid: int, interval: float = MEMORY_INTERVAL) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peak_kib = 0
+        self.measures: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"memory-{pid}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def __enter__(self) -> TreeMemory:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def measure(self) -> str:
+        """What the peak sums: "PSS", "RSS", "PSS+RSS" (mixed), or "" (never sampled)."""
+        return "+".join(m for m in ("PSS", "RSS") if m in self.measures)
+
+    def sample(self) -> int:
+        """One sample (KiB; 0 when it could not raise the peak), which also raises `peak_kib`."""
+        pids = process_tree(self.pid)
+        if sum(process_memory(pid, pss=False)[0] for pid in pids) <= self.peak_kib:
+            return 0
+        total = 0
+        for pid in pids:
+            kib, measure = process_memory(pid)
+            if measure:
+                total += kib
+                self.measures.add(measure)
+        self.peak_kib = max(self.peak_kib, total)
+        return total
+
+    def _run(self) -> None:
+        while True:
+            started = time.perf_counter()
+            self.sample()
+            took = time.perf_counter() - started
+            if self._stop.wait(max(self.interval, MEMORY_BACKOFF * took)):
+                return
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and all its descendants, from /proc/<pid>/task/<tid>/children (a child started
+    by any thread is listed under that thread); processes gone meanwhile are left out."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        found.append(current)
+        for tid in tasks:
+            try:
+                with open(f"/proc/{current}/task/{tid}/children", encoding="ascii") as f:
+                    todo.extend(int(child) for child in f.read().split())
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+_MEMORY_SOURCES = (("smaps_rollup", re.compile(r"^Pss:\s+(\d+) kB", re.M), "PSS"),
+                   ("status", re.compile(r"^VmRSS:\s+(\d+) kB", re.M), "RSS"))
+
+
+def process_memory(pid: int, *, pss: bool = True) -> tuple[int, str]:
+    """(KiB, "PSS") from smaps_rollup (unless `pss` is false), else (KiB, "RSS") from status;
+    (0, "") when the process is gone or a zombie."""
+    for name, pattern, measure in _MEMORY_SOURCES[0 if pss else 1:]:
+        try:
+            with open(f"/proc/{pid}/{name}", encoding="ascii", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            continue
+        m = pattern.search(text)
+        if m:
+            return int(m.group(1)), measure
+    return 0, ""
 
 
 @dataclass(slots=True)
@@ -966,13 +1121,25 @@ class Figure:
         return max(r.peak_kib for r in self.runs) / 1024 if self.runs else None
 
     @property
+    def peak_tree_mib(self) -> float | None:
+        """The largest sum over the process tree, over all runs (None: never sampled)."""
+        peaks = [r.tree_kib for r in self.runs if r.tree_kib]
+        return max(peaks) / 1024 if peaks else None
+
+    @property
+    def tree_measure(self) -> str:
+        used = {m for r in self.runs for m in r.tree_measure.split("+") if m}
+        return "+".join(m for m in ("PSS", "RSS") if m in used)
+
+    @property
     def cpu(self) -> float | None:
         cpus = [r.cpu for r in self.runs if r.cpu]
         return statistics.median(cpus) if cpus else None
 
     def as_json(self) -> dict[str, object]:
         return {"name": self.name, "seconds": self.seconds, "cpu_seconds": self.cpu,
-                "peak_mib": self.peak_mib,
+                "peak_mib": self.peak_mib, "peak_tree_mib": self.peak_tree_mib,
+                "tree_memory_measure": self.tree_measure,
                 "runs": [round(r.seconds, 3) for r in self.runs], "note": self.note,
                 "problem": self.problem, "skipped": self.skipped}
 
@@ -994,6 +1161,8 @@ class Bench:
                 [args.code_path, *filter(None, [os.environ.get("PYTHONPATH")])])
         self.figures: dict[str, Figure] = {}
         self.checks: dict[str, str] = {}
+        #: clicks from the home page to each article, and the search check, of the built site
+        self.findability: dict[str, dict[str, Any]] = {}
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -1031,7 +1200,8 @@ class Bench:
     def _progress(self, name: str, run: Run) -> None:
         if self.args.verbose:
             print(f"    {name}: {run.seconds:.2f} s (CPU {run.cpu:.2f} s), "
-                  f"{run.peak_kib / 1024:.0f} MiB, exit {run.code}, "
+                  f"{run.peak_kib / 1024:.0f} MiB largest process, "
+                  f"{run.tree_kib / 1024:.0f} MiB process tree, exit {run.code}, "
                   f"load {os.getloadavg()[0]:.2f}", file=self.out, flush=True)
 
     def edit(self, rel: str, old: str, new: str) -> Callable[[], None]:
@@ -1130,17 +1300,66 @@ class Bench:
         seen = run.code == 1 and "KB202" in run.output and self.stats.edit_article in run.output
         self.checks["warm lint sees a new error"] = "yes" if seen else "NO (stale result)"
 
+    def check(self) -> None:
+        """`kb check`, the PR gate (lint, the labeled cases and the agent exports in one
+        process), from a cold cache."""
+        exports_dir = self.logs / "check-exports"
+        f = self.measure("check", FIGURE_NAMES["check"],
+                         self.kb("check", "--out", str(exports_dir)),
+                         before=lambda n: shutil.rmtree(exports_dir, ignore_errors=True))
+        last = f.runs[-1]
+        if last.code == 2 and "invalid choice" in last.output:
+            f.problem = "missing: `kb check` is not a command"
+        elif any(r.code for r in f.runs):
+            f.problem = f"failed (exit {last.code}): {_reason(last.output)}"
+        elif not (exports_dir / "kb-bundle.json").is_file():
+            f.problem = "wrote no kb-bundle.json"
+
     def build(self) -> None:
+        """`kb build` from a cold cache; the findability of its site; then `kb build` again
+        with the cache `kb check` leaves (the order of a pull request, then the publish)."""
         site_dir = self.root / "site"
-        f = self.measure("build", "kb build (site + exports)",
+        f = self.measure("build", FIGURE_NAMES["build"],
                          self.kb("build", "--site-dir", str(site_dir)),
                          before=lambda n: shutil.rmtree(site_dir, ignore_errors=True))
         if any(r.code for r in f.runs):
             f.problem = f"failed (exit {f.runs[-1].code}): {_reason(f.runs[-1].output)}"
+            self.findability["clicks"] = {"skipped": "kb build failed"}
+            self.findability["search"] = {"skipped": "kb build failed"}
+        else:
+            self.findability.update(findability(site_dir, self.root / "docs", self.args,
+                                                self.logs))
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+        checks: list[Run] = []
+
+        def check_first(n: int) -> None:
+            self.reset_caches()
+            shutil.rmtree(site_dir, ignore_errors=True)
+            checks.append(run_process(
+                self.kb("check", "--out", str(self.logs / "check-exports")), self.root,
+                self.env, self.logs / f"build-warm-check-{n + 1}.log", self.args.timeout))
+
+        warm = self.measure("build-warm", FIGURE_NAMES["build-warm"],
+                            self.kb("build", "--site-dir", str(site_dir)), cold=False,
+                            before=check_first)
+        if any(r.code for r in checks):
+            warm.problem = f"kb check (run first, untimed) failed (exit {checks[-1].code}): " \
+                           f"{_reason(checks[-1].output)}"
+        elif any(r.code for r in warm.runs):
+            warm.problem = f"failed (exit {warm.runs[-1].code}): " \
+                           f"{_reason(warm.runs[-1].output)}"
         shutil.rmtree(site_dir, ignore_errors=True)
 
     def bare(self, key: str = "bare", config: str = "mkdocs-bare.yml",
-             name: str = "mkdocs build (bare, no kb plugin)") -> None:
+             name: str = "") -> None:
+        name = name or FIGURE_NAMES[key]
+        if key == "bare" and self.stats.articles > self.args.default_nav_max:
+            self.figures[key] = Figure(name, skipped=(
+                f"skipped: MkDocs' own nav makes this build quadratic (about 16 minutes at "
+                f"5,000 articles); {self.stats.articles:,} articles > --default-nav-max "
+                f"{self.args.default_nav_max:,}"))
+            return
         bare_dir = self.logs / "site-bare"
         f = self.measure(key, name,
                          [sys.executable, "-m", "mkdocs", "build", "-q", "--config-file",
@@ -1153,41 +1372,70 @@ class Bench:
     def bare_with_kb_nav(self) -> None:
         """The bare build again, with the navigation our plugin would give these pages: it
         separates the plugin's own cost from that of MkDocs' default, whole-site nav."""
-        name = "mkdocs build (bare, with the kb nav)"
         nav = run_process([sys.executable, "-c", KB_NAV_PROGRAM, str(self.root)], self.root,
                           self.env, self.logs / "kb-nav.log", self.args.timeout)
         if nav.code:
-            self.figures["bare-nav"] = Figure(name, problem=f"unavailable: {nav.tail}")
+            self.figures["bare-nav"] = Figure(FIGURE_NAMES["bare-nav"],
+                                              problem=f"unavailable: {nav.tail}")
             return
         (self.root / "mkdocs-bare-kb-nav.yml").write_text(
             (self.root / "mkdocs-bare.yml").read_text(encoding="utf-8") + nav.output,
             encoding="utf-8")
-        self.bare("bare-nav", "mkdocs-bare-kb-nav.yml", name)
+        self.bare("bare-nav", "mkdocs-bare-kb-nav.yml")
+
+    def bare_same_pages(self) -> None:
+        """The bare build of the pages `kb build` publishes: the authored pages plus every page
+        the plugin generates, written out as Markdown files, with the plugin's assets and the
+        nav it would build for them. What is left between the two is the plugin's own work."""
+        docs = self.logs / "docs-same-pages"
+        made = run_process([sys.executable, "-c", SAME_PAGES_PROGRAM, str(self.root),
+                            str(docs)], self.root, self.env, self.logs / "same-pages.log",
+                           self.args.timeout)
+        if made.code:
+            self.figures["bare-same"] = Figure(FIGURE_NAMES["bare-same"],
+                                               problem=f"unavailable: {made.tail}")
+            return
+        settings = yaml.safe_load(made.output)
+        bare = (self.root / "mkdocs-bare.yml").read_text(encoding="utf-8")
+        current = yaml.load(bare, Loader=_AnyTagLoader) or {}
+        css = [*(current.get("extra_css") or []), *settings["extra_css"]]
+        scripts = [*(current.get("extra_javascript") or []), *settings["extra_javascript"]]
+        (self.root / "mkdocs-bare-same-pages.yml").write_text(with_top_level(bare, {
+            "docs_dir": str(docs), "nav": settings["nav"],
+            "extra_css": list(dict.fromkeys(css)),
+            "extra_javascript": [s for i, s in enumerate(scripts) if s not in scripts[:i]],
+        }), encoding="utf-8")
+        self.bare("bare-same", "mkdocs-bare-same-pages.yml")
+        self.figures["bare-same"].note = settings["summary"]
+        if not self.args.keep:
+            shutil.rmtree(docs, ignore_errors=True)
 
     def serve(self) -> None:
-        """Start `mkdocs serve`, wait for the first page, edit an article (then a tree), and
-        poll the served page until the change shows. The server is stopped at the end."""
-        ready = self.figures.setdefault("serve-ready", Figure("mkdocs serve: first page served"))
+        """Start `kb serve`, wait for the first page, edit an article (then a tree), and poll
+        the served page until the change shows. The server is stopped at the end."""
+        ready = self.figures.setdefault("serve-ready", Figure(FIGURE_NAMES["serve-ready"]))
         article = self.figures.setdefault("serve-article",
-                                          Figure("mkdocs serve: article edit visible"))
-        tree = self.figures.setdefault("serve-tree", Figure("mkdocs serve: tree edit visible"))
+                                          Figure(FIGURE_NAMES["serve-article"]))
+        tree = self.figures.setdefault("serve-tree", Figure(FIGURE_NAMES["serve-tree"]))
         self.reset_caches()
         port = _free_port()
         base = f"http://127.0.0.1:{port}/"
-        command = [sys.executable, "-m", "mkdocs", "serve", "--config-file",
-                   str(self.root / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}",
-                   "--no-strict"]
+        command = self.kb("serve", "--dev-addr", f"127.0.0.1:{port}")
         undo: list[Callable[[], None]] = []
         first_page: float | None = None
-        with open(self.logs / "serve.log", "w", encoding="utf-8") as sink:
+        log = self.logs / "serve.log"
+        with open(log, "w", encoding="utf-8") as sink:
             start = time.perf_counter()
             proc = subprocess.Popen(command, cwd=self.root, env=self.env, stdout=sink,
                                     stderr=subprocess.STDOUT, start_new_session=True)
+            memory = TreeMemory(proc.pid)
+            memory.start()
             try:
                 if _poll(base, lambda page: True, self.args.timeout, proc) is None:
-                    ready.problem = "never served (see serve.log)"
+                    ready.problem = _serve_problem(proc, log)
                     return
                 first_page = time.perf_counter() - start
+                self.checks["kb serve runs mkdocs serve with --dirty"] = _dirty(proc.pid)
                 self._changes(article, proc, undo, base + self.stats.edit_article_url,
                               self.stats.edit_article, "\n\n## ", "{marker}.\n\n## ")
                 tree_url = base + self.stats.edit_tree_url
@@ -1203,12 +1451,18 @@ class Bench:
                 killer.start()
                 _, status, usage = os.wait4(proc.pid, 0)
                 killer.cancel()
+                memory.stop()
                 proc.returncode = os.waitstatus_to_exitcode(status)
                 for u in reversed(undo):
                     u()
                 if first_page is not None:
-                    ready.runs.append(Run(first_page, usage.ru_maxrss, 0, ""))
-                    ready.note = "peak RSS: the whole serve session"
+                    ready.runs.append(Run(first_page, usage.ru_maxrss, 0, "",
+                                          tree_kib=memory.peak_kib,
+                                          tree_measure=memory.measure))
+                    ready.note = "peak memory: the whole serve session"
+                for figure in (article, tree):
+                    if not figure.runs and not figure.problem and not figure.skipped:
+                        figure.skipped = "not run: the server did not start"
 
     def _changes(self, figure: Figure, proc: subprocess.Popen[bytes],
                  undo: list[Callable[[], None]], url: str, rel: str, old: str,
@@ -1225,6 +1479,28 @@ class Bench:
                 return
             figure.runs.append(Run(time.perf_counter() - t0, 0, 0, ""))
             self._progress(figure.name, figure.runs[-1])
+
+
+def _serve_problem(proc: subprocess.Popen[bytes], log: Path) -> str:
+    """Why `kb serve` served nothing: it exited (a rejected option, a failed build), or not."""
+    if proc.poll() is None:
+        return "never served a page (see serve.log)"
+    output = log.read_text(encoding="utf-8", errors="replace")
+    rejected = re.search(r"^.*error: (unrecognized arguments|argument|invalid choice).*$",
+                         output, re.M)
+    if rejected:
+        return f"kb serve rejected its command line: {rejected.group(0).strip()}"
+    return f"kb serve exited ({proc.returncode}) before serving: {_reason(output)}"
+
+
+def _dirty(pid: int) -> str:
+    """Whether the `mkdocs serve` under `pid` was given --dirty (only changed pages rebuilt)."""
+    for child in process_tree(pid):
+        with contextlib.suppress(OSError):
+            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            if b"mkdocs" in argv and b"serve" in argv:
+                return "yes" if b"--dirty" in argv else "no"
+    return "unknown (no mkdocs serve process found)"
 
 
 def _contains(marker: str) -> Callable[[str], bool]:
@@ -1286,6 +1562,261 @@ def _poll(url: str, ok: Callable[[str], bool], timeout: float,
 
 
 # ---------------------------------------------------------------------------------------------
+# Findability of the built site: clicks from the home page, and Material's search in Chromium
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+#: how many article titles the search check types, and how far down their page must be
+SEARCH_SAMPLE = 20
+SEARCH_TOP = 5
+#: the results count as shown once the results panel has not changed for this long
+SEARCH_SETTLED_MS = 250
+#: `href` of every `<a>`; MkDocs and Material write attributes in double quotes, and a regular
+#: expression reads thousands of pages many times faster than an HTML parser
+_HREF = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def built_pages(site: Path) -> set[str]:
+    """Every HTML page of a built site, as a path relative to the site folder."""
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def page_links(page: str, html: str, pages: set[str]) -> set[str]:
+    """The pages (of `pages`) that the `<a href>`s of `page`, whose HTML is `html`, point to.
+
+    Relative and root-relative URLs are resolved against `page`; a folder URL (`x/`) means
+    `x/index.html`; the fragment and query are dropped, so a link to an anchor of the same page
+    leads nowhere new; links with a scheme or host (another site, mailto:) are left out.
+    """
+    here = posixpath.dirname(page)
+    found: set[str] = set()
+    for m in _HREF.finditer(html):
+        href = html_text.unescape(next(g for g in m.groups() if g is not None))
+        parts = urllib.parse.urlsplit(href)
+        path = urllib.parse.unquote(parts.path)
+        if parts.scheme or parts.netloc or not path:
+            continue
+        joined = posixpath.normpath(path.lstrip("/") if path.startswith("/")
+                                    else posixpath.join(here, path))
+        if path.endswith("/") or joined not in pages:
+            joined = posixpath.normpath(posixpath.join(joined, "index.html"))
+        if joined in pages:
+            found.add(joined)
+    return found
+
+
+def click_depths(site: Path, pages: set[str], start: str = "index.html") -> dict[str, int]:
+    """Clicks from `start` to every page reachable from it (breadth-first over `<a href>`s
+    between the built pages); `start` itself is 0. Empty when there is no `start` page."""
+    if start not in pages:
+        return {}
+    depth = {start: 0}
+    queue = collections.deque([start])
+    while queue:
+        page = queue.popleft()
+        html = (site / page).read_text(encoding="utf-8", errors="replace")
+        for target in sorted(page_links(page, html, pages)):
+            if target not in depth:
+                depth[target] = depth[page] + 1
+                queue.append(target)
+    return depth
+
+
+def published_articles(docs: Path) -> dict[str, str]:
+    """Title by docs path (relative to `docs`) of every article whose status is published."""
+    found: dict[str, str] = {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for path in sorted(docs.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        end = text.find("\n---\n", 4)
+        if not text.startswith("---\n") or end < 0:
+            continue
+        meta = yaml.load(text[4:end], Loader=loader)
+        if isinstance(meta, dict) and "id" in meta and meta.get("status") == "published":
+            found[path.relative_to(docs).as_posix()] = str(meta.get("title", ""))
+    return found
+
+
+def built_page(docs_path: str, pages: set[str]) -> str:
+    """The built page (relative to the site) of the Markdown file `docs_path`."""
+    stem = docs_path.removesuffix(".md")
+    folder, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        return posixpath.join(folder, "index.html")
+    as_folder = f"{stem}/index.html"
+    return as_folder if as_folder in pages or f"{stem}.html" not in pages else f"{stem}.html"
+
+
+def clicks_report(depths: Mapping[str, int], articles: Sequence[str]) -> dict[str, Any]:
+    """How many of `articles` (built pages) are how many clicks away; which are unreachable."""
+    reached = collections.Counter(depths[a] for a in articles if a in depths)
+    unreachable = [a for a in articles if a not in depths]
+    return {"articles": len(articles), "max": max(reached, default=None),
+            "distribution": {str(k): reached[k] for k in sorted(reached)},
+            "unreachable": len(unreachable), "unreachable_examples": unreachable[:5]}
+
+
+def findability(site: Path, docs: Path, args: argparse.Namespace,
+                logs: Path) -> dict[str, dict[str, Any]]:
+    """Clicks from the home page to every published article of the built `site`, and whether
+    Material's search finds a sample of them by title (skipped without a browser)."""
+    pages = built_pages(site)
+    articles = {built_page(path, pages): title
+                for path, title in published_articles(docs).items()}
+    t0 = time.perf_counter()
+    clicks = clicks_report(click_depths(site, pages), sorted(articles))
+    clicks["seconds"] = round(time.perf_counter() - t0, 2)
+    if args.skip_search:
+        return {"clicks": clicks, "search": {"skipped": "--skip-search"}}
+    return {"clicks": clicks, "search": search_check(site, articles, args.seed, logs)}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def search_unavailable() -> str:
+    """Why the search check cannot run here ('' when it can)."""
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright's Python package is not installed"
+    if not CHROMIUM.is_file():
+        return f"no Chromium at {CHROMIUM}"
+    return ""
+
+
+#: records, in the page, the time of the last keyup in the search box and of the last change
+#: to the results panel
+SEARCH_WATCH_JS = """() => {
+  const watch = window.__kbBench = {key: 0, change: 0};
+  document.querySelector("input.md-search__input").addEventListener(
+    "keyup", () => { watch.key = performance.now(); }, true);
+  new MutationObserver(() => { watch.change = performance.now(); }).observe(
+    document.querySelector(".md-search-result"),
+    {childList: true, subtree: true, characterData: true});
+}"""
+SEARCH_SETTLED_JS = f"""() => {{
+  const watch = window.__kbBench;
+  return watch.change > watch.key && performance.now() - watch.change > {SEARCH_SETTLED_MS};
+}}"""
+SEARCH_LINKS_JS = """(items) => items.map((item) => {
+  const link = item.querySelector("a");
+  return link ? link.href : "";
+})"""
+
+
+def search_check(site: Path, articles: Mapping[str, str], seed: int,
+                 logs: Path) -> dict[str, Any]:
+    """Serve `site` on 127.0.0.1, open it in headless Chromium and type a fixed sample of
+    article titles into Material's search box: is the article among the first results, and
+    how long from the last keystroke until the results settle.
+
+    Material searches on every keyup, so the title is filled in and only its last character
+    typed: one search per title, timed alone.
+    """
+    why = search_unavailable()
+    if why:
+        return {"skipped": why}
+    from playwright.sync_api import Error as BrowserError
+    from playwright.sync_api import TimeoutError as BrowserTimeout
+    from playwright.sync_api import sync_playwright
+
+    sample = random.Random(seed).sample(sorted(articles.items()),
+                                        min(SEARCH_SAMPLE, len(articles)))
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    found: list[dict[str, Any]] = []
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                start = time.perf_counter()
+                page.goto(base)
+                page.evaluate(SEARCH_WATCH_JS)
+                page.locator("label.md-search__icon, input.md-search__input").first.click()
+                box = page.locator("input.md-search__input")
+
+                def query(text: str) -> tuple[list[str], float]:
+                    box.fill(text[:-1])
+                    box.press_sequentially(text[-1])
+                    page.wait_for_function(SEARCH_SETTLED_JS, timeout=60_000)
+                    ms = float(page.evaluate("() => __kbBench.change - __kbBench.key"))
+                    links: list[str] = page.eval_on_selector_all(
+                        ".md-search-result__list > .md-search-result__item", SEARCH_LINKS_JS)
+                    return [urllib.parse.urlsplit(u).path for u in links], ms
+
+                query("payment")  # the first search waits for the index to load
+                ready = time.perf_counter() - start
+                prefix = urllib.parse.urlsplit(base).path
+                for built, title in sample:
+                    url = prefix + built.removesuffix("index.html")
+                    try:
+                        links, ms = query(title)
+                    except BrowserTimeout:  # no results within a minute: not found
+                        found.append({"title": title, "url": url, "top": False, "rank": None,
+                                      "ms": None})
+                        continue
+                    # rank among the results Material has rendered (it renders more on scroll)
+                    rank = links.index(url) + 1 if url in links else None
+                    found.append({"title": title, "url": url,
+                                  "top": rank is not None and rank <= SEARCH_TOP, "rank": rank,
+                                  "ms": round(ms, 1)})
+            finally:
+                browser.close()
+    except BrowserError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        (logs / "search-check.log").write_text(str(exc), encoding="utf-8")
+        return {"problem": f"{first} (see search-check.log)", "queries": found}
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    times = [q["ms"] for q in found if q["ms"] is not None]
+    return {"sample": len(found), "found": sum(q["top"] for q in found), "top": SEARCH_TOP,
+            "median_ms": round(statistics.median(times), 1) if times else None,
+            "timed_out": len(found) - len(times), "index_ready_seconds": round(ready, 2),
+            "queries": found}
+
+
+def findability_lines(found: Mapping[str, Mapping[str, Any]], why_not: str) -> list[str]:
+    """The findability figures as printed lines (`why_not`: why there are none)."""
+    clicks, search = found.get("clicks"), found.get("search")
+    lines: list[str] = []
+    if clicks is None or "skipped" in clicks:
+        reason = clicks["skipped"] if clicks else why_not
+        lines.append(f"clicks from the home page: not counted: {reason}")
+    else:
+        spread = ", ".join(f"{k}: {v:,}" for k, v in clicks["distribution"].items())
+        lines.append(f"clicks from the home page (site/index.html) to each of the "
+                     f"{clicks['articles']:,} published articles, following links between "
+                     f"built pages: at most {clicks['max']}; articles by clicks {spread or '-'}; "
+                     f"unreachable {clicks['unreachable']:,}")
+    if search is None:
+        lines.append(f"search check skipped: {why_not}")
+    elif "skipped" in search:
+        lines.append(f"search check skipped: {search['skipped']}")
+    elif "problem" in search:
+        lines.append(f"search check failed: {search['problem']}")
+    else:
+        median = "-" if search["median_ms"] is None else f"{search['median_ms']:.0f}"
+        late = f"; {search['timed_out']} showed no results within a minute" \
+            if search["timed_out"] else ""
+        lines.append(f"search finds {search['found']}/{search['sample']} in the top "
+                     f"{search['top']}, median {median} ms from the last keystroke to the "
+                     f"results (headless Chromium, Material's search; the first results came "
+                     f"{search['index_ready_seconds']:.1f} s after the home page was opened"
+                     f"{late})")
+    return lines
+
+
+
+# ---------------------------------------------------------------------------------------------
 # Reporting
 
 
@@ -1305,50 +1836,61 @@ def ratios(figures: Mapping[str, Figure]) -> list[Ratio]:
 
     out: list[Ratio] = []
     lint, test, export, floor = sec("lint"), sec("test"), sec("export"), sec("floor")
+    check = sec("check")
+    if check is not None and floor:
+        out.append(Ratio("PR gate (kb check, one process) / floor", check / floor,
+                         f"{check:.2f} s / {floor:.2f} s = {check / floor:.2f}x", "<= 2x",
+                         check / floor <= 2))
     if lint is not None and test is not None and export is not None and floor:
         gate = lint + test + export
-        out.append(Ratio("PR gate (lint + test + export) / floor", gate / floor,
-                         f"{gate:.2f} s / {floor:.2f} s = {gate / floor:.2f}x", "<= 2x",
-                         gate / floor <= 2))
-    elif lint is not None and test is not None and floor:
-        gate = lint + test
-        out.append(Ratio("PR gate (lint + test; no export) / floor", gate / floor,
-                         f"{gate:.2f} s / {floor:.2f} s = {gate / floor:.2f}x", "<= 2x", None))
+        out.append(Ratio("kb lint + kb test + kb export, three processes / floor",
+                         gate / floor, f"{gate:.2f} s / {floor:.2f} s = {gate / floor:.2f}x",
+                         "for comparison", None))
     warm = sec("lint-warm")
     if warm is not None and lint:
         out.append(Ratio("warm re-lint / cold lint", warm / lint,
                          f"{warm:.2f} s / {lint:.2f} s = {warm / lint:.0%}", "<= 10%",
                          warm / lint <= 0.10))
-    build, bare, bare_nav = sec("build"), sec("bare"), sec("bare-nav")
-    if build is not None and bare:
-        out.append(Ratio("kb build / bare mkdocs build", build / bare,
-                         f"{build:.1f} s / {bare:.1f} s = {build / bare:.2f}x", "<= 1.10x",
-                         build / bare <= 1.10))
-    if build is not None and bare_nav:
-        out.append(Ratio("kb build / bare mkdocs build with the kb nav", build / bare_nav,
-                         f"{build:.1f} s / {bare_nav:.1f} s = {build / bare_nav:.2f}x",
-                         "<= 1.10x", build / bare_nav <= 1.10))
+    build = sec("build")
+    same = sec("bare-same")
+    if build is not None and same:
+        out.append(Ratio("kb build / bare build of the same pages (generated pages as files)",
+                         build / same, f"{build:.1f} s / {same:.1f} s = {build / same:.2f}x",
+                         "<= 1.10x", build / same <= 1.10))
+    for key, label in (("bare", "kb build / bare build, authored pages only, MkDocs' own nav"),
+                       ("bare-nav", "kb build / bare build, authored pages only, the kb nav")):
+        bare = sec(key)
+        if build is not None and bare:
+            out.append(Ratio(label, build / bare,
+                             f"{build:.1f} s / {bare:.1f} s = {build / bare:.2f}x",
+                             "for comparison (fewer pages)", None))
+    warm_build = sec("build-warm")
+    if build is not None and warm_build is not None:
+        out.append(Ratio("kb build, warm cache (after kb check) / cold", warm_build / build,
+                         f"{warm_build:.1f} s / {build:.1f} s = {warm_build / build:.0%}",
+                         "for comparison", None))
     if build is not None:
         out.append(Ratio("kb build, wall clock", build, f"{build:.1f} s", "< 60 s at 5,000",
                          build < 60))
     built = figures.get("build")
-    if built is not None and built.runs:
-        peak = built.peak_mib or 0.0
-        out.append(Ratio("kb build, peak memory", peak, f"{peak:.0f} MiB", "< 1024 MiB",
-                         peak < 1024))
+    if built is not None and built.peak_tree_mib is not None:
+        peak = built.peak_tree_mib
+        out.append(Ratio("kb build, peak memory (process tree)", peak,
+                         f"{peak:.0f} MiB ({built.tree_measure}, summed over the processes)",
+                         "< 1024 MiB", peak < 1024))
     seen = sec("serve-article")
     if seen is not None:
-        out.append(Ratio("mkdocs serve, article edit to page", seen, f"{seen:.1f} s",
+        out.append(Ratio("kb serve, article edit to page", seen, f"{seen:.1f} s",
                          "quick (no target)", None))
     tree = sec("serve-tree")
     if tree is not None:
-        out.append(Ratio("mkdocs serve, tree edit to page", tree, f"{tree:.1f} s",
+        out.append(Ratio("kb serve, tree edit to page", tree, f"{tree:.1f} s",
                          "quick (no target)", None))
     return out
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
 
     def line(cells: Sequence[str]) -> str:
         return "| " + " | ".join(c.rjust(w) if i in right else c.ljust(w)
@@ -1367,18 +1909,23 @@ FIGURE_NAMES = {
     "lint-warm": "kb lint (warm, one article edited)",
     "test": "kb test",
     "export": "kb export (agent exports)",
-    "build": "kb build (site + exports)",
-    "bare": "mkdocs build (bare, no kb plugin)",
-    "bare-nav": "mkdocs build (bare, with the kb nav)",
-    "serve-ready": "mkdocs serve: first page served",
-    "serve-article": "mkdocs serve: article edit visible",
-    "serve-tree": "mkdocs serve: tree edit visible",
+    "check": "kb check (PR gate: lint + cases + exports, one process)",
+    "build": "kb build (site + exports, cold cache)",
+    "build-warm": "kb build, warm cache (after kb check)",
+    "bare": "mkdocs build (bare: authored pages only, MkDocs' own nav)",
+    "bare-nav": "mkdocs build (bare: authored pages only, the kb nav)",
+    "bare-same": "mkdocs build (bare: authored + generated pages as files, the kb nav)",
+    "serve-ready": "kb serve: first page served",
+    "serve-article": "kb serve: article edit visible",
+    "serve-tree": "kb serve: tree edit visible",
 }
 FIGURE_ORDER = tuple(FIGURE_NAMES)
 #: the --only step that times a figure (lint, test and export always run: they check the KB)
-STEP_OF = {"floor-read": "floor", "lint-warm": "warm", "serve-ready": "serve",
-           "serve-article": "serve", "serve-tree": "serve"}
-STEPS = ("floor", "warm", "build", "bare", "bare-nav", "serve")
+STEP_OF = {"floor-read": "floor", "lint-warm": "warm", "build-warm": "build",
+           "serve-ready": "serve", "serve-article": "serve", "serve-tree": "serve"}
+STEPS = ("floor", "check", "warm", "build", "bare", "bare-nav", "bare-same", "serve")
+#: the steps --skip-site leaves out
+SITE_STEPS = ("build", "bare", "bare-nav", "bare-same")
 
 
 def figure_rows(figures: Mapping[str, Figure]) -> list[list[str]]:
@@ -1389,14 +1936,32 @@ def figure_rows(figures: Mapping[str, Figure]) -> list[list[str]]:
             continue
         secs = f"{f.seconds:.2f}" if f.seconds is not None else "-"
         mib = f"{f.peak_mib:.0f}" if f.peak_mib else "-"
+        tree = f"{f.peak_tree_mib:.0f}" if f.peak_tree_mib else "-"
         cpu = f"{f.cpu:.2f}" if f.cpu is not None else "-"
         spread = ""
         if len(f.runs) > 1:
             spread = f" (runs {min(r.seconds for r in f.runs):.2f}-" \
                      f"{max(r.seconds for r in f.runs):.2f})"
         status = f.skipped or f.problem or "ok"
-        rows.append([f.name, secs + spread, cpu, mib, status])
+        rows.append([f.name, secs + spread, cpu, mib, tree, status])
     return rows
+
+
+FIGURE_HEADERS = ["step", "wall s (median)", "CPU s", "peak RSS MiB (largest process)",
+                  "peak memory MiB (process tree)", "result"]
+
+
+def memory_note(figures: Mapping[str, Figure]) -> str:
+    """Says what the process-tree column sums."""
+    used = {m for f in figures.values() for m in f.tree_measure.split("+") if m}
+    what = {"PSS": "PSS from /proc/<pid>/smaps_rollup (a page shared by a parent and its "
+                   "forked child counted once)",
+            "RSS": "VmRSS from /proc/<pid>/status (shared pages counted in every process)"}
+    sums = "; some processes: ".join(what[m] for m in ("PSS", "RSS") if m in used) or "-"
+    return (f"peak memory (process tree): the largest sum over the process and all its "
+            f"descendants, sampled about every {MEMORY_INTERVAL * 1000:.0f} ms, of {sums}; "
+            f"peak RSS: "
+            f"the largest single process (ru_maxrss)")
 
 
 def ratio_rows(found: Sequence[Ratio]) -> list[list[str]]:
@@ -1466,6 +2031,50 @@ pages = [p.relative_to(docs).as_posix() for p in sorted(docs.rglob("*.md"))]
 limit = getattr(config, "nav_max_pages", None)
 nav = site_nav(pages, titles, limit) if limit is not None else site_nav(pages, titles)
 print(yaml.safe_dump({"nav": nav}, sort_keys=False, allow_unicode=True, width=10_000))
+"""
+
+#: writes the pages `kb build` publishes into a docs folder of plain Markdown files: a copy of
+#: the authored docs/, every page the plugin generates (`generate_pages`) and the plugin's
+#: assets; prints, as YAML, the nav the plugin would build for that set of pages (titles as its
+#: `page_titles` gives them), the assets to link from every page, and a one-line summary
+SAME_PAGES_PROGRAM = r"""
+import shutil, sys, yaml
+from pathlib import Path
+from kb.loader import load, load_config
+from kb.mkdocs_plugin import assets
+from kb.mkdocs_plugin.navigation import site_nav
+from kb.mkdocs_plugin.plugin import page_titles
+from kb.pages import generate_pages
+config = load_config(Path(sys.argv[1]))
+target = Path(sys.argv[2])
+kb = load(config).kb
+shutil.rmtree(target, ignore_errors=True)
+shutil.copytree(config.root / config.docs_dir, target)
+authored = sum(1 for _ in target.rglob("*.md"))
+pages = generate_pages(kb)
+for page in pages:
+    path = target / page.path
+    if path.exists():
+        sys.exit(f"docs/{page.path} is both authored and generated")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page.markdown, encoding="utf-8")
+css, scripts = [], []
+for site_path, source in assets.asset_paths():
+    path = target / site_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, path)
+    if source.suffix == ".css":
+        css.append(site_path)
+    elif source.suffix == ".js":
+        scripts.append(site_path)
+    elif source.suffix == ".mjs":
+        scripts.append({"path": site_path, "type": "module"})
+every = [p.relative_to(target).as_posix() for p in sorted(target.rglob("*.md"))]
+nav = site_nav(every, page_titles(kb, pages), kb.config.nav_max_pages)
+summary = (f"{authored} authored + {len(pages)} generated pages, "
+           f"{len(assets.asset_paths())} asset files")
+print(yaml.safe_dump({"nav": nav, "extra_css": css, "extra_javascript": scripts,
+                      "summary": summary}, sort_keys=False, allow_unicode=True, width=10_000))
 """
 
 #: runs `kb` under cProfile in one process. The loader forks parse workers only from a process
@@ -1597,7 +2206,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--repeat", type=int, default=1, help="runs per step; the median is shown")
     p.add_argument("--skip-site", action="store_true",
                    help="skip the site builds (kb build and the bare mkdocs builds)")
-    p.add_argument("--skip-serve", action="store_true", help="skip the mkdocs serve figures")
+    p.add_argument("--skip-serve", action="store_true", help="skip the kb serve figures")
+    p.add_argument("--skip-search", action="store_true",
+                   help="skip the search check in Chromium (the click counts still run)")
+    p.add_argument("--default-nav-max", type=int, default=2000, metavar="N",
+                   help="skip the bare build with MkDocs' own nav above N articles: it is "
+                        "quadratic, about 16 minutes at 5,000 (default: 2000)")
     p.add_argument("--only", metavar="STEPS",
                    help=f"time only these of {','.join(STEPS)} (kb lint, kb test and kb "
                         "export always run: they check the generated knowledge base)")
@@ -1625,6 +2239,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         p.error("each size must be at least 10 articles")
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
+    if args.default_nav_max < 0:
+        p.error("--default-nav-max must not be negative")
     args.steps = set(STEPS)
     args.skip_reason = {}
     if args.only is not None:
@@ -1635,9 +2251,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.skip_reason.update({s: "not selected (--only)" for s in set(STEPS) - chosen})
         args.steps = chosen
     if args.skip_site:
-        args.steps -= {"build", "bare", "bare-nav"}
-        args.skip_reason.update({s: "skipped (--skip-site)" for s in ("build", "bare",
-                                                                      "bare-nav")})
+        args.steps -= set(SITE_STEPS)
+        args.skip_reason.update({s: "skipped (--skip-site)" for s in SITE_STEPS})
     if args.skip_serve:
         args.steps.discard("serve")
         args.skip_reason["serve"] = "skipped (--skip-serve)"
@@ -1672,8 +2287,9 @@ def bench_size(size: int, args: argparse.Namespace, out: TextIO) -> dict[str, An
     print(f"checked: kb lint reports {bench.checks['lint']}; kb test reports "
           f"{bench.checks['test']}", file=out, flush=True)
     steps: list[tuple[str, Callable[[], None]]] = [
-        ("warm", bench.warm_lint), ("build", bench.build), ("bare", bench.bare),
-        ("bare-nav", bench.bare_with_kb_nav), ("serve", bench.serve)]
+        ("check", bench.check), ("warm", bench.warm_lint), ("build", bench.build),
+        ("bare", bench.bare), ("bare-nav", bench.bare_with_kb_nav),
+        ("bare-same", bench.bare_same_pages), ("serve", bench.serve)]
     for step, run in steps:
         if step in args.steps:
             run()
@@ -1681,12 +2297,16 @@ def bench_size(size: int, args: argparse.Namespace, out: TextIO) -> dict[str, An
         if key not in bench.figures:
             bench.figures[key] = Figure(name, skipped=args.skip_reason.get(
                 STEP_OF.get(key, key), "not run"))
-    if "warm lint sees a new error" in bench.checks:
-        print(f"checked: warm lint sees a new error: "
-              f"{bench.checks['warm lint sees a new error']}", file=out)
+    for check in ("warm lint sees a new error", "kb serve runs mkdocs serve with --dirty"):
+        if check in bench.checks:
+            print(f"checked: {check}: {bench.checks[check]}", file=out)
     print("", file=out)
-    print(table(["step", "wall s (median)", "CPU s", "peak RSS MiB", "result"],
-                figure_rows(bench.figures), {1, 2, 3}), file=out)
+    print(table(FIGURE_HEADERS, figure_rows(bench.figures), {1, 2, 3, 4}), file=out)
+    print(memory_note(bench.figures), file=out)
+    for key in FIGURE_ORDER:
+        figure = bench.figures.get(key)
+        if figure is not None and figure.note and figure.runs:
+            print(f"{figure.name}: {figure.note}", file=out)
     load = os.getloadavg()
     print(f"load average {load_before[0]:.2f} before, {load[0]:.2f} after (1 min; "
           f"{os.cpu_count()} CPUs)" + (" - the machine was busy: wall times are inflated, "
@@ -1696,6 +2316,11 @@ def bench_size(size: int, args: argparse.Namespace, out: TextIO) -> dict[str, An
     print("", file=out)
     print(table(["ratio", "value", "target", "verdict"], ratio_rows(found), set()), file=out,
           flush=True)
+    print("\nFindability of the site `kb build` made (cold cache):", file=out)
+    why_not = f"kb build was {args.skip_reason['build']}" if "build" in args.skip_reason \
+        else "kb build did not run"
+    for line in findability_lines(bench.findability, why_not):
+        print(f"- {line}", file=out)
     if args.profile and size == max(args.size_list):
         profile_lint(bench, out)
     result.update({
@@ -1703,6 +2328,7 @@ def bench_size(size: int, args: argparse.Namespace, out: TextIO) -> dict[str, An
         "ratios": [{"name": r.name, "value": r.value, "shown": r.shown, "target": r.target,
                     "ok": r.ok} for r in found],
         "checks": bench.checks,
+        "findability": bench.findability or {"skipped": why_not},
     })
     return result
 
@@ -1766,7 +2392,7 @@ def summary_table(results: Sequence[Mapping[str, Any]]) -> str:
         for r in results:
             f = r["figures"].get(key)
             if f is None or f["seconds"] is None:
-                cells.append(f["skipped"] or f["problem"] or "-" if f else "-")
+                cells.append((f["skipped"] or f["problem"] or "-").split(";")[0] if f else "-")
             else:
                 mark = " !" if f["problem"] else ""
                 cells.append(f"{f['seconds']:.2f} s{mark}")
@@ -1782,9 +2408,23 @@ def summary_table(results: Sequence[Mapping[str, Any]]) -> str:
             found = next((x for x in r["ratios"] if x["name"] == name), None)
             cells.append(found["shown"].split(" = ")[-1] if found else "-")
         rows.append(cells)
+    rows += findability_rows(results)
     headers = ["figure", *(f"{r['size']:,} articles" for r in results)]
     return table(headers, rows, set(range(1, len(headers)))) + \
         "\n(! = the step ran but failed; see its row above)"
+
+
+def findability_rows(results: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """The summary's rows for the click counts and the search check, one cell per size."""
+    clicks = ["clicks from the home page to an article: max (unreachable)"]
+    search = [f"search: articles found by title in the top {SEARCH_TOP}, median ms"]
+    for r in results:
+        found = r.get("findability", {})
+        c, q = found.get("clicks", {}), found.get("search", {})
+        clicks.append(f"{c['max']} ({c['unreachable']:,})" if "max" in c else "-")
+        search.append(f"{q['found']}/{q['sample']}, {q['median_ms']:.0f} ms"
+                      if q.get("median_ms") is not None else "-")
+    return [clicks, search]
 
 
 if __name__ == "__main__":

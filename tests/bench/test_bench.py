@@ -10,6 +10,7 @@ import importlib.util
 import io
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -97,30 +98,55 @@ def _run(argv: list[str]) -> tuple[int, str]:
 
 
 def test_small_run_prints_every_figure_and_ratio(tmp_path: Path) -> None:
-    code, text = _run(["--sizes", "30", "--out", str(tmp_path)])
+    code, text = _run(["--sizes", "30", "--out", str(tmp_path), "--skip-search"])
     assert code == 0, text
     assert "checked: kb lint reports 0 errors, 0 warnings" in text
     assert "kb test reports 30 passed, 0 failed" in text
     assert "checked: warm lint sees a new error: yes" in text
+    assert re.search(r"checked: kb serve runs mkdocs serve with --dirty: (yes|no)\n", text)
     names = {
         "floor: read every file", "floor: read + libyaml + markdown-it", "kb lint (cold)",
         "kb lint (warm, one article edited)", "kb test", "kb export (agent exports)",
-        "kb build (site + exports)", "mkdocs build (bare, no kb plugin)",
-        "mkdocs build (bare, with the kb nav)",
-        "mkdocs serve: first page served", "mkdocs serve: article edit visible",
+        "kb check (PR gate: lint + cases + exports, one process)",
+        "kb build (site + exports, cold cache)", "kb build, warm cache (after kb check)",
+        "mkdocs build (bare: authored pages only, MkDocs' own nav)",
+        "mkdocs build (bare: authored pages only, the kb nav)",
+        "mkdocs build (bare: authored + generated pages as files, the kb nav)",
+        "kb serve: first page served", "kb serve: article edit visible",
     }
     for name in names:
-        assert re.search(rf"\| {re.escape(name)} +\| +{NUMBER} \|", text), name
+        memory = r"\| +(\d+|-) \| +(\d+|-) \|"  # largest process, process tree
+        row = rf"\| {re.escape(name)} +\| +{NUMBER} \| +({NUMBER}|-) {memory} ok +\|"
+        assert re.search(row, text), name
     # the tree edit is timed when the site has a page for the tree
-    assert re.search(r"\| mkdocs serve: tree edit visible +\| +(" + NUMBER + r" \||-)", text)
-    for ratio in ("PR gate (lint + test + export) / floor", "warm re-lint / cold lint",
-                  "kb build / bare mkdocs build", "kb build / bare mkdocs build with the kb nav",
-                  "kb build, wall clock",
-                  "kb build, peak memory", "mkdocs serve, article edit to page"):
+    assert re.search(r"\| kb serve: tree edit visible +\| +(" + NUMBER + r" \||-)", text)
+    assert "peak memory (process tree): the largest sum over the process and all its " \
+           "descendants" in text
+    assert re.search(r"\nmkdocs build \(bare: authored \+ generated pages as files, the kb nav\): "
+                     r"\d+ authored \+ \d+ generated pages, \d+ asset files\n", text)
+    for ratio in ("PR gate (kb check, one process) / floor",
+                  "kb lint + kb test + kb export, three processes / floor",
+                  "warm re-lint / cold lint",
+                  "kb build / bare build of the same pages (generated pages as files)",
+                  "kb build / bare build, authored pages only, MkDocs' own nav",
+                  "kb build / bare build, authored pages only, the kb nav",
+                  "kb build, warm cache (after kb check) / cold", "kb build, wall clock",
+                  "kb build, peak memory (process tree)", "kb serve, article edit to page"):
         assert re.search(rf"\| {re.escape(ratio)} +\| [^|]*[0-9][^|]* \|", text), ratio
+    assert re.search(r"\| PR gate \(kb check, one process\) / floor +\| [^|]+ \| <= 2x ", text)
+    assert re.search(r"\| kb build, peak memory \(process tree\) +\| \d+ MiB \((PSS|RSS)", text)
+    assert re.search(r"- clicks from the home page \(site/index.html\) to each of the \d+ "
+                     r"published articles, following links between built pages: at most \d+; "
+                     r"articles by clicks [0-9: ,]+; unreachable 0\n", text)
+    assert "- search check skipped: --skip-search\n" in text
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    figures = results["sizes"][0]["figures"]
+    size = results["sizes"][0]
+    figures = size["figures"]
     assert all(f["seconds"] is not None or f["skipped"] for f in figures.values())
+    assert figures["build"]["peak_tree_mib"] > 0
+    assert figures["build"]["tree_memory_measure"] in ("PSS", "RSS", "PSS+RSS")
+    assert size["findability"]["clicks"]["unreachable"] == 0
+    assert size["findability"]["search"] == {"skipped": "--skip-search"}
     assert not (tmp_path / "kb-30").exists()  # removed without --keep
 
 
@@ -138,13 +164,93 @@ def test_only_times_the_chosen_steps(tmp_path: Path) -> None:
     assert code == 0, text
     assert re.search(rf"\| floor: read \+ libyaml \+ markdown-it +\| +{NUMBER} \|", text)
     assert re.search(rf"\| kb lint \(cold\) +\| +{NUMBER} \|", text)  # always: it checks the KB
-    assert re.search(r"\| kb build \(site \+ exports\) +\| +- \|.*not selected \(--only\)",
-                     text)
+    assert re.search(r"\| kb build \(site \+ exports, cold cache\) +\| +- \|.*not selected "
+                     r"\(--only\)", text)
+    assert "- clicks from the home page: not counted: kb build was not selected (--only)\n" \
+        "- search check skipped: kb build was not selected (--only)\n" in text
+
+
+def test_the_bare_build_with_mkdocs_nav_is_skipped_above_the_threshold(tmp_path: Path) -> None:
+    code, text = _run(["--sizes", "20", "--out", str(tmp_path), "--only", "bare",
+                       "--default-nav-max", "10"])
+    assert code == 0, text
+    assert re.search(r"\| mkdocs build \(bare: authored pages only, MkDocs' own nav\) +\| +- \|"
+                     r".*skipped: MkDocs' own nav makes this build quadratic .*20 articles > "
+                     r"--default-nav-max 10", text)
 
 
 @pytest.mark.parametrize("argv", [["--sizes", "x"], ["--sizes", "5"], ["--repeat", "0"],
-                                  ["--only", "floor,nothing"]])
+                                  ["--only", "floor,nothing"], ["--default-nav-max", "-1"]])
 def test_bad_arguments_are_usage_errors(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         bench.parse_args(argv)
     assert exc.value.code == 2
+
+
+def _page(path: Path, *hrefs: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    links = "".join(f'<a class="x" href="{h}">link</a>\n' for h in hrefs)
+    path.write_text(f"<html><body>{links}</body></html>", encoding="utf-8")
+
+
+def test_clicks_from_the_home_page_follow_links_between_built_pages(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _page(site / "index.html", "#top", "a/", "https://example.com/far/", "mailto:x@y",
+          "assets/style.css", "section/?q=1#anchor")
+    _page(site / "a" / "index.html", "../", "../section/deep/", "one.html")
+    _page(site / "a" / "one.html", "/a/two.html")  # root-relative
+    _page(site / "a" / "two.html")
+    _page(site / "section" / "index.html", "../a/#frag", "deep")  # a folder URL without "/"
+    _page(site / "section" / "deep" / "index.html", "../../a/two.html")
+    _page(site / "orphan" / "index.html", "../index.html")
+    (site / "assets").mkdir()
+    (site / "assets" / "style.css").write_text("", encoding="utf-8")
+
+    pages = bench.built_pages(site)
+    depths = bench.click_depths(site, pages)
+    assert depths == {"index.html": 0, "a/index.html": 1, "section/index.html": 1,
+                      "a/one.html": 2, "section/deep/index.html": 2, "a/two.html": 3}
+    report = bench.clicks_report(depths, ["a/one.html", "a/two.html", "orphan/index.html"])
+    assert report["max"] == 3 and report["distribution"] == {"2": 1, "3": 1}
+    assert report["unreachable"] == 1 and report["unreachable_examples"] == ["orphan/index.html"]
+    assert bench.click_depths(site, pages, start="missing.html") == {}
+    assert bench.built_page("a/b.md", {"a/b/index.html"}) == "a/b/index.html"
+    assert bench.built_page("a/b.md", {"a/b.html"}) == "a/b.html"
+    assert bench.built_page("a/index.md", set()) == "a/index.html"
+
+
+def test_process_tree_memory_sums_forked_children(tmp_path: Path) -> None:
+    # parent and child each fill 64 MiB of their own: the largest process holds about 64 MiB
+    # plus the interpreter, the tree about twice that
+    program = ("import os, time\n"
+               "pid = os.fork()\n"
+               "block = b\"x\" * (64 * 2**20)\n"
+               "time.sleep(0.6)\n"
+               "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n")
+    run = bench.run_process([sys.executable, "-c", program], tmp_path, {}, tmp_path / "log",
+                            60)
+    assert run.code == 0, run.output
+    assert run.tree_measure in ("PSS", "RSS", "PSS+RSS")
+    # (ru_maxrss is no check here: a child counts the memory of the process that spawned it
+    # until its exec, so under a large test runner it says little about the child)
+    assert 120 * 1024 <= run.tree_kib < 300 * 1024
+
+
+def test_with_top_level_replaces_whole_entries() -> None:
+    text = ("site_name: x\nnav:\n- a.md\n  # note\n- b.md\ndocs_dir: docs\n"
+            "theme:\n  name: material\n")
+    got = yaml.safe_load(bench.with_top_level(text, {"nav": ["c.md"], "docs_dir": "/d"}))
+    assert got == {"site_name": "x", "theme": {"name": "material"}, "nav": ["c.md"],
+                   "docs_dir": "/d"}
+
+
+def test_serve_problem_names_a_rejected_option(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with open(log, "w", encoding="utf-8") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import sys; print('usage: kb serve [-h]'); "
+             "print('kb serve: error: unrecognized arguments: --dirty'); sys.exit(2)"],
+            stdout=sink)
+        proc.wait()
+    assert bench._serve_problem(proc, log) == \
+        "kb serve rejected its command line: kb serve: error: unrecognized arguments: --dirty"
