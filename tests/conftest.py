@@ -13,3 +13,9 @@ from kbtest import make_kb
 def kb_dir(tmp_path: Path) -> Path:
     """A copy of the minimal valid knowledge base, to change in a test."""
     return make_kb(tmp_path / "kb")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `forks` run first: a process forks only while it has one thread, and the
+    browser tests keep a server thread for the whole session."""
+    items.sort(key=lambda item: item.get_closest_marker("forks") is None)

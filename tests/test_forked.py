@@ -11,6 +11,8 @@ import pytest
 
 from kb.forked import Background, BackgroundFailed, fork_is_safe
 
+pytestmark = pytest.mark.forks
+
 
 @pytest.fixture
 def needs_fork() -> None:

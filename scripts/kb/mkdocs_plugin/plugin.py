@@ -180,8 +180,7 @@ def prepare(config: KbConfig) -> SiteParts:
     try:
         build = build_info(config.root)
         pages = generate_pages(kb)
-        parts_without_exports = (pages, page_titles(kb, pages),
-                                 article_headers(kb))
+        titles, headers = page_titles(kb, pages), article_headers(kb)
         report_lint(checks.result())
     except BuildInfoError as exc:
         raise PluginError(f"kb: {exc}") from None
@@ -190,7 +189,7 @@ def prepare(config: KbConfig) -> SiteParts:
     finally:
         checks.cancel()
     exports = Background(lambda: build_exports(kb, build))
-    return SiteParts(*parts_without_exports, kb.config.nav_max_pages, exports)
+    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports)
 
 
 def report_lint(diagnostics: list[Diagnostic]) -> None:

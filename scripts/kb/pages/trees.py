@@ -205,7 +205,8 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
         "",
         *_legend(),
         "",
-        html_block(f'<div class="kb-tree-diagram" tabindex="0" role="region" '
+        # the diagram's labels repeat the tables' words: search indexes the tables only
+        html_block(f'<div class="kb-tree-diagram" data-search-exclude tabindex="0" role="region" '
                    f'aria-label="Diagram of {escape(meta.title or tree.id)}, scrollable">'
                    f"{tree_svg(tree, traffic)}</div>"),
         "",
