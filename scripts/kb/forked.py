@@ -16,7 +16,6 @@ that dies without a result (killed, out of memory) is reported as `BackgroundFai
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import signal
@@ -38,8 +37,7 @@ class BackgroundFailed(RuntimeError):
 
 def fork_is_safe() -> bool:
     """True when this process may fork a worker: Linux, fork available, no other threads."""
-    return (sys.platform == "linux" and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
 
 
 class Background(Generic[T]):

@@ -21,7 +21,7 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from kb.lint.problem import Finding, Severity
 
@@ -113,9 +113,3 @@ def all_rules() -> list[Rule]:
 def get(code: str) -> Rule:
     all_rules()
     return _REGISTRY[code]
-
-
-def severity_of(code: str) -> Severity:
-    all_rules()
-    found: Any = _REGISTRY.get(code)
-    return found.severity if found is not None else Severity.ERROR

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
-import threading
 import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kb.forked import fork_is_safe
 from kb.loader import store
 from kb.loader.parse import FileResult, parse_text
 
@@ -44,11 +43,7 @@ Parsed = tuple[FileResult, bytes | None]
 
 def available_processes() -> int:
     """How many processes may work at once here (1 when forking is not safe or possible)."""
-    if sys.platform != "linux" or threading.active_count() > 1:
-        return 1
-    import multiprocessing  # here: a process that never forks need not import it
-
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not fork_is_safe():
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
