@@ -205,3 +205,19 @@ def test_dirty_serve_rewrites_only_generated_pages_whose_content_changed(tmp_pat
     assert (folder / "trees/a.md").stat().st_mtime_ns == old["trees/a.md"]
     assert (folder / "trees/b.md").stat().st_mtime_ns != old["trees/b.md"]
     assert [f.content_string for f in files] == ["# A\n", "# B changed\n"]
+
+
+def test_a_compact_nav_lists_section_indexes_and_mkdocs_does_not_list_the_rest(
+        tmp_path: Path) -> None:
+    root = prepare_site_kb(tmp_path / "kb")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("  - kb:\n",
+                                                        "  - kb:\n      nav_max_pages: 3\n"),
+                      "utf-8")
+    done = mkdocs_build(root, root / "site")
+    assert done.returncode == 0, done.stderr
+    assert "not included in the \"nav\"" not in done.stderr
+    html = page_html(root / "site", "guides/index.md")
+    sidebar = html.split("md-sidebar--primary", 1)[1].split("md-sidebar--secondary", 1)[0]
+    assert "Guides" in sidebar and "Refund guide" not in sidebar, "an article in a compact nav"
+    assert "Refund guide" in html, "the section index still links its articles"

@@ -17,7 +17,7 @@ import posixpath
 from collections.abc import Iterable, Mapping
 from typing import TypeAlias
 
-__all__ = ["NavItem", "site_nav"]
+__all__ = ["NavItem", "is_compact", "site_nav"]
 
 NavItem: TypeAlias = "str | dict[str, list[NavItem]]"
 
@@ -37,8 +37,12 @@ def site_nav(pages: Iterable[str], titles: Mapping[str, str],
     With more than `max_pages` pages, sections that have an index page list only that page.
     """
     every = sorted(set(pages))
-    compact = max_pages is not None and len(every) > max_pages
-    return _level("", every, titles, top=True, compact=compact)
+    return _level("", every, titles, top=True, compact=is_compact(len(every), max_pages))
+
+
+def is_compact(page_count: int, max_pages: int | None) -> bool:
+    """True when a nav of `page_count` pages lists only each section's index page."""
+    return max_pages is not None and page_count > max_pages
 
 
 def _level(folder: str, pages: list[str], titles: Mapping[str, str], top: bool,

@@ -15,6 +15,7 @@ This package is the only code that imports MkDocs.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from kb.lint import Diagnostic, Severity, lint
 from kb.loader import load
 from kb.mkdocs_plugin import assets
 from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
-from kb.mkdocs_plugin.navigation import site_nav
+from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, with_header
@@ -218,8 +219,11 @@ def add_site_files(files: Files, config: MkDocsConfig, parts: SiteParts,
     add_generated(files, config, parts.pages, folder)
     assets.add_asset_files(files, config)
     if config.nav is None:
-        config.nav = site_nav((f.src_uri for f in files.documentation_pages()),
-                              parts.titles, parts.nav_max_pages)
+        pages = [f.src_uri for f in files.documentation_pages()]
+        config.nav = site_nav(pages, parts.titles, parts.nav_max_pages)
+        if is_compact(len(pages), parts.nav_max_pages):
+            # the nav leaves articles out on purpose: MkDocs need not list thousands of them
+            config.validation.nav.omitted_files = logging.DEBUG
 
 
 def add_generated(files: Files, config: MkDocsConfig, pages: list[GeneratedPage],
