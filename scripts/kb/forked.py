@@ -1,7 +1,8 @@
 """Run a function in a forked child while this process goes on; collect its result later.
 
 The site build uses it to put its second core to work: the lint of the loaded knowledge base and
-the agent exports run in children while this process generates pages and MkDocs renders. A
+the agent exports run in children while this process generates pages and MkDocs renders; `kb
+check` makes its exports in a child while it lints and walks the cases. A
 forked child inherits everything already in memory (the loaded knowledge base), so it starts in
 milliseconds and only its result is copied back, through a file (so a large result never fills
 a pipe while this process is busy elsewhere).
