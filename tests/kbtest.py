@@ -6,10 +6,12 @@ conftest can shadow.
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from kb.cli import main
 from kb.lint import LintResult, lint
 from kb.loader import LoadResult, load, load_config
 
@@ -47,3 +49,18 @@ def make_kb(target: Path, files: Mapping[str, FileSpec] | None = None,
 def load_and_lint(root: Path) -> tuple[LoadResult, LintResult]:
     loaded = load(load_config(root))
     return loaded, lint(loaded.kb, loaded.problems, loaded.ambiguous)
+
+
+def run_cli(root: Path, *argv: str) -> tuple[int, str]:
+    """`kb --root ROOT ARGV...` in this process: the exit code and what it printed."""
+    out = io.StringIO()
+    code = main(["--root", str(root), *argv], out=out)
+    return code, out.getvalue()
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace the first `old` with `new` in the file `rel` of the KB at `root`."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

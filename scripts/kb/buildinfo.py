@@ -35,8 +35,6 @@ class SiteInfo:
     description: str = ""
     #: the site's public URL ('' when unknown: exported URLs stay relative to the site root)
     url: str = ""
-    #: MkDocs' `use_directory_urls`: `upi/failed-debit/` rather than `upi/failed-debit.html`
-    use_directory_urls: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +129,8 @@ def site_info(root: Path) -> SiteInfo:
         value = raw.get(key)
         return value if isinstance(value, str) else fallback
 
-    directory_urls = raw.get("use_directory_urls", True)
     return SiteInfo(
         name=text("site_name", default.name),
         description=text("site_description", ""),
         url=text("site_url", ""),
-        use_directory_urls=directory_urls if isinstance(directory_urls, bool) else True,
     )

@@ -85,3 +85,31 @@ def test_no_request_leaves_localhost(web: Web) -> None:
     assert len(web.requests) > 10, "requests are being recorded"
     assert any(u.endswith("search_index.json") or "search" in u for u in web.requests)
     assert web.remote_requests() == []
+
+
+def titles_sharing_a_tag_word() -> list[Article]:
+    """Published articles whose title holds a word of a tag that at least 8 other pages carry
+    and they do not: what Material's default weights (a tag match a million times a word of the
+    text) would bury under the tagged pages."""
+    tagged: Counter[str] = Counter(t for item in [*KB.all_articles(), *KB.trees.values()]
+                                   for t in item.meta.tags)
+    found = []
+    for article in sorted(KB.articles.values(), key=lambda a: a.id):
+        if article.meta.visibility == "restricted" or article.meta.status != "published":
+            continue
+        title = set(article.meta.title.lower().replace("-", " ").split())
+        if any(n >= 8 and tag not in article.meta.tags
+               and any(part in title or part + "s" in title for part in tag.split("-"))
+               for tag, n in tagged.items()):
+            found.append(article)
+    return found
+
+
+def test_search_lists_an_article_in_the_top_five_for_its_exact_title(web: Web) -> None:
+    articles = titles_sharing_a_tag_word()
+    assert articles, "the shipped content no longer has a title sharing a word with a tag"
+    for article in articles:
+        web.goto("")
+        found = list(dict.fromkeys(search(web, article.meta.title)))[:5]  # pages, in order
+        assert web.url(page_url(KB.config.docs_dir, article.path)) in found, \
+            (article.meta.title, found)

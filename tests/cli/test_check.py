@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from kb.buildinfo import build_info
-from kb.cli import main
 from kb.export import EXPORT_FILES, build_exports
 from kb.loader import load, load_config
 from kb.loader import parse as parse_module
-from kbtest import FIXTURES, make_kb
+from kbtest import FIXTURES, edit, make_kb, run_cli
 
 GOLDEN_KB = FIXTURES / "golden" / "kb"
 ARTICLE = "docs/guides/refund.md"
 CASES = "decision_trees/refund.cases.yaml"
-
-
-def run(root: Path, *argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(["--root", str(root), *argv], out=out)
-    return code, out.getvalue()
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_a_clean_kb_passes_and_gets_its_exports(tmp_path: Path,
@@ -38,7 +23,7 @@ def test_a_clean_kb_passes_and_gets_its_exports(tmp_path: Path,
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = make_kb(tmp_path / "kb", base=GOLDEN_KB)
     out = tmp_path / "out"
-    code, printed = run(root, "check", "--out", str(out))
+    code, printed = run_cli(root, "check", "--out", str(out))
     assert code == 0, printed
     assert printed.splitlines() == [
         "0 errors, 0 warnings in 13 files",
@@ -50,16 +35,16 @@ def test_a_clean_kb_passes_and_gets_its_exports(tmp_path: Path,
 
 
 def test_exports_go_to_site_by_default(kb_dir: Path) -> None:
-    code, printed = run(kb_dir, "check")
+    code, printed = run_cli(kb_dir, "check")
     assert code == 0, printed
     assert sorted(p.name for p in (kb_dir / "site").iterdir()) == sorted(EXPORT_FILES)
 
 
 def test_the_report_is_kb_lint_s_and_the_summary_kb_test_s(kb_dir: Path) -> None:
     edit(kb_dir, ARTICLE, "tags: [refund]\n", "tags: [refund]\ncolour: red\n")
-    _, linted = run(kb_dir, "lint")
-    _, tested = run(kb_dir, "test")
-    code, printed = run(kb_dir, "check", "--no-export")
+    _, linted = run_cli(kb_dir, "lint")
+    _, tested = run_cli(kb_dir, "test")
+    code, printed = run_cli(kb_dir, "check", "--no-export")
     assert code == 1
     assert printed.startswith(linted)
     assert f"cases: {tested.splitlines()[-1]}\n" in printed
@@ -70,7 +55,7 @@ def test_a_lint_error_fails_the_gate_and_writes_nothing(kb_dir: Path, tmp_path: 
     out = tmp_path / "out"
     out.mkdir()
     (out / "kb-bundle.json").write_text("previous\n", encoding="utf-8")
-    code, printed = run(kb_dir, "check", "--out", str(out))
+    code, printed = run_cli(kb_dir, "check", "--out", str(out))
     assert code == 1
     assert f"{ARTICLE}:13:1: KB101 unknown key `colour`" in printed
     assert "cases: 3 passed, 0 failed" in printed
@@ -86,7 +71,7 @@ def test_a_failing_case_fails_the_gate(kb_dir: Path) -> None:
               if "expected: " in line and not line.endswith(expected)]
     assert others, "the base cases must expect more than one outcome"
     edit(kb_dir, CASES, f"expected: {expected}", f"expected: {others[0]}")
-    code, printed = run(kb_dir, "check")
+    code, printed = run_cli(kb_dir, "check")
     assert code == 1
     assert f"expected {others[0]}, reached {expected}" in printed
     assert "cases: 2 passed, 1 failed" in printed
@@ -96,14 +81,14 @@ def test_a_failing_case_fails_the_gate(kb_dir: Path) -> None:
 
 def test_warnings_pass_unless_strict(kb_dir: Path) -> None:
     edit(kb_dir, ARTICLE, "reviewed: 2026-10-01", "reviewed: 2026-06-01")
-    code, printed = run(kb_dir, "check", "--no-export")
+    code, printed = run_cli(kb_dir, "check", "--no-export")
     assert code == 0 and "KB501" in printed and "1 warning" in printed
-    code, printed = run(kb_dir, "check", "--no-export", "--strict")
+    code, printed = run_cli(kb_dir, "check", "--no-export", "--strict")
     assert code == 1
 
 
 def test_no_export_writes_nothing(kb_dir: Path) -> None:
-    code, printed = run(kb_dir, "check", "--no-export")
+    code, printed = run_cli(kb_dir, "check", "--no-export")
     assert code == 0
     assert printed.splitlines()[-1] == "exports: not written (--no-export)"
     assert not (kb_dir / "site").exists()
@@ -111,13 +96,13 @@ def test_no_export_writes_nothing(kb_dir: Path) -> None:
 
 def test_github_format_for_the_lint_report(kb_dir: Path) -> None:
     edit(kb_dir, ARTICLE, "tags: [refund]\n", "tags: [refund]\ncolour: red\n")
-    code, printed = run(kb_dir, "check", "--no-export", "--format", "github")
+    code, printed = run_cli(kb_dir, "check", "--no-export", "--format", "github")
     assert code == 1
     assert printed.startswith(f"::error file={ARTICLE},line=13,col=1,title=KB101::")
 
 
 def test_out_and_no_export_exclude_each_other(kb_dir: Path) -> None:
-    assert run(kb_dir, "check", "--no-export", "--out", "x")[0] == 2
+    assert run_cli(kb_dir, "check", "--no-export", "--out", "x")[0] == 2
 
 
 def test_check_loads_the_knowledge_base_once(kb_dir: Path,
@@ -130,5 +115,5 @@ def test_check_loads_the_knowledge_base_once(kb_dir: Path,
         return real(rel, text)
 
     monkeypatch.setattr("kb.loader.pool.parse_text", counting)
-    assert run(kb_dir, "check", "--no-cache")[0] == 0
+    assert run_cli(kb_dir, "check", "--no-cache")[0] == 0
     assert set(parsed.values()) == {1} and len(parsed) == 4

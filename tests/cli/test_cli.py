@@ -9,15 +9,10 @@ from pathlib import Path
 import pytest
 
 from kb.cli import main
+from kbtest import run_cli
 
 TREE = "decision_trees/refund.yaml"
 ARTICLE = "docs/guides/refund.md"
-
-
-def run(root: Path, *argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(["--root", str(root), *argv], out=out)
-    return code, out.getvalue()
 
 
 def _plant_unknown_key(root: Path, rel: str = ARTICLE) -> None:
@@ -26,14 +21,14 @@ def _plant_unknown_key(root: Path, rel: str = ARTICLE) -> None:
 
 
 def test_clean_kb_exits_zero_with_summary(kb_dir: Path) -> None:
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 0
     assert out.strip().endswith("0 errors, 0 warnings in 4 files")
 
 
 def test_error_exits_one_with_position_code_and_hint(kb_dir: Path) -> None:
     _plant_unknown_key(kb_dir)
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1
     assert f"{ARTICLE}:13:1: KB101 unknown key `colour`" in out
     assert "  hint: known keys:" in out
@@ -42,7 +37,7 @@ def test_error_exits_one_with_position_code_and_hint(kb_dir: Path) -> None:
 
 def test_json_format_is_machine_readable(kb_dir: Path) -> None:
     _plant_unknown_key(kb_dir)
-    code, out = run(kb_dir, "lint", "--format", "json")
+    code, out = run_cli(kb_dir, "lint", "--format", "json")
     data = json.loads(out)
     assert code == 1
     assert data["errors"] == 1
@@ -54,13 +49,13 @@ def test_json_format_is_machine_readable(kb_dir: Path) -> None:
 
 def test_github_format_emits_workflow_annotations(kb_dir: Path) -> None:
     _plant_unknown_key(kb_dir)
-    _, out = run(kb_dir, "lint", "--format", "github")
+    _, out = run_cli(kb_dir, "lint", "--format", "github")
     assert out.startswith(f"::error file={ARTICLE},line=13,col=1,title=KB101::unknown key")
 
 
 def test_sarif_format_names_rule_and_region(kb_dir: Path) -> None:
     _plant_unknown_key(kb_dir)
-    _, out = run(kb_dir, "lint", "--format", "sarif")
+    _, out = run_cli(kb_dir, "lint", "--format", "sarif")
     result = json.loads(out)["runs"][0]["results"][0]
     assert result["ruleId"] == "KB101"
     assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 13,
@@ -71,40 +66,40 @@ def test_strict_fails_on_warnings_only(kb_dir: Path) -> None:
     # reviewed long enough ago to be stale (a warning) but not overdue (an error)
     path = kb_dir / ARTICLE
     path.write_text(path.read_text().replace("reviewed: 2026-10-01", "reviewed: 2026-06-20"))
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 0 and "warning" in out
-    strict_code, _ = run(kb_dir, "lint", "--strict")
+    strict_code, _ = run_cli(kb_dir, "lint", "--strict")
     assert strict_code == 1
 
 
 def test_lint_of_some_files_reports_only_them(kb_dir: Path) -> None:
     _plant_unknown_key(kb_dir)
-    code, out = run(kb_dir, "lint", str(kb_dir / TREE))
+    code, out = run_cli(kb_dir, "lint", str(kb_dir / TREE))
     assert code == 0, out
     assert "in 1 file" in out
-    code, out = run(kb_dir, "lint", str(kb_dir / "docs"))
+    code, out = run_cli(kb_dir, "lint", str(kb_dir / "docs"))
     assert code == 1 and "KB101" in out
 
 
 def test_lint_of_one_file_still_resolves_references_elsewhere(kb_dir: Path) -> None:
     # the tree cites guide-refund#escalation, which lives outside the selection
-    code, out = run(kb_dir, "lint", str(kb_dir / TREE))
+    code, out = run_cli(kb_dir, "lint", str(kb_dir / TREE))
     assert code == 0, out
     article = kb_dir / ARTICLE
     article.write_text(article.read_text().replace("## Escalation", "## Later"))
-    code, out = run(kb_dir, "lint", str(kb_dir / TREE))
+    code, out = run_cli(kb_dir, "lint", str(kb_dir / TREE))
     assert code == 1 and TREE in out
 
 
 def test_usage_errors_exit_two(kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(kb_dir, "lint", "--format", "xml")[0] == 2
-    assert run(kb_dir, "lint", str(kb_dir / "nope.md"))[0] == 2
+    assert run_cli(kb_dir, "lint", "--format", "xml")[0] == 2
+    assert run_cli(kb_dir, "lint", str(kb_dir / "nope.md"))[0] == 2
     assert main(["--root", str(kb_dir / "docs"), "lint"]) == 2
     assert "Traceback" not in capsys.readouterr().err
 
 
 def test_kb_test_passes_and_reports_coverage(kb_dir: Path) -> None:
-    code, out = run(kb_dir, "test")
+    code, out = run_cli(kb_dir, "test")
     assert code == 0
     assert "refund: 3 cases, outcomes 3/3, branches 4/4" in out
     assert out.strip().endswith("3 passed, 0 failed")
@@ -114,7 +109,7 @@ def test_kb_test_reports_mismatch_with_path(kb_dir: Path) -> None:
     cases = kb_dir / "decision_trees/refund.cases.yaml"
     cases.write_text(cases.read_text().replace("days: 9}\n    expected: escalate",
                                                "days: 9}\n    expected: wait"))
-    code, out = run(kb_dir, "test")
+    code, out = run_cli(kb_dir, "test")
     assert code == 1
     assert "case r-3 expected wait, reached escalate" in out
     assert "path: arrived[arrived=false] -> age[days=9] -> escalate" in out
@@ -125,15 +120,15 @@ def test_kb_test_lists_what_no_case_reaches(kb_dir: Path) -> None:
     cases = kb_dir / "decision_trees/refund.cases.yaml"
     text = cases.read_text()
     cases.write_text(text[: text.index("  - id: r-3")])
-    code, out = run(kb_dir, "test")
+    code, out = run_cli(kb_dir, "test")
     assert code == 0
     assert "outcome never reached: escalate" in out
     assert "branch never taken: age: default -> escalate" in out
-    assert run(kb_dir, "test", "--strict-coverage")[0] == 1
+    assert run_cli(kb_dir, "test", "--strict-coverage")[0] == 1
 
 
 def test_walk_with_facts_prints_path_and_outcome(kb_dir: Path) -> None:
-    code, out = run(kb_dir, "walk", "refund", "--facts", "arrived=false", "days=7")
+    code, out = run_cli(kb_dir, "walk", "refund", "--facts", "arrived=false", "days=7")
     assert code == 0
     assert "1. Has the refund arrived? -> false  [arrived]" in out
     assert "2. How many days since the refund was issued? -> 7  [age]" in out
@@ -143,20 +138,20 @@ def test_walk_with_facts_prints_path_and_outcome(kb_dir: Path) -> None:
 
 
 def test_walk_with_missing_fact_says_which(kb_dir: Path) -> None:
-    code, out = run(kb_dir, "walk", "refund", "--facts", "arrived=false")
+    code, out = run_cli(kb_dir, "walk", "refund", "--facts", "arrived=false")
     assert code == 1
     assert "give it with --facts days=VALUE" in out
 
 
 def test_walk_rejects_badly_typed_fact(kb_dir: Path) -> None:
-    assert run(kb_dir, "walk", "refund", "--facts", "arrived=yes")[0] == 2
-    assert run(kb_dir, "walk", "nope")[0] == 2
+    assert run_cli(kb_dir, "walk", "refund", "--facts", "arrived=yes")[0] == 2
+    assert run_cli(kb_dir, "walk", "nope")[0] == 2
 
 
 def test_interactive_walk_asks_typed_questions(kb_dir: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("maybe\nfalse\n-3\n2\n"))
-    code, out = run(kb_dir, "walk", "refund")
+    code, out = run_cli(kb_dir, "walk", "refund")
     assert code == 0
     assert "Has the refund arrived? [true/false]" in out
     assert "arrived takes true or false, not `maybe`" in out
@@ -168,7 +163,7 @@ def test_interactive_walk_asks_typed_questions(kb_dir: Path,
 def test_interactive_walk_stops_cleanly_at_end_of_input(kb_dir: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    assert run(kb_dir, "walk", "refund")[0] == 2
+    assert run_cli(kb_dir, "walk", "refund")[0] == 2
 
 
 

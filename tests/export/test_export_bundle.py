@@ -197,9 +197,11 @@ def test_urls_follow_use_directory_urls(tmp_path: Path) -> None:
     config = (root / "mkdocs.yml").read_text()
     (root / "mkdocs.yml").write_text(config.replace("use_directory_urls: true",
                                                     "use_directory_urls: false"))
-    bundle = bundle_of(exports_of(root))
+    files = exports_of(root)
+    bundle = bundle_of(files)
     by_id = {a["id"]: a for a in bundle["articles"]}
     assert by_id["refund-timelines"]["url"] == "refunds/timelines.html"
+    assert "(agents/bundle-format.html)" in files["llms.txt"].decode()
     assert bundle["trees"][0]["url"] == "trees/refund-triage.html"
     wait = bundle["trees"][0]["nodes"]["wait"]["outcome"]
     assert wait["article"]["url"] == "refunds/timelines.html#upi-refunds"

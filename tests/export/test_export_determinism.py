@@ -14,6 +14,7 @@ from export_support import GOLDEN_KB, REPO, load_kb
 
 from kb.buildinfo import FIXED_EPOCH, BuildInfoError, build_info, site_info
 from kb.export import build_exports
+from kb.loader import load_config
 from kbtest import make_kb
 
 
@@ -97,12 +98,15 @@ def test_in_a_git_checkout_the_commit_and_its_time_are_used(tmp_path: Path) -> N
 def test_site_info_comes_from_mkdocs_yml(tmp_path: Path) -> None:
     root = make_kb(tmp_path, base=GOLDEN_KB)
     info = site_info(root)
-    assert info.name == "Golden KB" and info.use_directory_urls is True
+    assert info.name == "Golden KB" and load_config(root).use_directory_urls is True
     assert info.description.startswith("A small knowledge base")
+    config = (root / "mkdocs.yml").read_text()
     (root / "mkdocs.yml").write_text("site_name: X\nsite_url: https://kb.example.invalid/\n"
                                      "extra: !ENV [NOPE, 1]\nuse_directory_urls: false\n")
     info = site_info(root)
-    assert (info.name, info.url, info.use_directory_urls) == (
-        "X", "https://kb.example.invalid/", False)
+    assert (info.name, info.url) == ("X", "https://kb.example.invalid/")
+    (root / "mkdocs.yml").write_text(config.replace("use_directory_urls: true",
+                                                    "use_directory_urls: false"))
+    assert load_config(root).use_directory_urls is False
     (root / "mkdocs.yml").unlink()
     assert site_info(root).name == "Knowledge base"

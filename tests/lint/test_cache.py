@@ -9,7 +9,6 @@ depends on more of the other files than their outlines.
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 from collections import Counter
@@ -18,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.cli import main
 from kb.lint import lint
 from kb.lint.incremental import LoadedFiles, among_stand_ins, lint_content
 from kb.lint.outline import outline
@@ -30,25 +28,12 @@ from kb.loader import cache as cache_module
 from kb.loader import parse as parse_module
 from kb.loader.cache import CACHE_DIR
 from kb.model import KnowledgeBase
-from kbtest import BASE_KB, FIXTURES, make_kb
+from kbtest import BASE_KB, FIXTURES, edit, make_kb, run_cli
 
 ARTICLE = "docs/guides/refund.md"
 TREE = "decision_trees/refund.yaml"
 BASE_ARTICLE = (BASE_KB / ARTICLE).read_text(encoding="utf-8")
 BASE_TREE = (BASE_KB / TREE).read_text(encoding="utf-8")
-
-
-def run(root: Path, *argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(["--root", str(root), *argv], out=out)
-    return code, out.getvalue()
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def codes(out: str) -> list[str]:
@@ -73,46 +58,46 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 def test_warm_lint_sees_a_new_finding_and_its_fix(kb_dir: Path) -> None:
-    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
+    assert run_cli(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
     assert (kb_dir / CACHE_DIR).is_dir()
 
     edit(kb_dir, ARTICLE, "## Timelines", "## Timelines\n\nSee [the reply](reply-refund.md#nope).")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1
     assert f"{ARTICLE}:18:5: KB202 anchor `#nope` is not a heading" in out
 
     edit(kb_dir, ARTICLE, "#nope", "")
-    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
+    assert run_cli(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
 
 
 def test_warm_lint_reparses_only_the_edited_file(kb_dir: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = count_parses(monkeypatch)
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     assert len(parsed) == 4
     parsed.clear()
     edit(kb_dir, ARTICLE, "tags: [refund]\n", "tags: [refund]\ncolour: red\n")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1 and f"{ARTICLE}:13:1: KB101 unknown key `colour`" in out
     assert dict(parsed) == {ARTICLE: 1}
 
 
 def test_a_finding_that_depends_on_another_file_follows_that_file(kb_dir: Path) -> None:
     # the tree cites an anchor of the article: renaming the heading breaks the unchanged tree
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     tree_text = (kb_dir / TREE).read_text(encoding="utf-8")
     assert "guide-refund#timelines" in tree_text
     edit(kb_dir, ARTICLE, "## Timelines", "## Time limits")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1
     assert "KB204" in codes(out) and f"{TREE}:" in out
     edit(kb_dir, ARTICLE, "## Time limits", "## Timelines")
-    assert run(kb_dir, "lint")[0] == 0
+    assert run_cli(kb_dir, "lint")[0] == 0
 
 
 def test_same_size_and_time_stamp_still_counts_as_a_change(kb_dir: Path) -> None:
     # the cache compares the bytes' sha256, never sizes or modification times
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     path = kb_dir / ARTICLE
     stat = path.stat()
     text = path.read_text(encoding="utf-8")
@@ -120,54 +105,54 @@ def test_same_size_and_time_stamp_still_counts_as_a_change(kb_dir: Path) -> None
     assert len(changed) == len(text)
     path.write_text(changed, encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1 and "KB103" in codes(out)
 
 
 def test_renamed_and_deleted_files(kb_dir: Path) -> None:
     edit(kb_dir, ARTICLE, "tags: [refund]\n", "tags: [refund]\ncolour: red\n")
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     moved = "docs/guides/refunds.md"
     (kb_dir / ARTICLE).rename(kb_dir / moved)
-    _, out = run(kb_dir, "lint")
+    _, out = run_cli(kb_dir, "lint")
     assert f"{moved}:13:1: KB101" in out and f"{ARTICLE}:" not in out
     (kb_dir / moved).unlink()
-    _, out = run(kb_dir, "lint")
+    _, out = run_cli(kb_dir, "lint")
     assert "KB101" not in out and f"{moved}:" not in out
 
 
 def test_changing_the_vocabulary_in_mkdocs_yml_changes_the_findings(kb_dir: Path) -> None:
-    assert run(kb_dir, "lint")[0] == 0
+    assert run_cli(kb_dir, "lint")[0] == 0
     edit(kb_dir, "mkdocs.yml", "markets: [IN, BR]", "markets: [BR]")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1
     assert f"{ARTICLE}:10:11: KB105 unknown market `IN`" in out
     edit(kb_dir, "mkdocs.yml", "markets: [BR]", "markets: [IN, BR]")
-    assert run(kb_dir, "lint")[0] == 0
+    assert run_cli(kb_dir, "lint")[0] == 0
 
 
 def test_the_judged_on_day_is_part_of_the_key(kb_dir: Path) -> None:
-    assert run(kb_dir, "lint", "--today", "2026-11-01")[0] == 0
-    code, out = run(kb_dir, "lint", "--today", "2031-01-01")
+    assert run_cli(kb_dir, "lint", "--today", "2026-11-01")[0] == 0
+    code, out = run_cli(kb_dir, "lint", "--today", "2031-01-01")
     assert code == 1 and "KB502" in codes(out)
-    assert run(kb_dir, "lint", "--today", "2026-11-01")[0] == 0
+    assert run_cli(kb_dir, "lint", "--today", "2026-11-01")[0] == 0
 
 
 def test_a_code_change_invalidates_the_cache(kb_dir: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = count_parses(monkeypatch)
-    run(kb_dir, "lint")
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     assert set(parsed.values()) == {1}
     monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "another version of kb")
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     assert set(parsed.values()) == {2}
 
 
 def test_an_edit_of_text_alone_loads_no_other_file(kb_dir: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     # the edit leaves every outline as it was: the other files are neither parsed nor loaded
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     parsed = count_parses(monkeypatch)
 
     def no_whole_load(self: ContentFiles) -> None:
@@ -176,7 +161,7 @@ def test_an_edit_of_text_alone_loads_no_other_file(kb_dir: Path,
     monkeypatch.setattr(ContentFiles, "assemble", no_whole_load)
     outlines = (kb_dir / CACHE_DIR / "lint-outlines.pickle").read_bytes()
     edit(kb_dir, ARTICLE, "Refunds arrive", "See [the reply](reply-refund.md#nope). Refunds arrive")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1 and f"{ARTICLE}:18:5: KB202 anchor `#nope`" in out
     assert dict(parsed) == {ARTICLE: 1}
     assert (kb_dir / CACHE_DIR / "lint-outlines.pickle").read_bytes() == outlines
@@ -185,45 +170,45 @@ def test_an_edit_of_text_alone_loads_no_other_file(kb_dir: Path,
 def test_a_heading_renamed_in_another_article_breaks_an_unchanged_link(kb_dir: Path) -> None:
     edit(kb_dir, ARTICLE, "## Timelines",
          "## Timelines\n\nSee [the reply](reply-refund.md#on-hold).")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1 and "KB202" in codes(out)
     edit(kb_dir, "docs/guides/reply-refund.md", "Hello", "## On hold\n\nHello")
-    assert run(kb_dir, "lint")[0] == 0
+    assert run_cli(kb_dir, "lint")[0] == 0
     edit(kb_dir, "docs/guides/reply-refund.md", "## On hold", "## Held")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1 and f"{ARTICLE}:18:5: KB202 anchor `#on-hold`" in out
 
 
 def test_a_status_changed_in_one_article_shows_where_it_is_linked(kb_dir: Path) -> None:
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     edit(kb_dir, "docs/guides/reply-refund.md", "status: published", "status: deprecated")
-    _, out = run(kb_dir, "lint")
+    _, out = run_cli(kb_dir, "lint")
     assert f"{ARTICLE}:22:" in out and "KB504" in codes(out)
     assert f"{TREE}:" in out  # the tree's outcome uses it as a macro
     edit(kb_dir, "docs/guides/reply-refund.md", "status: deprecated", "status: published")
-    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
+    assert run_cli(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
 
 
 def test_an_id_taken_by_another_file_is_reported_in_the_unchanged_one(kb_dir: Path) -> None:
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     # file order decides which of two owners of an id is reported: the later one
     edit(kb_dir, ARTICLE, "id: guide-refund", "id: reply-refund")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1 and "docs/guides/reply-refund.md:2:5: KB107 id `reply-refund` is " \
         f"already used by {ARTICLE}" in out
     edit(kb_dir, ARTICLE, "id: reply-refund", "id: guide-refund")
-    assert run(kb_dir, "lint")[0] == 0
+    assert run_cli(kb_dir, "lint")[0] == 0
 
 
 def test_a_tree_edit_shows_in_its_unchanged_cases(kb_dir: Path) -> None:
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     edit(kb_dir, TREE, "next: wait}", "next: escalate}")
     edit(kb_dir, TREE, "  wait:\n", "  waiting:\n")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1 and "decision_trees/refund.cases.yaml:10:15: KB402" in out
     edit(kb_dir, TREE, "  waiting:\n", "  wait:\n")
     edit(kb_dir, TREE, "next: escalate}", "next: wait}")
-    assert run(kb_dir, "lint")[0] == 0
+    assert run_cli(kb_dir, "lint")[0] == 0
 
 
 def test_a_case_id_taken_in_another_case_file_cites_its_line(kb_dir: Path) -> None:
@@ -232,36 +217,36 @@ def test_a_case_id_taken_in_another_case_file_cites_its_line(kb_dir: Path) -> No
     (kb_dir / other).write_text("tree: refund\ncases:\n  - id: r-9\n    description: Done.\n"
                                 "    facts: {arrived: true}\n    expected: done\n",
                                 encoding="utf-8")
-    assert "KB404" not in codes(run(kb_dir, "lint")[1])
+    assert "KB404" not in codes(run_cli(kb_dir, "lint")[1])
     edit(kb_dir, other, "id: r-9", "id: r-2")
-    _, out = run(kb_dir, "lint")
+    _, out = run_cli(kb_dir, "lint")
     assert "decision_trees/refund.cases.yaml:7:9: KB404 case id `r-2` is already used at " \
         f"{other}:3" in out
     edit(kb_dir, other, "cases:\n", "cases:\n\n\n")
-    _, out = run(kb_dir, "lint")
+    _, out = run_cli(kb_dir, "lint")
     assert f"already used at {other}:5" in out and f"{other}:3" not in out
 
 
 def test_a_linked_file_outside_the_content_appearing_is_seen(kb_dir: Path) -> None:
     # no content file changes: the linter looked the file up, and looks again
     edit(kb_dir, ARTICLE, "Refunds arrive", "See [the timeline](timeline.pdf). Refunds arrive")
-    code, out = run(kb_dir, "lint")
+    code, out = run_cli(kb_dir, "lint")
     assert code == 1 and f"{ARTICLE}:18:5: KB201" in out
     (kb_dir / "docs/guides/timeline.pdf").write_bytes(b"%PDF")
-    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
+    assert run_cli(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
     (kb_dir / "docs/guides/timeline.pdf").unlink()
-    assert run(kb_dir, "lint")[0] == 1
+    assert run_cli(kb_dir, "lint")[0] == 1
 
 
 def test_a_new_file_and_a_removed_one_change_what_others_find(kb_dir: Path) -> None:
     edit(kb_dir, ARTICLE, "## Timelines", "## Timelines\n\nSee [the FAQ](faq.md).")
-    assert "KB201" in codes(run(kb_dir, "lint")[1])
+    assert "KB201" in codes(run_cli(kb_dir, "lint")[1])
     faq = kb_dir / "docs/guides/faq.md"
     faq.write_text((kb_dir / "docs/guides/reply-refund.md").read_text(encoding="utf-8")
                    .replace("id: reply-refund", "id: refund-faq"), encoding="utf-8")
-    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 5 files\n")
+    assert run_cli(kb_dir, "lint") == (0, "0 errors, 0 warnings in 5 files\n")
     faq.unlink()
-    assert "KB201" in codes(run(kb_dir, "lint")[1])
+    assert "KB201" in codes(run_cli(kb_dir, "lint")[1])
 
 
 _EDITS = [
@@ -330,13 +315,13 @@ def test_random_edits_warm_lint_equals_an_uncached_lint(kb_dir: Path, seed: int)
 
 def _clean_output(root: Path) -> tuple[int, str]:
     edit(root, ARTICLE, "tags: [refund]\n", "tags: [refund]\ncolour: red\n")
-    return run(root, "lint", "--no-cache")
+    return run_cli(root, "lint", "--no-cache")
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "folder", "wrong-pickle"])
 def test_a_damaged_cache_is_ignored_and_rewritten(kb_dir: Path, damage: str) -> None:
     expected = _clean_output(kb_dir)
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     files = [p for p in (kb_dir / CACHE_DIR).iterdir() if p.suffix == ".pickle"]
     assert files
     for path in files:
@@ -352,24 +337,24 @@ def test_a_damaged_cache_is_ignored_and_rewritten(kb_dir: Path, damage: str) -> 
             path.mkdir()
         else:
             path.write_bytes(pickle.dumps({"entries": [1, 2, 3]}))
-    assert run(kb_dir, "lint") == expected
-    assert run(kb_dir, "lint") == expected
+    assert run_cli(kb_dir, "lint") == expected
+    assert run_cli(kb_dir, "lint") == expected
 
 
 def test_outlines_kept_from_another_run_are_not_used(kb_dir: Path) -> None:
     # the outlines and the rest are two files: one written without the other is never trusted
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     outlines = kb_dir / CACHE_DIR / "lint-outlines.pickle"
     old = outlines.read_bytes()
     edit(kb_dir, "docs/guides/reply-refund.md", "status: published", "status: deprecated")
-    assert run(kb_dir, "lint")[0] == 1
+    assert run_cli(kb_dir, "lint")[0] == 1
     outlines.write_bytes(old)
     edit(kb_dir, ARTICLE, "Refunds arrive", "Refunds always arrive")
-    assert run(kb_dir, "lint") == run(kb_dir, "lint", "--no-cache")
+    assert run_cli(kb_dir, "lint") == run_cli(kb_dir, "lint", "--no-cache")
 
 
 def test_a_cache_entry_naming_code_is_refused_not_run(kb_dir: Path, tmp_path: Path) -> None:
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     marker = tmp_path / "ran"
 
     class Planted:
@@ -378,35 +363,35 @@ def test_a_cache_entry_naming_code_is_refused_not_run(kb_dir: Path, tmp_path: Pa
 
     for path in (kb_dir / CACHE_DIR).glob("*.pickle"):
         path.write_bytes(pickle.dumps(Planted()))
-    assert run(kb_dir, "lint")[0] == 0
+    assert run_cli(kb_dir, "lint")[0] == 0
     assert not marker.exists()
 
 
 def test_an_unwritable_cache_folder_is_no_error(kb_dir: Path) -> None:
     (kb_dir / CACHE_DIR).write_text("a file where the cache folder would go", encoding="utf-8")
-    assert run(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
+    assert run_cli(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
     assert (kb_dir / CACHE_DIR).is_file()
 
 
 def test_no_cache_neither_reads_nor_writes_it(kb_dir: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    assert run(kb_dir, "lint", "--no-cache")[0] == 0
+    assert run_cli(kb_dir, "lint", "--no-cache")[0] == 0
     assert not (kb_dir / CACHE_DIR).exists()
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     before = {p.name: p.read_bytes() for p in (kb_dir / CACHE_DIR).iterdir()}
     parsed = count_parses(monkeypatch)
     edit(kb_dir, ARTICLE, "tags: [refund]\n", "tags: [refund]\ncolour: red\n")
-    code, out = run(kb_dir, "lint", "--no-cache")
+    code, out = run_cli(kb_dir, "lint", "--no-cache")
     assert code == 1 and "KB101" in codes(out)
     assert len(parsed) == 4  # every file parsed again, none taken from the cache
     assert {p.name: p.read_bytes() for p in (kb_dir / CACHE_DIR).iterdir()} == before
     for command in (["test"], ["export", "--out", str(kb_dir / "out")], ["check", "--no-export"]):
-        assert run(kb_dir, *command, "--no-cache")[0] in (0, 1)
+        assert run_cli(kb_dir, *command, "--no-cache")[0] in (0, 1)
     assert {p.name: p.read_bytes() for p in (kb_dir / CACHE_DIR).iterdir()} == before
 
 
 def test_the_cache_folder_ignores_itself_in_git(kb_dir: Path) -> None:
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     assert (kb_dir / CACHE_DIR / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
 
 
@@ -543,12 +528,12 @@ def test_rules_marked_local_are_the_per_file_ones() -> None:
 
 def test_a_flipped_byte_anywhere_in_the_cache_is_noticed(kb_dir: Path) -> None:
     expected = _clean_output(kb_dir)
-    run(kb_dir, "lint")
+    run_cli(kb_dir, "lint")
     for path in (kb_dir / CACHE_DIR).glob("*.pickle"):
         data = bytearray(path.read_bytes())
         data[len(data) * 2 // 3] ^= 0x01
         path.write_bytes(bytes(data))
-    assert run(kb_dir, "lint") == expected
+    assert run_cli(kb_dir, "lint") == expected
 
 
 def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:

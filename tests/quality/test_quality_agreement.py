@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -10,8 +9,8 @@ import pytest
 from quality_kb import kb_root, load_kb
 from sklearn.metrics import cohen_kappa_score
 
-from kb.cli import main
 from kb.quality.agreement import agreement_report, cohen_kappa, fleiss_kappa, landis_koch
+from kbtest import run_cli
 
 # Fleiss (1971) as worked on Wikipedia: 10 subjects, 14 raters, 5 categories; kappa 0.210
 FLEISS_TABLE = [
@@ -98,25 +97,20 @@ def test_three_annotators_use_fleiss(tmp_path: Path) -> None:
     assert tree.kappa == pytest.approx(-0.2)
 
 
-def run(root: Path, *argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(["--root", str(root), *argv], out=out), out.getvalue()
-
-
 def test_kb_labels_text_json_and_fail_under(tmp_path: Path) -> None:
     root = kb_root(tmp_path)
-    code, text = run(root, "labels")
+    code, text = run_cli(root, "labels")
     assert code == 0
     assert "refund" in text and "0.48" in text and "Cohen" in text and "moderate" in text
     assert "refund.cases.yaml" in text and "r-2: ann-a=wait, ann-b=escalate" in text
     assert "r-6: expected escalate, majority wait" in text
-    code, text = run(root, "labels", "--format", "json")
+    code, text = run_cli(root, "labels", "--format", "json")
     data = json.loads(text)
     assert data["overall"]["kappa"] == pytest.approx(11 / 23)
     assert [c["case"] for c in data["disagreements"]] == ["r-2", "r-5"]
-    assert run(root, "labels", "--fail-under", "kappa=0.4")[0] == 0
-    code, text = run(root, "labels", "--fail-under", "kappa=0.6")
+    assert run_cli(root, "labels", "--fail-under", "kappa=0.4")[0] == 0
+    code, text = run_cli(root, "labels", "--fail-under", "kappa=0.6")
     assert code == 1 and "threshold missed: kappa" in text
-    assert run(root, "labels", "--fail-under", "nonsense=1")[0] == 2
-    code, text = run(root, "labels", "--format", "markdown")
+    assert run_cli(root, "labels", "--fail-under", "nonsense=1")[0] == 2
+    code, text = run_cli(root, "labels", "--format", "markdown")
     assert code == 0 and "| refund |" in text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -10,9 +9,9 @@ import pytest
 from quality_kb import BAD_LINES, kb_root, load_kb, predictions_text
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from kb.cli import main
 from kb.quality.evaluation import classification, evaluate
 from kb.quality.predictions import parse_predictions
+from kbtest import run_cli
 
 
 def _report(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -83,27 +82,22 @@ def test_classification_matches_scikit_learn() -> None:
     assert result.macro_f1 == pytest.approx(macro)
 
 
-def run(root: Path, *argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(["--root", str(root), *argv], out=out), out.getvalue()
-
-
 def test_kb_eval_reports_rejections_and_exits_one(tmp_path: Path) -> None:
     root = kb_root(tmp_path)
     path = tmp_path / "p.jsonl"
     path.write_text(predictions_text())
-    code, text = run(root, "eval", str(path))
+    code, text = run_cli(root, "eval", str(path))
     assert code == 1
     assert "10 prediction line(s), 5 accepted, 5 rejected" in text
     assert f"{path}:6: outcome `refunded` is not a node of tree `refund`" in text
     assert "line 3: r-3 (refund): expected escalate, predicted wait" in text
-    code, text = run(root, "eval", str(path), "--format", "json")
+    code, text = run_cli(root, "eval", str(path), "--format", "json")
     data = json.loads(text)
     assert data["predictions"]["rejected"] == 5
     assert [x["line"] for x in data["predictions"]["problems"]] == sorted(BAD_LINES)
     assert data["overall"]["accuracy"] == pytest.approx(0.6)
     assert data["trees"][0]["confusion"]["counts"] == [[2, 0, 0], [0, 1, 1], [0, 1, 0]]
-    code, text = run(root, "eval", str(path), "--format", "markdown")
+    code, text = run_cli(root, "eval", str(path), "--format", "markdown")
     assert "## Under-escalations" in text and "| `r-3` |" in text
 
 
@@ -114,16 +108,17 @@ def test_fail_under_gates_a_clean_file(tmp_path: Path) -> None:
         {"case": "r-1", "outcome": "done"}, {"case": "r-2", "outcome": "wait"},
         {"case": "r-3", "outcome": "escalate"}, {"case": "r-4", "outcome": "wait"},
         {"case": "r-5", "outcome": "wait"}]))
-    assert run(root, "eval", str(path))[0] == 0
-    assert run(root, "eval", str(path), "--fail-under",
+    assert run_cli(root, "eval", str(path))[0] == 0
+    assert run_cli(root, "eval", str(path), "--fail-under",
                "accuracy=0.8,under_escalation=0.01")[0] == 0
-    code, text = run(root, "eval", str(path), "--fail-under", "accuracy=0.95")
+    code, text = run_cli(root, "eval", str(path), "--fail-under", "accuracy=0.95")
     assert code == 1 and "threshold missed: accuracy is 0.8; required accuracy >= 0.95" in text
-    code, text = run(root, "eval", str(path), "--fail-under", "over_escalation=0")
+    code, text = run_cli(root, "eval", str(path), "--fail-under", "over_escalation=0")
     assert code == 0
-    code, text = run(root, "eval", str(path), "--fail-under", "citation_accuracy=0.5")
+    code, text = run_cli(root, "eval", str(path), "--fail-under", "citation_accuracy=0.5")
     assert code == 1 and "not measured" in text
-    code, text = run(root, "eval", str(path), "--fail-under", "accuracy=95%", "--format", "json")
+    code, text = run_cli(root, "eval", str(path), "--fail-under", "accuracy=95%",
+                         "--format", "json")
     assert code == 1 and json.loads(text)["thresholds"][0]["passed"] is False
 
 
@@ -138,7 +133,7 @@ def test_usage_errors_exit_two(tmp_path: Path, argv: list[str],
     root = kb_root(tmp_path)
     (tmp_path / "p.jsonl").write_text(predictions_text())
     monkeypatch.chdir(tmp_path)
-    assert run(root, *argv)[0] == 2
+    assert run_cli(root, *argv)[0] == 2
 
 
 def test_garbage_file_never_crashes(tmp_path: Path) -> None:
@@ -147,5 +142,5 @@ def test_garbage_file_never_crashes(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00garbage\n[1, 2]\nnull\n{\"case\": 5, \"outcome\": []}\n"
                      b"{\"case\": \"r-1\", \"outcome\": \"done\", \"path\": \"arrived\"}\n"
                      b"{\"case\": \"r-1\", \"outcome\": \"done\", \"confidence\": NaN}\n")
-    code, text = run(root, "eval", str(path))
+    code, text = run_cli(root, "eval", str(path))
     assert code == 1 and "6 rejected" in text

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 from quality_kb import GOOD_ROWS, csv_text, kb_root, predictions_text
 
-from kb.cli import main
+from kbtest import run_cli
 
 
 def run(root: Path, *argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(["--root", str(root), "sql", *argv], out=out), out.getvalue()
+    return run_cli(root, "sql", *argv)
 
 
 def test_join_case_data_with_kb_tables(tmp_path: Path) -> None:

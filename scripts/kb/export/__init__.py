@@ -36,6 +36,6 @@ def build_exports(kb: KnowledgeBase, build: BuildInfo) -> dict[str, bytes]:
         "kb-bundle.json": bundle_json(bundle),
         "kb-bundle.schema.json": bundle_schema(),
         "kb-chunks.jsonl": chunks_jsonl(bundle),
-        "llms.txt": llms_txt(bundle, build.site).encode("utf-8"),
+        "llms.txt": llms_txt(bundle, build.site, kb.config.use_directory_urls).encode("utf-8"),
         "llms-full.txt": llms_full_txt(bundle, build.site).encode("utf-8"),
     }

@@ -146,6 +146,11 @@ def node_entry(scope: ExportScope, node: Node) -> JsonObject:
     """A node as authored; only an outcome's `article` and `macro` are resolved to references."""
     if node.outcome is not None:
         return {"outcome": outcome_entry(scope, node.outcome)}
+    return question_entry(node)
+
+
+def question_entry(node: Node) -> JsonObject:
+    """A question node as authored: what it asks, its branches and its default."""
     entry: JsonObject = {
         "ask": node.ask,
         "branches": [{"when": as_json(b.when), "next": b.next} for b in node.branches],

@@ -85,12 +85,12 @@ def _header(site: SiteInfo) -> list[str]:
             f"> {_one_line(site.description) or DEFAULT_SUMMARY}", "", NOTE, ""]
 
 
-def llms_txt(bundle: Mapping[str, Any], site: SiteInfo) -> str:
-    """The llms.txt index of the exports."""
+def llms_txt(bundle: Mapping[str, Any], site: SiteInfo, use_directory_urls: bool = True) -> str:
+    """The llms.txt index of the exports; links to site pages in the site's URL style."""
     articles: list[Item] = bundle["articles"]
     lines = _header(site)
     lines.append("## Agent exports")
-    format_url = page_url("", BUNDLE_FORMAT_PAGE, site.use_directory_urls)
+    format_url = page_url("", BUNDLE_FORMAT_PAGE, use_directory_urls)
     lines.append(_link(site, "Bundle format", format_url, "how to read kb-bundle.json and walk "
                        "a decision tree, with a Python example"))
     lines.extend(_link(site, title, url, note) for title, url, note in EXPORT_FILES)

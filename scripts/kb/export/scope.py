@@ -81,10 +81,11 @@ class ExportScope:
         return list(dict.fromkeys(i for i in ids if self.shows(i)))
 
     def article_url(self, article: Article) -> str:
-        return page_url(self.kb.config.docs_dir, article.path, self.site.use_directory_urls)
+        return page_url(self.kb.config.docs_dir, article.path,
+                        self.kb.config.use_directory_urls)
 
     def tree_url(self, tree: Tree) -> str:
-        return tree_url(tree.id, self.site.use_directory_urls)
+        return tree_url(tree.id, self.kb.config.use_directory_urls)
 
     def article_ref(self, article_id: str, anchor: str = "") -> JsonObject | None:
         """`{id, anchor, url, title}` of an exported article, or None."""

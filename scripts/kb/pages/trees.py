@@ -37,7 +37,7 @@ from html import escape
 import markdown as markdown_lib
 
 from kb.casetest import CaseReport, CaseResult, TreeCoverage, branch_label, run_cases
-from kb.export.bundle import as_json, fact_entry
+from kb.export.bundle import fact_entry, question_entry
 from kb.export.scope import JsonObject
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
 from kb.pages import GeneratedPage, page_generator
@@ -86,13 +86,7 @@ def tree_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
 def authored_node(node: Node) -> JsonObject:
     """A node as the tree file has it (the shape the bundle and `walk.py` use)."""
     if node.outcome is None:
-        entry: JsonObject = {
-            "ask": node.ask,
-            "branches": [{"when": as_json(b.when), "next": b.next} for b in node.branches],
-        }
-        if node.default:
-            entry["default"] = node.default
-        return entry
+        return question_entry(node)
     o = node.outcome
     outcome: JsonObject = {"title": o.title, "resolution": o.resolution,
                            "handled_by": o.handled_by}
