@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kb.cli import main
-from kb.lint import LintResult, lint
+from kb.lint import LintResult, lint_kb
 from kb.loader import LoadResult, load, load_config
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def make_kb(target: Path, files: Mapping[str, FileSpec] | None = None,
 
 def load_and_lint(root: Path) -> tuple[LoadResult, LintResult]:
     loaded = load(load_config(root))
-    return loaded, lint(loaded.kb, loaded.problems, loaded.ambiguous)
+    return loaded, lint_kb(loaded.kb, loaded.problems, loaded.ambiguous)
 
 
 def run_cli(root: Path, *argv: str) -> tuple[int, str]:

@@ -18,7 +18,8 @@ from types import ModuleType
 import pytest
 import yaml
 
-from kb.lint import Severity, lint
+from kb.diagnostics import Severity
+from kb.lint import lint_kb
 from kb.loader import load, load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ def test_generated_kb_lints_clean_and_is_reproducible(tmp_path: Path) -> None:
     assert _files(tmp_path / "a") != _files(tmp_path / "c")
 
     loaded = load(load_config(tmp_path / "a"))
-    result = lint(loaded.kb, loaded.problems, loaded.ambiguous)
+    result = lint_kb(loaded.kb, loaded.problems, loaded.ambiguous)
     assert [d.format() for d in result.diagnostics if d.severity is Severity.ERROR] == []
     assert result.warnings == 0
     kb = loaded.kb

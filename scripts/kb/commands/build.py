@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, config_from_args
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, config_from_args
 
 __all__ = ["build_site", "register", "swap_into_place"]
 

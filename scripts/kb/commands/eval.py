@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
 from kb.quality.evaluation import EVAL_FIGURES, evaluate
 from kb.quality.predictions import read_predictions
 from kb.quality.report_json import evaluation_json, thresholds_json

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
 from kb.quality.agreement import agreement_report
 from kb.quality.report_json import agreement_json, thresholds_json
 from kb.quality.report_markdown import agreement_markdown

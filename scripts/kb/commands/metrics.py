@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
 from kb.quality.casedata import FORMATS, CaseDataError, detect_format
 from kb.quality.metrics import METRIC_FIGURES, compute_metrics
 from kb.quality.report_json import metrics_json, thresholds_json

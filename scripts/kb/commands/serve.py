@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, config_from_args
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, config_from_args
 
 __all__ = ["register"]
 

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from kb.config import KbConfig
+from kb.diagnostics import Diagnostic
 from kb.lint.outline import Outline, StandIns, cases_tree, mark, outline, tree_id, valid
-from kb.lint.problem import Diagnostic
 from kb.lint.registry import Rule, all_rules
-from kb.lint.runner import LintContext, LintResult, is_file, lint, result_of, run_rules
+from kb.lint.runner import LintContext, LintResult, is_file, lint_uncached, result_of, run_rules
 from kb.loader import ContentFiles, config_key, gc_paused
 from kb.loader.cache import read_value, table_key, write_value
 from kb.loader.content import fill
@@ -45,15 +45,15 @@ CACHE_NAME, OUTLINES_NAME = "lint", "lint-outlines"
 def lint_content(config: KbConfig, only: Collection[str] | None = None, *,
                  freeze: bool = False) -> LintResult:
     """Lint the knowledge base at `config.root` with the content cache, parsing only what it
-    cannot answer for; the same result as `lint(load(config))`. `only` and `freeze` are as
-    for `lint` and `load`."""
+    cannot answer for; the same result as `lint_kb(load(config))`. `only` and `freeze` are as
+    for `lint_kb` and `load`."""
     with gc_paused(freeze):
         content = ContentFiles(config, cache=True)
         found = _cached(ReadFiles(content), config.judged_on(), all_rules()) \
             if content.cached else None
         if found is None:
             loaded = content.assemble()
-            result = lint(loaded.kb, loaded.problems, loaded.ambiguous, only=only)
+            result = lint_uncached(loaded.kb, loaded.problems, loaded.ambiguous, only=only)
         else:
             problems, findings = found
             result = result_of([*content.unreadable(), *problems, *findings],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.lint.problem import Diagnostic
+from kb.diagnostics import Diagnostic
 from kb.loader import build
 from kb.loader.files import split_front_matter
 from kb.loader.markdown_body import parse_body

@@ -23,7 +23,7 @@ import pickle
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kb.lint.problem import Diagnostic, Severity
+from kb.diagnostics import Diagnostic, Severity
 from kb.loader.parse import FileResult
 from kb.loader.yaml_strict import PositionMap
 from kb.model import (
