@@ -146,11 +146,6 @@ class Article:
     def id(self) -> str:
         return self.meta.id
 
-    @property
-    def is_exported(self) -> bool:
-        """True when agent exports may carry it: neither restricted nor draft."""
-        return self.meta.visibility != "restricted" and self.meta.status != "draft"
-
 
 @dataclass(frozen=True, slots=True)
 class SectionPage:
@@ -234,10 +229,6 @@ class Tree:
     @property
     def id(self) -> str:
         return self.meta.id
-
-    @property
-    def is_exported(self) -> bool:
-        return self.meta.visibility != "restricted" and self.meta.status != "draft"
 
     def outcomes(self) -> Iterator[Node]:
         return (n for n in self.nodes.values() if n.outcome is not None)

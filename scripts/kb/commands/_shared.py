@@ -66,8 +66,12 @@ def selected_paths(config: KbConfig, paths: Sequence[str]) -> set[str] | None:
         if target.is_dir():
             prefix = "" if rel == "." else rel + "/"
             chosen |= {p for p in known if p.startswith(prefix)}
-        else:
+        elif rel in known:
             chosen.add(rel)
+        else:
+            raise UsageError(f"{raw} is not a content file (an article `*.md` under "
+                             f"{config.docs_dir}/, or a tree or cases file `*.yaml` "
+                             f"in {config.trees_dir}/): nothing to check")
     return chosen
 
 
