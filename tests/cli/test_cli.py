@@ -100,6 +100,13 @@ def test_lint_of_a_file_that_is_not_content_says_so(kb_dir: Path, rel: str,
     assert f"kb: error: {kb_dir / rel} is not a content file" in capsys.readouterr().err
 
 
+def test_a_mkdocs_yml_that_is_not_utf8_is_a_configuration_error(
+        kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (kb_dir / "mkdocs.yml").write_bytes(b"site_name: caf\xe9\n")
+    assert run_cli(kb_dir, "lint")[0] == 2
+    assert "kb: configuration error: mkdocs.yml is not UTF-8 text" in capsys.readouterr().err
+
+
 def test_usage_errors_exit_two(kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(kb_dir, "lint", "--format", "xml")[0] == 2
     assert run_cli(kb_dir, "lint", str(kb_dir / "nope.md"))[0] == 2
