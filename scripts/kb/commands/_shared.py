@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -78,3 +80,12 @@ def selected_paths(config: KbConfig, paths: Sequence[str]) -> set[str] | None:
 def run_lint(loaded: LoadResult, only: set[str] | None = None) -> LintResult:
     return lint_kb(loaded.kb, loaded.problems, loaded.ambiguous, only=only,
                 digests=loaded.digests or None)
+
+
+def mkdocs_command(action: str, root: Path, *options: str) -> tuple[list[str], dict[str, str]]:
+    """The command line running MkDocs' `action` on the KB at `root` (`python -m mkdocs ACTION
+    --config-file ROOT/mkdocs.yml OPTIONS...`), and its environment."""
+    command = [sys.executable, "-m", "mkdocs", action, "--config-file", str(root / "mkdocs.yml"),
+               *options]
+    # MkDocs' banner about its own future is noise in every build log and preview
+    return command, {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
