@@ -78,7 +78,7 @@ def lint_loaded(kb: KnowledgeBase, load_problems: Sequence[Diagnostic], ambiguou
 
 
 @dataclass(frozen=True, slots=True)
-class Parsed:
+class LintedFile:
     """One file as the rules see it."""
 
     source: SourceFile
@@ -101,7 +101,7 @@ class Files(Protocol):
     @property
     def digests(self) -> Mapping[str, str]: ...
 
-    def parsed(self, paths: Sequence[str]) -> dict[str, Parsed]:
+    def parsed(self, paths: Sequence[str]) -> dict[str, LintedFile]:
         """The files at `paths`, each as the rules see it."""
 
     def whole(self) -> tuple[KnowledgeBase, Ambiguous]:
@@ -117,13 +117,13 @@ class ReadFiles:
         self.paths = content.paths
         self.digests = content.digests
 
-    def parsed(self, paths: Sequence[str]) -> dict[str, Parsed]:
+    def parsed(self, paths: Sequence[str]) -> dict[str, LintedFile]:
         content = self.content
         content.parse(paths)
-        found: dict[str, Parsed] = {}
+        found: dict[str, LintedFile] = {}
         for path in paths:
             result = content.result(path)
-            found[path] = Parsed(SourceFile(path, content.text(path)), result.item,
+            found[path] = LintedFile(SourceFile(path, content.text(path)), result.item,
                                  result.problems, result.ambiguous)
         return found
 
@@ -146,12 +146,12 @@ class LoadedFiles:
         for d in problems:
             self.problems.setdefault(d.path, []).append(d)
 
-    def parsed(self, paths: Sequence[str]) -> dict[str, Parsed]:
+    def parsed(self, paths: Sequence[str]) -> dict[str, LintedFile]:
         kb = self.kb
         items: dict[str, Item] = {**kb.articles_by_path, **kb.trees_by_path,
                                   **{c.path: c for c in kb.case_sets},
                                   **{s.path: s for s in kb.section_pages}}
-        return {path: Parsed(kb.files[path], items.get(path),
+        return {path: LintedFile(kb.files[path], items.get(path),
                              tuple(self.problems.get(path, ())),
                              self.ambiguous.get(path, ())) for path in paths}
 
@@ -340,7 +340,7 @@ def _by_path(found: Sequence[Diagnostic],
     return {path: tuple(ds) for path, ds in grouped.items()}
 
 
-def among_stand_ins(files: Files, parsed: Mapping[str, Parsed],
+def among_stand_ins(files: Files, parsed: Mapping[str, LintedFile],
                     outline_of: Callable[[str], Outline], today: dt.date) -> LintContext:
     """A lint context for checking the files in `parsed` among stand-ins of all the other files
     (`outline_of(path)` gives their outlines). The tree a changed case file tests is loaded
@@ -366,7 +366,7 @@ def among_stand_ins(files: Files, parsed: Mapping[str, Parsed],
 
 
 def _run_local(config: KbConfig, today: dt.date, rules: Sequence[Rule],
-               parsed: Mapping[str, Parsed], paths: list[str]) -> list[Diagnostic]:
+               parsed: Mapping[str, LintedFile], paths: list[str]) -> list[Diagnostic]:
     """The findings of local `rules` in the files at `paths`, each file checked on a knowledge
     base of a few files; many files are shared out between processes."""
     processes = available_processes() if len(paths) > PARALLEL_MIN else 1

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from kb.model import KnowledgeBase
 from kb.quality.agreement import AgreementReport, landis_koch
 from kb.quality.casedata import CaseCheck
-from kb.quality.data import DataFile, QualityData
 from kb.quality.evaluation import (
     EVAL_FIGURES,
     Confusion,
@@ -32,6 +31,7 @@ from kb.quality.report_columns import (
     pct,
     seconds,
 )
+from kb.quality.site_data import DataFile, QualityData
 
 __all__ = [
     "EVALUATION_PAGE",
