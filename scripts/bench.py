@@ -87,6 +87,7 @@ from markdown.extensions.toc import slugify
 
 from kb.config import KbConfig
 from kb.loader import load_config
+from kb.walk import branch_holds
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path("/tmp/kb-bench")
@@ -787,21 +788,9 @@ class Generator:
                                    cuts[-1] * 2} - {-1})]
         earlier = whens if j < 0 else whens[:j]
         fits = [v for v in candidates
-                if (j < 0 or _holds(whens[j], v)) and not any(_holds(w, v) for w in earlier)]
+                if (j < 0 or branch_holds(whens[j], v))
+                and not any(branch_holds(w, v) for w in earlier)]
         return self.rng.choice(fits)
-
-
-def _holds(when: object, value: object) -> bool:
-    if isinstance(when, list):
-        return any(_holds(w, value) for w in when)
-    if isinstance(when, dict):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        ops: dict[str, Callable[[float, float], bool]] = {
-            "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b,
-            "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b}
-        return all(ops[k](value, v) for k, v in when.items())
-    return type(when) is type(value) and when == value
 
 
 def _walk(start: str, nodes: Mapping[str, Any], facts: Mapping[str, object]) -> str:
@@ -809,7 +798,7 @@ def _walk(start: str, nodes: Mapping[str, Any], facts: Mapping[str, object]) -> 
     while "outcome" not in nodes[at]:
         node = nodes[at]
         value = facts[node["ask"]]
-        nxt = next((b["next"] for b in node["branches"] if _holds(b["when"], value)),
+        nxt = next((b["next"] for b in node["branches"] if branch_holds(b["when"], value)),
                    node.get("default", ""))
         at = nxt
     return at

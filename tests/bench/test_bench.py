@@ -254,3 +254,16 @@ def test_serve_problem_names_a_rejected_option(tmp_path: Path) -> None:
         proc.wait()
     assert bench._serve_problem(proc, log) == \
         "kb serve rejected its command line: kb serve: error: unrecognized arguments: --dirty"
+
+
+@pytest.mark.parametrize(("when", "value", "taken"), [
+    (48, 48.0, "yes"),  # a number equals a number, whatever its type
+    ({}, 5, "no"),  # an empty comparison holds for nothing
+    ({"above": 1}, 5, "no"),  # nor does an unknown operator
+    ([True], 1, "no"),  # booleans equal only booleans
+])
+def test_the_generator_takes_branches_as_kb_walk_does(when: object, value: object,
+                                                      taken: str) -> None:
+    nodes = {"q": {"ask": "f", "branches": [{"when": when, "next": "yes"}], "default": "no"},
+             "yes": {"outcome": {}}, "no": {"outcome": {}}}
+    assert bench._walk("q", nodes, {"f": value}) == taken
