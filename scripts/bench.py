@@ -87,9 +87,12 @@ from markdown.extensions.toc import slugify
 
 from kb.config import KbConfig
 from kb.loader import load_config
+from kb.walk import branch_holds
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path("/tmp/kb-bench")
+#: the programs the bench runs as child processes (real modules that ruff and mypy check)
+PROGRAMS = Path(__file__).resolve().parent / "bench" / "programs"
 DEFAULT_TODAY = dt.date(2026, 6, 30)
 DEFAULT_SEED = 6
 #: environment for every child: no MkDocs 2 banner, caches under our control
@@ -787,21 +790,9 @@ class Generator:
                                    cuts[-1] * 2} - {-1})]
         earlier = whens if j < 0 else whens[:j]
         fits = [v for v in candidates
-                if (j < 0 or _holds(whens[j], v)) and not any(_holds(w, v) for w in earlier)]
+                if (j < 0 or branch_holds(whens[j], v))
+                and not any(branch_holds(w, v) for w in earlier)]
         return self.rng.choice(fits)
-
-
-def _holds(when: object, value: object) -> bool:
-    if isinstance(when, list):
-        return any(_holds(w, value) for w in when)
-    if isinstance(when, dict):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return False
-        ops: dict[str, Callable[[float, float], bool]] = {
-            "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b,
-            "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b}
-        return all(ops[k](value, v) for k, v in when.items())
-    return type(when) is type(value) and when == value
 
 
 def _walk(start: str, nodes: Mapping[str, Any], facts: Mapping[str, object]) -> str:
@@ -809,7 +800,7 @@ def _walk(start: str, nodes: Mapping[str, Any], facts: Mapping[str, object]) -> 
     while "outcome" not in nodes[at]:
         node = nodes[at]
         value = facts[node["ask"]]
-        nxt = next((b["next"] for b in node["branches"] if _holds(b["when"], value)),
+        nxt = next((b["next"] for b in node["branches"] if branch_holds(b["when"], value)),
                    node.get("default", ""))
         at = nxt
     return at
@@ -910,31 +901,10 @@ def generate(root: Path, size: int, seed: int, today: dt.date,
 # ---------------------------------------------------------------------------------------------
 # Running and timing whole processes
 
-#: the floor: what any linter of this content must do at least, in one process
-FLOOR_PROGRAM = r"""
-import sys, pathlib, yaml
-from markdown_it import MarkdownIt
-if not getattr(yaml, "__with_libyaml__", False):
-    sys.exit("PyYAML is built without libyaml: the floor needs CSafeLoader")
-mode, docs, trees = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
-md = MarkdownIt("commonmark", {"html": True}).enable("table")
-count = 0
-for path in [*sorted(docs.rglob("*.md")), *sorted(trees.glob("*.yaml"))]:
-    text = path.read_text(encoding="utf-8")
-    count += 1
-    if mode == "read":
-        continue
-    if path.suffix == ".yaml":
-        yaml.load(text, Loader=yaml.CSafeLoader)
-        continue
-    body = text
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        yaml.load(text[4:end], Loader=yaml.CSafeLoader)
-        body = text[end + 5:]
-    md.parse(body)
-print(f"{count} files")
-"""
+
+def program(name: str) -> str:
+    """The path of one of the bench's child programs, to run with the interpreter."""
+    return str(PROGRAMS / f"{name}.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1223,9 +1193,9 @@ class Bench:
         docs = str(self.root / "docs")
         trees = str(self.root / "decision_trees")
         self.measure("floor-read", "floor: read every file",
-                  [sys.executable, "-c", FLOOR_PROGRAM, "read", docs, trees])
+                  [sys.executable, program("floor"), "read", docs, trees])
         f = self.measure("floor", "floor: read + libyaml + markdown-it",
-                      [sys.executable, "-c", FLOOR_PROGRAM, "full", docs, trees])
+                      [sys.executable, program("floor"), "full", docs, trees])
         if any(r.code for r in f.runs):
             f.problem = f"failed: {f.runs[-1].tail}"
 
@@ -1372,7 +1342,7 @@ class Bench:
     def bare_with_kb_nav(self) -> None:
         """The bare build again, with the navigation our plugin would give these pages: it
         separates the plugin's own cost from that of MkDocs' default, whole-site nav."""
-        nav = run_process([sys.executable, "-c", KB_NAV_PROGRAM, str(self.root)], self.root,
+        nav = run_process([sys.executable, program("kb_nav"), str(self.root)], self.root,
                           self.env, self.logs / "kb-nav.log", self.args.timeout)
         if nav.code:
             self.figures["bare-nav"] = Figure(FIGURE_NAMES["bare-nav"],
@@ -1388,7 +1358,7 @@ class Bench:
         the plugin generates, written out as Markdown files, with the plugin's assets and the
         nav it would build for them. What is left between the two is the plugin's own work."""
         docs = self.logs / "docs-same-pages"
-        made = run_process([sys.executable, "-c", SAME_PAGES_PROGRAM, str(self.root),
+        made = run_process([sys.executable, program("same_pages"), str(self.root),
                             str(docs)], self.root, self.env, self.logs / "same-pages.log",
                            self.args.timeout)
         if made.code:
@@ -2014,104 +1984,6 @@ def machine() -> dict[str, str]:
 # Profiling `kb lint` (--profile)
 
 
-#: prints, as mkdocs.yml, the `nav` the kb plugin gives the authored pages (titles from the
-#: loaded KB, as the plugin takes them; generated pages are not part of a bare build)
-KB_NAV_PROGRAM = r"""
-import sys, yaml
-from pathlib import Path
-from kb.loader import load, load_config
-from kb.mkdocs_plugin.navigation import site_nav
-config = load_config(Path(sys.argv[1]))
-kb = load(config).kb
-docs = config.root / config.docs_dir
-prefix = config.docs_dir.strip("/") + "/"
-titles = {a.path.removeprefix(prefix): a.meta.title for a in kb.all_articles()}
-titles.update({s.path.removeprefix(prefix): s.title for s in kb.section_pages if s.title})
-pages = [p.relative_to(docs).as_posix() for p in sorted(docs.rglob("*.md"))]
-limit = getattr(config, "nav_max_pages", None)
-nav = site_nav(pages, titles, limit) if limit is not None else site_nav(pages, titles)
-print(yaml.safe_dump({"nav": nav}, sort_keys=False, allow_unicode=True, width=10_000))
-"""
-
-#: writes the pages `kb build` publishes into a docs folder of plain Markdown files: a copy of
-#: the authored docs/, every page the plugin generates (`generate_pages`) and the plugin's
-#: assets; prints, as YAML, the nav the plugin would build for that set of pages (titles as its
-#: `page_titles` gives them), the assets to link from every page, and a one-line summary
-SAME_PAGES_PROGRAM = r"""
-import shutil, sys, yaml
-from pathlib import Path
-from kb.loader import load, load_config
-from kb.mkdocs_plugin import assets
-from kb.mkdocs_plugin.navigation import site_nav
-from kb.mkdocs_plugin.plugin import page_titles
-from kb.pages import generate_pages
-config = load_config(Path(sys.argv[1]))
-target = Path(sys.argv[2])
-kb = load(config).kb
-shutil.rmtree(target, ignore_errors=True)
-shutil.copytree(config.root / config.docs_dir, target)
-authored = sum(1 for _ in target.rglob("*.md"))
-pages = generate_pages(kb)
-for page in pages:
-    path = target / page.path
-    if path.exists():
-        sys.exit(f"docs/{page.path} is both authored and generated")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page.markdown, encoding="utf-8")
-css, scripts = [], []
-for site_path, source in assets.asset_paths():
-    path = target / site_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, path)
-    if source.suffix == ".css":
-        css.append(site_path)
-    elif source.suffix == ".js":
-        scripts.append(site_path)
-    elif source.suffix == ".mjs":
-        scripts.append({"path": site_path, "type": "module"})
-every = [p.relative_to(target).as_posix() for p in sorted(target.rglob("*.md"))]
-nav = site_nav(every, page_titles(kb, pages), kb.config.nav_max_pages)
-summary = (f"{authored} authored + {len(pages)} generated pages, "
-           f"{len(assets.asset_paths())} asset files")
-print(yaml.safe_dump({"nav": nav, "extra_css": css, "extra_javascript": scripts,
-                      "summary": summary}, sort_keys=False, allow_unicode=True, width=10_000))
-"""
-
-#: runs `kb` under cProfile in one process. The loader forks parse workers only from a process
-#: with no other threads; a sleeping thread keeps all the work here, where cProfile can see it.
-PROFILE_PROGRAM = r"""
-import cProfile, sys, threading, time
-threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
-from kb.cli import main
-profile = cProfile.Profile()
-code = profile.runcall(main, sys.argv[2:])
-profile.dump_stats(sys.argv[1])
-sys.exit(code)
-"""
-
-#: times the load and then each rule, in one process, through the runner's own entry point
-PER_RULE_PROGRAM = r"""
-import gc, sys, threading, time
-from pathlib import Path
-if sys.argv[2] == "one":
-    threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
-from kb.loader import load, load_config
-from kb.lint.registry import all_rules
-from kb.lint.runner import LintContext, run_rules
-t = time.perf_counter()
-loaded = load(load_config(Path(sys.argv[1])))
-print(f"load {time.perf_counter() - t:.3f}")
-kb = loaded.kb
-gc.collect()
-gc.freeze()  # a collection over the loaded KB would land in whichever rule runs then
-ctx = LintContext(kb, kb.config.judged_on(), loaded.ambiguous)
-for r in all_rules():
-    t = time.perf_counter()
-    run_rules(ctx, [r])
-    print(f"{r.code} {r.name} {time.perf_counter() - t:.3f}")
-"""
-
-
 def profile_lint(bench: Bench, out: TextIO) -> None:
     """cProfile `kb lint` cold and warm in one process, and time the load and each rule."""
     root, logs = bench.root, bench.logs
@@ -2127,7 +1999,7 @@ def profile_lint(bench: Bench, out: TextIO) -> None:
                               " Edited for the warm profile.\n\n## ")
         prof = logs / f"lint-{key}.prof"
         try:
-            run = run_process([sys.executable, "-c", PROFILE_PROGRAM, str(prof), "--root",
+            run = run_process([sys.executable, program("profile_kb"), str(prof), "--root",
                                str(root), "lint"], root, bench.env,
                               logs / f"lint-profile-{key}.log", bench.args.timeout)
         finally:
@@ -2139,7 +2011,7 @@ def profile_lint(bench: Bench, out: TextIO) -> None:
             continue
         _print_profile(prof, out)
     for mode in ("one", "auto"):
-        per_rule = run_process([sys.executable, "-c", PER_RULE_PROGRAM, str(root), mode], root,
+        per_rule = run_process([sys.executable, program("per_rule"), str(root), mode], root,
                                bench.env, logs / f"lint-per-rule-{mode}.log", bench.args.timeout)
         rows: list[tuple[float, str]] = []
         for line in per_rule.output.splitlines():

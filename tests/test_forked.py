@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.forked import Background, BackgroundFailed, fork_is_safe
+from kbtest import cannot_run
 
 pytestmark = pytest.mark.forks
 
@@ -18,8 +19,13 @@ pytestmark = pytest.mark.forks
 def needs_fork() -> None:
     """Forking is refused from a process with other threads (a test before may have left one);
     the work would then run in this process, where the tests that kill it must not run."""
+    check_fork()
+
+
+def check_fork() -> None:
     if not fork_is_safe():
-        pytest.skip("forking is not safe in this process now (another thread is running)")
+        cannot_run("fork tests",
+                   "forking is not safe in this process now (another thread is running)")
 
 
 @pytest.mark.usefixtures("needs_fork")
@@ -53,6 +59,16 @@ def test_a_child_that_dies_is_reported_not_awaited_forever() -> None:
 def test_an_unpicklable_result_is_reported() -> None:
     with pytest.raises(BackgroundFailed, match="pickle"):
         Background(lambda: (lambda: None)).result()
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception),
+                                              ("", pytest.skip.Exception)])
+def test_fork_tests_that_cannot_fork_fail_under_ci_and_skip_elsewhere(
+        monkeypatch: pytest.MonkeyPatch, ci: str, outcome: type[BaseException]) -> None:
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setattr(f"{__name__}.fork_is_safe", lambda: False)
+    with pytest.raises(outcome, match="forking is not safe"):
+        check_fork()
 
 
 def test_without_fork_the_function_runs_here_when_asked() -> None:

@@ -9,11 +9,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from kb.config import ConfigError, KbConfig
-
-# `kb.lint` and `kb.walk` name both a module and the function exported here: they are bound
-# now, so that importing the module later cannot shadow the function
-from kb.lint import Diagnostic, LintResult, Severity, lint
+from kb.diagnostics import Diagnostic, Severity
+from kb.lint import LintResult, lint_kb
 from kb.model import KnowledgeBase
+
+# `kb.walk` names both a module and the function exported here: it is bound now, so that
+# importing the module later cannot shadow the function
 from kb.walk import Walk, walk
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ __all__ = [
     "Walk",
     "build_bundle",
     "build_exports",
-    "lint",
+    "lint_kb",
     "load",
     "load_config",
     "run_cases",

@@ -13,9 +13,10 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
+from kb.config import ConfigError
+from kb.mkdocs_yml import read_mkdocs_yml
 
 #: the build time when neither SOURCE_DATE_EPOCH nor a git commit says otherwise
 FIXED_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -103,25 +104,11 @@ def _git_env() -> dict[str, str]:
     return env
 
 
-class _SiteConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml may carry `!ENV` and `!!python/name:` tags meant for MkDocs; read them as null."""
-
-
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    return None
-
-
-_SiteConfigLoader.add_multi_constructor("", _ignore_tag)
-
-
 def site_info(root: Path) -> SiteInfo:
     """The site settings from `root/mkdocs.yml`; defaults for whatever is absent or unreadable."""
     try:
-        raw = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"),
-                        Loader=_SiteConfigLoader)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return SiteInfo()
-    if not isinstance(raw, dict):
+        raw = read_mkdocs_yml(root)
+    except ConfigError:
         return SiteInfo()
     default = SiteInfo()
 

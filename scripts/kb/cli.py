@@ -6,88 +6,20 @@ Exit codes: 0 clean, 1 content errors found, 2 usage or internal error.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from pathlib import Path
 from typing import TextIO
 
-from kb.config import ConfigError, KbConfig
-from kb.lint import lint
-from kb.lint.runner import LintResult, RuleCrashed
-from kb.loader import LoadResult, load
-from kb.loader.config_file import find_root, load_config
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """The command line or the environment is wrong (exit 2)."""
+from kb.commands import register_all
+from kb.commands._shared import EXIT_OK, EXIT_USAGE, UsageError
+from kb.config import ConfigError
+from kb.lint.runner import RuleCrashed
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")
-
-
-# --- shared plumbing ------------------------------------------------------------------------
-
-def config_from_args(args: argparse.Namespace) -> KbConfig:
-    root = Path(args.root) if args.root else find_root(Path.cwd())
-    config = load_config(root.resolve())
-    if getattr(args, "today", None):
-        config = replace(config, today=args.today)
-    return config
-
-
-def load_kb(args: argparse.Namespace) -> LoadResult:
-    """Load with the content cache in `.kb-cache/` unless `--no-cache` was given."""
-    return load(config_from_args(args), cache=not getattr(args, "no_cache", False),
-                freeze=bool(getattr(args, "one_shot", False)))
-
-
-def add_cache_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--no-cache", action="store_true",
-                        help="neither use nor update the content cache in .kb-cache/")
-
-
-def date_arg(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
-
-
-def selected_paths(config: KbConfig, paths: Sequence[str]) -> set[str] | None:
-    """Repo-relative paths of the content files named (files or folders), or None for all."""
-    if not paths:
-        return None
-    from kb.loader import content_files
-
-    root = config.root
-    known = set(content_files(config))
-    chosen: set[str] = set()
-    for raw in paths:
-        target = Path(raw).resolve()
-        try:
-            rel = target.relative_to(root).as_posix()
-        except ValueError:
-            raise UsageError(f"{raw} is outside the knowledge base at {root}") from None
-        if not target.exists():
-            raise UsageError(f"{raw}: no such file or folder")
-        if target.is_dir():
-            prefix = "" if rel == "." else rel + "/"
-            chosen |= {p for p in known if p.startswith(prefix)}
-        else:
-            chosen.add(rel)
-    return chosen
-
-
-def run_lint(loaded: LoadResult, only: set[str] | None = None) -> LintResult:
-    return lint(loaded.kb, loaded.problems, loaded.ambiguous, only=only,
-                digests=loaded.digests or None)
 
 
 # --- wiring -----------------------------------------------------------------------------------
@@ -101,8 +33,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--root", help="folder holding mkdocs.yml (default: found from here up)")
     sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
         dest="command", required=True, parser_class=_Parser)
-
-    from kb.commands import register_all
 
     register_all(sub, _command_in(argv) if argv is not None else None)
     return parser

@@ -16,7 +16,8 @@ from typing import Literal, TypeAlias
 from kb.config import KbConfig
 
 Scalar: TypeAlias = "str | int | float | bool"
-Path: TypeAlias = tuple["str | int", ...]
+#: where a value sits in a YAML document: the keys and list indexes leading to it
+KeyPath: TypeAlias = tuple["str | int", ...]
 
 ARTICLE_TYPES = ("policy", "procedure", "troubleshooting", "reference", "macro")
 VISIBILITIES = ("public", "internal", "restricted")
@@ -44,8 +45,8 @@ class YamlDoc:
     """A YAML document read strictly: plain values plus the position of every value and key."""
 
     value: object
-    marks: Mapping[Path, Pos]
-    key_marks: Mapping[Path, Pos]
+    marks: Mapping[KeyPath, Pos]
+    key_marks: Mapping[KeyPath, Pos]
 
     def pos(self, *path: str | int) -> Pos:
         """Position of the value at `path`, or of its nearest enclosing value."""
@@ -58,7 +59,7 @@ class YamlDoc:
         return self.pos(*path)
 
 
-def _nearest(marks: Mapping[Path, Pos], path: Path) -> Pos:
+def _nearest(marks: Mapping[KeyPath, Pos], path: KeyPath) -> Pos:
     while path:
         if path in marks:
             return marks[path]
@@ -146,11 +147,6 @@ class Article:
     def id(self) -> str:
         return self.meta.id
 
-    @property
-    def is_exported(self) -> bool:
-        """True when agent exports may carry it: neither restricted nor draft."""
-        return self.meta.visibility != "restricted" and self.meta.status != "draft"
-
 
 @dataclass(frozen=True, slots=True)
 class SectionPage:
@@ -202,7 +198,7 @@ class Node:
 
     id: str
     pos: Pos
-    path: Path
+    path: KeyPath
     ask: str = ""
     branches: tuple[Branch, ...] = ()
     default: str = ""
@@ -235,10 +231,6 @@ class Tree:
     def id(self) -> str:
         return self.meta.id
 
-    @property
-    def is_exported(self) -> bool:
-        return self.meta.visibility != "restricted" and self.meta.status != "draft"
-
     def outcomes(self) -> Iterator[Node]:
         return (n for n in self.nodes.values() if n.outcome is not None)
 
@@ -259,7 +251,7 @@ class Case:
     expected: str
     annotations: tuple[Annotation, ...]
     pos: Pos
-    path: Path
+    path: KeyPath
 
 
 @dataclass(frozen=True, slots=True)

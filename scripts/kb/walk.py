@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -150,6 +151,8 @@ def parse_answer(tree: Tree, fact_id: str, raw: str) -> object:
             number = float(text)
         except ValueError:
             raise ValueError(f"{fact_id} takes a number, not `{text}`") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{fact_id} takes a finite number, not `{text}`")
         if fact.min is not None and number < fact.min:
             raise ValueError(f"{fact_id} is at least {format_value(fact.min)}")
         if fact.max is not None and number > fact.max:

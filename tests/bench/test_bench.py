@@ -18,7 +18,8 @@ from types import ModuleType
 import pytest
 import yaml
 
-from kb.lint import Severity, lint
+from kb.diagnostics import Severity
+from kb.lint import lint_kb
 from kb.loader import load, load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,7 +52,7 @@ def test_generated_kb_lints_clean_and_is_reproducible(tmp_path: Path) -> None:
     assert _files(tmp_path / "a") != _files(tmp_path / "c")
 
     loaded = load(load_config(tmp_path / "a"))
-    result = lint(loaded.kb, loaded.problems, loaded.ambiguous)
+    result = lint_kb(loaded.kb, loaded.problems, loaded.ambiguous)
     assert [d.format() for d in result.diagnostics if d.severity is Severity.ERROR] == []
     assert result.warnings == 0
     kb = loaded.kb
@@ -253,3 +254,16 @@ def test_serve_problem_names_a_rejected_option(tmp_path: Path) -> None:
         proc.wait()
     assert bench._serve_problem(proc, log) == \
         "kb serve rejected its command line: kb serve: error: unrecognized arguments: --dirty"
+
+
+@pytest.mark.parametrize(("when", "value", "taken"), [
+    (48, 48.0, "yes"),  # a number equals a number, whatever its type
+    ({}, 5, "no"),  # an empty comparison holds for nothing
+    ({"above": 1}, 5, "no"),  # nor does an unknown operator
+    ([True], 1, "no"),  # booleans equal only booleans
+])
+def test_the_generator_takes_branches_as_kb_walk_does(when: object, value: object,
+                                                      taken: str) -> None:
+    nodes = {"q": {"ask": "f", "branches": [{"when": when, "next": "yes"}], "default": "no"},
+             "yes": {"outcome": {}}, "no": {"outcome": {}}}
+    assert bench._walk("q", nodes, {"f": value}) == taken

@@ -50,10 +50,6 @@ def browser_unavailable() -> str:
     return ""
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 # --- the site -----------------------------------------------------------------------------------
 
 

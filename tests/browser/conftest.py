@@ -25,11 +25,12 @@ from browser_support import (
     Web,
     browser_unavailable,
     build_site,
-    in_ci,
     open_web,
     serve,
     stop,
 )
+
+from kbtest import cannot_run, in_ci
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
@@ -80,9 +81,7 @@ def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def playwright() -> Iterator[Playwright]:
     reason = browser_unavailable()
     if reason:
-        if in_ci():
-            pytest.fail(f"CI=true: browser tests must run, but {reason}", pytrace=False)
-        pytest.skip(reason)
+        cannot_run("browser tests", reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:

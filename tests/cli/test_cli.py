@@ -91,6 +91,22 @@ def test_lint_of_one_file_still_resolves_references_elsewhere(kb_dir: Path) -> N
     assert code == 1 and TREE in out
 
 
+@pytest.mark.parametrize("rel", ["mkdocs.yml", "docs/notes.txt", "decision_trees/refund.md"])
+def test_lint_of_a_file_that_is_not_content_says_so(kb_dir: Path, rel: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (kb_dir / rel).touch()
+    code, out = run_cli(kb_dir, "lint", str(kb_dir / rel))
+    assert (code, out) == (2, "")
+    assert f"kb: error: {kb_dir / rel} is not a content file" in capsys.readouterr().err
+
+
+def test_a_mkdocs_yml_that_is_not_utf8_is_a_configuration_error(
+        kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (kb_dir / "mkdocs.yml").write_bytes(b"site_name: caf\xe9\n")
+    assert run_cli(kb_dir, "lint")[0] == 2
+    assert "kb: configuration error: mkdocs.yml is not UTF-8 text" in capsys.readouterr().err
+
+
 def test_usage_errors_exit_two(kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(kb_dir, "lint", "--format", "xml")[0] == 2
     assert run_cli(kb_dir, "lint", str(kb_dir / "nope.md"))[0] == 2
@@ -148,14 +164,22 @@ def test_walk_rejects_badly_typed_fact(kb_dir: Path) -> None:
     assert run_cli(kb_dir, "walk", "nope")[0] == 2
 
 
+@pytest.mark.parametrize("raw", ["nan", "inf", "-Infinity", "1e999"])
+def test_walk_rejects_a_number_that_is_not_finite(kb_dir: Path, raw: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(kb_dir, "walk", "refund", "--facts", "arrived=false", f"days={raw}")[0] == 2
+    assert f"days takes a finite number, not `{raw}`" in capsys.readouterr().err
+
+
 def test_interactive_walk_asks_typed_questions(kb_dir: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("maybe\nfalse\n-3\n2\n"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("maybe\nfalse\n-3\nnan\n2\n"))
     code, out = run_cli(kb_dir, "walk", "refund")
     assert code == 0
     assert "Has the refund arrived? [true/false]" in out
     assert "arrived takes true or false, not `maybe`" in out
     assert "days is at least 0" in out
+    assert "days takes a finite number, not `nan`" in out
     assert "Outcome: Wait for the refund  [wait]" in out
     assert "reply: Refund on its way (reply-refund)" in out
 

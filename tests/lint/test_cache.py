@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.lint import lint
+from kb.diagnostics import Diagnostic
+from kb.lint import lint_kb
 from kb.lint.incremental import LoadedFiles, among_stand_ins, lint_content
 from kb.lint.outline import outline
-from kb.lint.problem import Diagnostic
 from kb.lint.registry import all_rules
 from kb.lint.runner import LintContext, run_rules
 from kb.loader import ContentFiles, load, load_config
@@ -441,7 +441,7 @@ def _make_fixture_kb(code: str, root: Path) -> Path:
 
 def _lint(root: Path, cache: bool) -> list[Diagnostic]:
     loaded = load(load_config(root), cache=cache)
-    return lint(loaded.kb, loaded.problems, loaded.ambiguous,
+    return lint_kb(loaded.kb, loaded.problems, loaded.ambiguous,
                 digests=loaded.digests or None).diagnostics
 
 

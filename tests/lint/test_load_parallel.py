@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kb.lint import lint
+from kb.lint import lint_kb
 from kb.loader import LoadResult, load, load_config
 from kb.loader import pool as pool_module
 from kbtest import BASE_KB, make_kb
@@ -41,8 +41,8 @@ def _same(a: LoadResult, b: LoadResult) -> None:
     assert a.kb.case_sets == b.kb.case_sets
     assert a.kb.section_pages == b.kb.section_pages
     assert list(a.kb.articles) == list(b.kb.articles)
-    assert lint(a.kb, a.problems, a.ambiguous).diagnostics == \
-        lint(b.kb, b.problems, b.ambiguous).diagnostics
+    assert lint_kb(a.kb, a.problems, a.ambiguous).diagnostics == \
+        lint_kb(b.kb, b.problems, b.ambiguous).diagnostics
 
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")

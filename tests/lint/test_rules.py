@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.lint.problem import Severity
+from kb.diagnostics import Severity
 from kb.lint.registry import DOC_HEADINGS, all_rules
 from kbtest import FIXTURES, REPO, load_and_lint, make_kb
 

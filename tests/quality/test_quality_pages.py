@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from quality_kb import GOOD_ROWS, csv_text, kb_root, load_kb, predictions_text
 
-import kb.quality.data as quality_data_module
+import kb.quality.site_data as quality_data_module
 from kb.pages import generate_pages
 from kb.quality import node_traffic, quality_data, tree_quality_markdown
 from kb.quality.sample import (

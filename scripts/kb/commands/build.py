@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, config_from_args
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, config_from_args, mkdocs_command
 
 __all__ = ["build_site", "register", "swap_into_place"]
 
@@ -56,11 +56,8 @@ def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | Non
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=site.parent))
     try:
-        command = [sys.executable, "-m", "mkdocs", "build", "--config-file",
-                   str(root / "mkdocs.yml"), "--site-dir", str(staging),
-                   "--strict" if strict else "--no-strict"]
-        # MkDocs' banner about its own future is noise in every build log
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        command, env = mkdocs_command("build", root, "--site-dir", str(staging),
+                                      "--strict" if strict else "--no-strict")
         with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True) as proc:
             assert proc.stdout is not None

@@ -15,7 +15,15 @@ from typing import TextIO
 
 from kb.buildinfo import BuildInfoError, build_info
 from kb.casetest import CaseReport, run_cases
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, add_cache_option, date_arg, load_kb, run_lint
+from kb.commands._shared import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    UsageError,
+    add_cache_option,
+    date_arg,
+    load_kb,
+    run_lint,
+)
 from kb.commands.test import print_failures
 from kb.export import build_exports, write_files_atomically
 from kb.forked import Background

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
+from kb.commands._report import add_report_options, fail_under, print_report
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
 from kb.quality.evaluation import EVAL_FIGURES, evaluate
 from kb.quality.predictions import read_predictions
-from kb.quality.report_json import evaluation_json, thresholds_json
+from kb.quality.report_json import evaluation_json
 from kb.quality.report_markdown import evaluation_markdown
 from kb.quality.report_text import evaluation_text
-from kb.quality.thresholds import check_thresholds, parse_thresholds
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,21 +25,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "`model`. Exit 1 when a line is rejected or a --fail-under threshold is "
                     "missed.")
     p.add_argument("predictions", help="the predictions file (JSONL)")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    p.add_argument("--fail-under", metavar="NAME=VALUE,...",
-                   help="gate on overall figures, e.g. accuracy=0.95,under_escalation=0.01 "
-                        "(higher-is-better figures are minimums, under_escalation, "
-                        "over_escalation and ece maximums); known: " + ", ".join(EVAL_FIGURES))
+    add_report_options(p, "gate on overall figures, e.g. accuracy=0.95,under_escalation=0.01 "
+                          "(higher-is-better figures are minimums, under_escalation, "
+                          "over_escalation and ece maximums); known: " + ", ".join(EVAL_FIGURES))
     p.set_defaults(run=cmd_eval)
 
 
 def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
-    thresholds = []
-    if args.fail_under:
-        try:
-            thresholds = parse_thresholds(args.fail_under, EVAL_FIGURES)
-        except ValueError as exc:
-            raise UsageError(f"--fail-under: {exc}") from None
+    thresholds = fail_under(args, EVAL_FIGURES)
     path = Path(args.predictions)
     if not path.is_file():
         raise UsageError(f"{args.predictions}: no such file")
@@ -50,15 +42,8 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as exc:
         raise UsageError(f"cannot read {args.predictions}: {exc.strerror or exc}") from None
     report = evaluate(kb, predictions)
-    misses = check_thresholds(thresholds, report.overall.figures())
-    if args.format == "json":
-        data = evaluation_json(report)
-        if thresholds:
-            data["thresholds"] = thresholds_json(thresholds, misses)
-        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
-    else:
-        print(evaluation_text(report) if args.format == "text"
-              else evaluation_markdown(report), file=out)
-        for miss in misses:
-            print(f"threshold missed: {miss.describe()}", file=out)
+    misses = print_report(args, out, thresholds, report.overall.figures(),
+                          as_json=lambda: evaluation_json(report),
+                          as_text=lambda: evaluation_text(report),
+                          as_markdown=lambda: evaluation_markdown(report))
     return EXIT_CONTENT if misses or predictions.rejected else EXIT_OK

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import TextIO
 
 from kb.buildinfo import BuildInfoError, build_info
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, add_cache_option, load_kb, run_lint
+from kb.commands._shared import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    UsageError,
+    add_cache_option,
+    load_kb,
+    run_lint,
+)
 from kb.export import build_exports, write_files_atomically
 from kb.lint.report import text as text_report
 

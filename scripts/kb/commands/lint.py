@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from kb.cli import add_cache_option, config_from_args, date_arg, load_kb, run_lint, selected_paths
+from kb.commands._shared import (
+    add_cache_option,
+    config_from_args,
+    date_arg,
+    load_kb,
+    run_lint,
+    selected_paths,
+)
 from kb.lint.report import FORMATS
 
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
+from kb.commands._report import add_report_options, fail_under, print_report
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
 from kb.quality.casedata import FORMATS, CaseDataError, detect_format
 from kb.quality.metrics import METRIC_FIGURES, compute_metrics
-from kb.quality.report_json import metrics_json, thresholds_json
+from kb.quality.report_json import metrics_json
 from kb.quality.report_markdown import metrics_markdown
 from kb.quality.report_text import metrics_text
-from kb.quality.thresholds import check_thresholds, parse_thresholds
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,25 +27,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("cases", help="the case export (.csv, .jsonl or .parquet)")
     p.add_argument("--input-format", choices=FORMATS, default="",
                    help="the export's format when its extension does not say")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--max-bad-rows", type=int, default=100, metavar="N",
                    help="list at most N bad rows (all are counted; default 100)")
     p.add_argument("--min-cases", type=int, default=20, metavar="N",
                    help="outcomes need N cases to be ranked among the worst (default 20)")
-    p.add_argument("--fail-under", metavar="NAME=VALUE,...",
-                   help="gate on overall figures, e.g. containment=0.4,reopen=0.1 (escalation, "
-                        "reopen, aht and aht_p90 are maximums); known: "
-                        + ", ".join(METRIC_FIGURES))
+    add_report_options(p, "gate on overall figures, e.g. containment=0.4,reopen=0.1 "
+                          "(escalation, reopen, aht and aht_p90 are maximums); known: "
+                          + ", ".join(METRIC_FIGURES))
     p.set_defaults(run=cmd_metrics)
 
 
 def cmd_metrics(args: argparse.Namespace, out: TextIO) -> int:
-    thresholds = []
-    if args.fail_under:
-        try:
-            thresholds = parse_thresholds(args.fail_under, METRIC_FIGURES)
-        except ValueError as exc:
-            raise UsageError(f"--fail-under: {exc}") from None
+    thresholds = fail_under(args, METRIC_FIGURES)
     if args.max_bad_rows < 0 or args.min_cases < 1:
         raise UsageError("--max-bad-rows must be 0 or more and --min-cases 1 or more")
     path = Path(args.cases)
@@ -63,15 +55,8 @@ def cmd_metrics(args: argparse.Namespace, out: TextIO) -> int:
     except CaseDataError as exc:
         print(f"kb metrics: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    misses = check_thresholds(thresholds, report.figures())
-    if args.format == "json":
-        data = metrics_json(report)
-        if thresholds:
-            data["thresholds"] = thresholds_json(thresholds, misses)
-        print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
-    else:
-        print(metrics_text(report) if args.format == "text"
-              else metrics_markdown(report, kb), file=out)
-        for miss in misses:
-            print(f"threshold missed: {miss.describe()}", file=out)
+    misses = print_report(args, out, thresholds, report.figures(),
+                          as_json=lambda: metrics_json(report),
+                          as_text=lambda: metrics_text(report),
+                          as_markdown=lambda: metrics_markdown(report, kb))
     return EXIT_CONTENT if misses or report.check.bad else EXIT_OK

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from kb.cli import EXIT_OK, UsageError, date_arg, load_kb
+from kb.commands._shared import EXIT_OK, UsageError, date_arg, load_kb
 from kb.quality.sample import (
     SAMPLE_CASES,
     SAMPLE_PREDICTIONS,

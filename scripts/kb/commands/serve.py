@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from types import FrameType
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, config_from_args
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, config_from_args, mkdocs_command
 
 __all__ = ["register"]
 
@@ -43,14 +41,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     """Run the server until it exits or we are stopped; 1 when it could not start or build."""
     config = config_from_args(args)
-    command = [sys.executable, "-m", "mkdocs", "serve", "--config-file",
-               str(config.root / "mkdocs.yml"), "--dev-addr", args.dev_addr,
-               "--strict" if args.strict else "--no-strict"]
+    command, env = mkdocs_command("serve", config.root, "--dev-addr", args.dev_addr,
+                                  "--strict" if args.strict else "--no-strict")
     if not (args.full or args.strict):
         command.append("--dirty")
     print(f"kb serve: http://{args.dev_addr}/ (Ctrl+C stops)", file=out, flush=True)
-    # MkDocs' banner about its own future is noise in every preview
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     child = subprocess.Popen(command, cwd=config.root, env=env)
     try:
         with _terminate_as_interrupt():

@@ -9,7 +9,7 @@ from typing import TextIO
 
 import duckdb
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, load_kb
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UsageError, load_kb
 from kb.quality import sql as quality_sql
 from kb.quality.casedata import FORMATS, CaseDataError, detect_format
 

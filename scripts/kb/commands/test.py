@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from kb.casetest import CaseReport, branch_label, run_cases
-from kb.cli import EXIT_CONTENT, EXIT_OK, add_cache_option, load_kb
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, add_cache_option, load_kb
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

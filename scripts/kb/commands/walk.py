@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
 from kb.model import KnowledgeBase, Tree
 from kb.walk import format_value, parse_answer, walk
 

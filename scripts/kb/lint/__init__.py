@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kb.lint.problem import Diagnostic, Severity
+from kb.lint.api import lint_kb
 from kb.lint.registry import Rule, all_rules, rule
-from kb.lint.runner import LintResult, lint
+from kb.lint.runner import LintResult
 
-__all__ = ["Diagnostic", "LintResult", "Rule", "Severity", "all_rules", "lint", "rule"]
+__all__ = ["LintResult", "Rule", "all_rules", "lint_kb", "rule"]

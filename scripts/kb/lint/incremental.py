@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from kb.config import KbConfig
+from kb.diagnostics import Diagnostic
 from kb.lint.outline import Outline, StandIns, cases_tree, mark, outline, tree_id, valid
-from kb.lint.problem import Diagnostic
 from kb.lint.registry import Rule, all_rules
-from kb.lint.runner import LintContext, LintResult, is_file, lint, result_of, run_rules
+from kb.lint.runner import LintContext, LintResult, is_file, lint_uncached, result_of, run_rules
 from kb.loader import ContentFiles, config_key, gc_paused
 from kb.loader.cache import read_value, table_key, write_value
 from kb.loader.content import fill
@@ -45,15 +45,15 @@ CACHE_NAME, OUTLINES_NAME = "lint", "lint-outlines"
 def lint_content(config: KbConfig, only: Collection[str] | None = None, *,
                  freeze: bool = False) -> LintResult:
     """Lint the knowledge base at `config.root` with the content cache, parsing only what it
-    cannot answer for; the same result as `lint(load(config))`. `only` and `freeze` are as
-    for `lint` and `load`."""
+    cannot answer for; the same result as `lint_kb(load(config))`. `only` and `freeze` are as
+    for `lint_kb` and `load`."""
     with gc_paused(freeze):
         content = ContentFiles(config, cache=True)
         found = _cached(ReadFiles(content), config.judged_on(), all_rules()) \
             if content.cached else None
         if found is None:
             loaded = content.assemble()
-            result = lint(loaded.kb, loaded.problems, loaded.ambiguous, only=only)
+            result = lint_uncached(loaded.kb, loaded.problems, loaded.ambiguous, only=only)
         else:
             problems, findings = found
             result = result_of([*content.unreadable(), *problems, *findings],
@@ -78,7 +78,7 @@ def lint_loaded(kb: KnowledgeBase, load_problems: Sequence[Diagnostic], ambiguou
 
 
 @dataclass(frozen=True, slots=True)
-class Parsed:
+class LintedFile:
     """One file as the rules see it."""
 
     source: SourceFile
@@ -101,7 +101,7 @@ class Files(Protocol):
     @property
     def digests(self) -> Mapping[str, str]: ...
 
-    def parsed(self, paths: Sequence[str]) -> dict[str, Parsed]:
+    def parsed(self, paths: Sequence[str]) -> dict[str, LintedFile]:
         """The files at `paths`, each as the rules see it."""
 
     def whole(self) -> tuple[KnowledgeBase, Ambiguous]:
@@ -117,13 +117,13 @@ class ReadFiles:
         self.paths = content.paths
         self.digests = content.digests
 
-    def parsed(self, paths: Sequence[str]) -> dict[str, Parsed]:
+    def parsed(self, paths: Sequence[str]) -> dict[str, LintedFile]:
         content = self.content
         content.parse(paths)
-        found: dict[str, Parsed] = {}
+        found: dict[str, LintedFile] = {}
         for path in paths:
             result = content.result(path)
-            found[path] = Parsed(SourceFile(path, content.text(path)), result.item,
+            found[path] = LintedFile(SourceFile(path, content.text(path)), result.item,
                                  result.problems, result.ambiguous)
         return found
 
@@ -146,12 +146,12 @@ class LoadedFiles:
         for d in problems:
             self.problems.setdefault(d.path, []).append(d)
 
-    def parsed(self, paths: Sequence[str]) -> dict[str, Parsed]:
+    def parsed(self, paths: Sequence[str]) -> dict[str, LintedFile]:
         kb = self.kb
         items: dict[str, Item] = {**kb.articles_by_path, **kb.trees_by_path,
                                   **{c.path: c for c in kb.case_sets},
                                   **{s.path: s for s in kb.section_pages}}
-        return {path: Parsed(kb.files[path], items.get(path),
+        return {path: LintedFile(kb.files[path], items.get(path),
                              tuple(self.problems.get(path, ())),
                              self.ambiguous.get(path, ())) for path in paths}
 
@@ -340,7 +340,7 @@ def _by_path(found: Sequence[Diagnostic],
     return {path: tuple(ds) for path, ds in grouped.items()}
 
 
-def among_stand_ins(files: Files, parsed: Mapping[str, Parsed],
+def among_stand_ins(files: Files, parsed: Mapping[str, LintedFile],
                     outline_of: Callable[[str], Outline], today: dt.date) -> LintContext:
     """A lint context for checking the files in `parsed` among stand-ins of all the other files
     (`outline_of(path)` gives their outlines). The tree a changed case file tests is loaded
@@ -366,7 +366,7 @@ def among_stand_ins(files: Files, parsed: Mapping[str, Parsed],
 
 
 def _run_local(config: KbConfig, today: dt.date, rules: Sequence[Rule],
-               parsed: Mapping[str, Parsed], paths: list[str]) -> list[Diagnostic]:
+               parsed: Mapping[str, LintedFile], paths: list[str]) -> list[Diagnostic]:
     """The findings of local `rules` in the files at `paths`, each file checked on a knowledge
     base of a few files; many files are shared out between processes."""
     processes = available_processes() if len(paths) > PARALLEL_MIN else 1

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from kb.lint.problem import Finding, Severity
+from kb.diagnostics import Finding, Severity
 
 Scope = Literal["load", "article", "tree", "cases", "file", "kb"]
 Check = Callable[..., Iterable[Finding]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from kb.lint.problem import Severity
+from kb.diagnostics import Severity
 from kb.lint.registry import all_rules
 from kb.lint.runner import LintResult
 

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.lint.problem import Diagnostic, Finding, Severity
+from kb.diagnostics import Diagnostic, Finding, Severity
 from kb.lint.registry import Rule, all_rules
 from kb.model import Article, CaseSet, KnowledgeBase, Pos, SourceFile, Tree
 
@@ -95,25 +95,14 @@ def _stamp(r: Rule, f: Finding) -> Diagnostic:
     return Diagnostic(f.path, f.line, f.col, r.code, f.message, r.severity, f.hint)
 
 
-def lint(kb: KnowledgeBase, load_problems: Iterable[Diagnostic] = (),
-         ambiguous: Mapping[str, tuple[tuple[Pos, str], ...]] | None = None,
-         only: Collection[str] | None = None, rules: Iterable[Rule] | None = None, *,
-         digests: Mapping[str, str] | None = None) -> LintResult:
-    """Lint the whole KB; `only` keeps the diagnostics of those paths (references still resolve
-    against everything).
-
-    `digests` (a cached load's `LoadResult.digests`, passed with that load's `problems` and
-    `ambiguous`) turns on the content cache of findings (`kb.lint.incremental`); the result is
-    the same with it or without it.
-    """
+def lint_uncached(kb: KnowledgeBase, load_problems: Iterable[Diagnostic] = (),
+                  ambiguous: Mapping[str, tuple[tuple[Pos, str], ...]] | None = None,
+                  only: Collection[str] | None = None,
+                  rules: Iterable[Rule] | None = None) -> LintResult:
+    """Run `rules` (default: all) over the whole KB; `only` keeps the diagnostics of those
+    paths (references still resolve against everything)."""
     load_problems = list(load_problems)
-    found: list[Diagnostic] | None = None
-    if digests and rules is None:
-        from kb.lint.incremental import lint_loaded  # the cache needs the loader
-
-        found = lint_loaded(kb, load_problems, ambiguous or {}, digests)
-    if found is None:
-        found = run_rules(LintContext(kb, kb.config.judged_on(), ambiguous or {}), rules)
+    found = run_rules(LintContext(kb, kb.config.judged_on(), ambiguous or {}), rules)
     return result_of([*load_problems, *found], len(kb.files), only)
 
 

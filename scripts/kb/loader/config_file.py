@@ -5,20 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kb.config import ConfigError, KbConfig, config_from_options
-
-
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml may carry `!!python/name:` and `!ENV` tags meant for MkDocs; they are not ours."""
-
-
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    return None
-
-
-_ConfigLoader.add_multi_constructor("", _ignore_tag)
+from kb.mkdocs_yml import read_mkdocs_yml
 
 
 def find_root(start: Path) -> Path:
@@ -33,14 +21,7 @@ def find_root(start: Path) -> Path:
 def load_config(root: Path) -> KbConfig:
     """The KbConfig from `root/mkdocs.yml`; ConfigError says what is wrong."""
     path = root / "mkdocs.yml"
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path.name}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path.name} is not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path.name} must be a mapping")
+    raw = read_mkdocs_yml(root)
     options: dict[str, Any] | None = None
     for entry in raw.get("plugins") or []:
         if isinstance(entry, dict) and "kb" in entry:

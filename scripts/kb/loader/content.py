@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.config import KbConfig
-from kb.lint.problem import Diagnostic
+from kb.diagnostics import Diagnostic
 from kb.loader import store
 from kb.loader.cache import Table, digest, table_key
 from kb.loader.files import decode_text, read_bytes

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.lint.problem import Diagnostic
-from kb.loader import build
+from kb.diagnostics import Diagnostic
+from kb.loader import to_model
 from kb.loader.files import split_front_matter
 from kb.loader.markdown_body import parse_body
 from kb.loader.yaml_strict import parse_yaml
@@ -55,12 +55,12 @@ def parse_text(rel: str, text: str) -> FileResult:
                     item = SectionPage(rel, title if isinstance(title, str)
                                        else _first_heading(fm.body), body)
                 else:
-                    item = build.article(rel, doc, body)
+                    item = to_model.article(rel, doc, body)
     else:
         doc, ambiguous = _parse(problems, rel, text, 0)
         if doc is not None:
-            item = (build.case_set(rel, doc) if rel.endswith(CASES_SUFFIX)
-                    else build.tree(rel, doc))
+            item = (to_model.case_set(rel, doc) if rel.endswith(CASES_SUFFIX)
+                    else to_model.tree(rel, doc))
     return FileResult(tuple(problems), ambiguous, item)
 
 

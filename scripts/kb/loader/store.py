@@ -23,7 +23,7 @@ import pickle
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kb.lint.problem import Diagnostic, Severity
+from kb.diagnostics import Diagnostic, Severity
 from kb.loader.parse import FileResult
 from kb.loader.yaml_strict import PositionMap
 from kb.model import (
@@ -35,11 +35,11 @@ from kb.model import (
     CaseSet,
     Fact,
     Heading,
+    KeyPath,
     Link,
     Metadata,
     Node,
     Outcome,
-    Path,
     Pos,
     Section,
     SectionPage,
@@ -64,14 +64,14 @@ class PackedMarks(PositionMap):
         self._packed: bytes | None = packed
 
     @property
-    def codes(self) -> dict[Path, int]:
+    def codes(self) -> dict[KeyPath, int]:
         if self._packed is not None:
             self._codes = _restricted_loads(self._packed)
             self._packed = None
         return self._codes
 
     @staticmethod
-    def pack(marks: Mapping[Path, Pos]) -> bytes:
+    def pack(marks: Mapping[KeyPath, Pos]) -> bytes:
         if isinstance(marks, PackedMarks) and marks._packed is not None:
             return marks._packed
         if isinstance(marks, PositionMap):

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from kb.model import Path, Pos, YamlDoc
+from kb.model import KeyPath, Pos, YamlDoc
 
 try:  # libyaml's parser is several times faster; PyYAML without it still works
     from yaml import CSafeLoader as _Loader
@@ -39,32 +39,32 @@ def _pos(code: int) -> Pos:
     return Pos(code >> _SHIFT, code & _COLUMN)
 
 
-class PositionMap(Mapping[Path, Pos]):
+class PositionMap(Mapping[KeyPath, Pos]):
     """The positions of a document's values (or keys) by path, kept as one int each: a `Pos` is
     made only when asked for, and most never are (rules ask where they report something)."""
 
     __slots__ = ("_codes",)
 
-    def __init__(self, codes: dict[Path, int]) -> None:
+    def __init__(self, codes: dict[KeyPath, int]) -> None:
         self._codes = codes
 
     @property
-    def codes(self) -> dict[Path, int]:
-        """Path -> `line << 32 | column`."""
+    def codes(self) -> dict[KeyPath, int]:
+        """KeyPath -> `line << 32 | column`."""
         return self._codes
 
-    def __getitem__(self, path: Path) -> Pos:
+    def __getitem__(self, path: KeyPath) -> Pos:
         code = self.codes[path]
         return Pos(code >> _SHIFT, code & _COLUMN)
 
     def __contains__(self, path: object) -> bool:
         return path in self.codes
 
-    def get(self, path: Path, default: Any = None) -> Any:
+    def get(self, path: KeyPath, default: Any = None) -> Any:
         code = self.codes.get(path)
         return default if code is None else Pos(code >> _SHIFT, code & _COLUMN)
 
-    def __iter__(self) -> Iterator[Path]:
+    def __iter__(self) -> Iterator[KeyPath]:
         return iter(self.codes)
 
     def __len__(self) -> int:
@@ -136,8 +136,8 @@ def _at(mark: Any, line_offset: int) -> Pos:
 
 def parse_yaml(text: str, line_offset: int = 0) -> ParsedYaml:
     """Parse one YAML document. `line_offset` is added to every line (for front matter)."""
-    marks: dict[Path, int] = {}
-    key_marks: dict[Path, int] = {}
+    marks: dict[KeyPath, int] = {}
+    key_marks: dict[KeyPath, int] = {}
     ambiguous: list[tuple[Pos, str]] = []
     # each frame: [container, path, pending_key (mapping only), seen keys]
     stack: list[list[Any]] = []
@@ -145,7 +145,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> ParsedYaml:
     documents = 0
     line_base = 1 + line_offset
 
-    def place(value: object, pos: int) -> Path:
+    def place(value: object, pos: int) -> KeyPath:
         """Put `value` where the parser is (a list item, a mapping key or value, the root);
         `pos` is a position code (see `PositionMap`)."""
         if not stack:

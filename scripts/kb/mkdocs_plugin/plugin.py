@@ -29,9 +29,10 @@ from mkdocs.structure.pages import Page
 
 from kb.buildinfo import BuildInfoError, build_info
 from kb.config import ConfigError, KbConfig
+from kb.diagnostics import Diagnostic, Severity
 from kb.export import build_exports, write_files_atomically
 from kb.forked import Background, BackgroundFailed
-from kb.lint import Diagnostic, Severity, lint
+from kb.lint import lint_kb
 from kb.loader import load
 from kb.mkdocs_plugin import assets
 from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
@@ -176,8 +177,8 @@ def prepare(config: KbConfig) -> SiteParts:
     # files unchanged since the last build or `kb lint` come from .kb-cache/, not a new parse
     loaded = load(config, cache=True)
     kb = loaded.kb
-    checks = Background(lambda: lint(kb, loaded.problems, loaded.ambiguous,
-                                     digests=loaded.digests).diagnostics)
+    checks = Background(lambda: lint_kb(kb, loaded.problems, loaded.ambiguous,
+                                        digests=loaded.digests).diagnostics)
     try:
         build = build_info(config.root)
         pages = generate_pages(kb)

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from kb.model import KnowledgeBase
 
 if TYPE_CHECKING:
-    from kb.quality.data import QualityData
     from kb.quality.metrics import NodeTraffic
+    from kb.quality.site_data import QualityData
 
 __all__ = ["NodeTraffic", "QualityData", "node_traffic", "quality_data",
            "tree_quality_markdown"]
@@ -30,7 +30,7 @@ __all__ = ["NodeTraffic", "QualityData", "node_traffic", "quality_data",
 def __getattr__(name: str) -> object:
     # the heavy parts (DuckDB, matplotlib) load on first use, so `kb lint` stays quick
     if name == "QualityData":
-        from kb.quality.data import QualityData
+        from kb.quality.site_data import QualityData
 
         return QualityData
     if name == "NodeTraffic":
@@ -43,7 +43,7 @@ def __getattr__(name: str) -> object:
 def quality_data(kb: KnowledgeBase) -> QualityData | None:
     """The quality data for `kb` (read once per KnowledgeBase), or None when none is
     configured."""
-    from kb.quality.data import quality_data as load
+    from kb.quality.site_data import quality_data as load
 
     return load(kb)
 

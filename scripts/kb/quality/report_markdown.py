@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from kb.model import KnowledgeBase
 from kb.quality.agreement import AgreementReport, landis_koch
 from kb.quality.casedata import CaseCheck
-from kb.quality.data import DataFile, QualityData
 from kb.quality.evaluation import (
     EVAL_FIGURES,
     Confusion,
@@ -24,7 +23,15 @@ from kb.quality.evaluation import (
 )
 from kb.quality.metrics import DEFINITIONS, Figures, MetricsReport, NodeTraffic
 from kb.quality.predictions import PredictionFile
-from kb.quality.report_text import number, pct, seconds
+from kb.quality.report_columns import (
+    FIGURE_COLUMNS,
+    agreement_cells,
+    figure_cells,
+    number,
+    pct,
+    seconds,
+)
+from kb.quality.site_data import DataFile, QualityData
 
 __all__ = [
     "EVALUATION_PAGE",
@@ -211,9 +218,7 @@ def agreement_markdown(report: AgreementReport, level: int = 1) -> list[str]:
              "rate is the share of the most common label.", ""]
     rows = []
     for f in (*report.trees, report.overall):
-        rows.append([f.scope, f.cases, f.unlabeled, f.once, f.twice, f.more, pct(f.observed),
-                     pct(f.base_rate), number(f.kappa), f.method or "—",
-                     landis_koch(f.kappa) or "—"])
+        rows.append([f.scope, *agreement_cells(f, "—")])
     lines += table(["Tree", "Cases", "No label", "Once", "Twice", "More", "Agreement",
                     "Base rate", "Kappa", "Method", "Band"], rows, "lrrrrrrrrll")
     lines.append("")
@@ -369,14 +374,7 @@ def confusion_table(confusion: Confusion) -> list[str]:
 
 # --- metrics ----------------------------------------------------------------------------------
 
-_HEADER = ["Cases", "Containment", "Deflection", "Escalation", "FCR", "Reopen", "AHT", "p90",
-           "CSAT", "CSAT 4-5"]
-
-
-def _cells(f: Figures) -> list[object]:
-    return [f.cases, pct(f.containment), pct(f.deflection), pct(f.escalation), pct(f.fcr),
-            pct(f.reopen), seconds(f.aht), seconds(f.aht_p90), number(f.csat_mean),
-            pct(f.csat_satisfied_share)]
+_HEADER = [column.markdown for column in FIGURE_COLUMNS]
 
 
 def metrics_markdown(report: MetricsReport, kb: KnowledgeBase, site: Site = Site(),
@@ -391,8 +389,8 @@ def metrics_markdown(report: MetricsReport, kb: KnowledgeBase, site: Site = Site
               "not reopened ÷ AI-channel cases); deflection (not escalated) is shown beside it. "
               "FCR = resolved, not reopened and not escalated ÷ cases, measured from the "
               "export's `resolved` and `reopened` flags. All definitions are at the end.", ""]
-    rows = [["**all**", *_cells(report.overall)]]
-    rows += [[f"channel `{ch}`", *_cells(f)] for ch, f in report.by_channel.items()]
+    rows = [["**all**", *figure_cells(report.overall)]]
+    rows += [[f"channel `{ch}`", *figure_cells(f)] for ch, f in report.by_channel.items()]
     lines += table(["", *_HEADER], rows)
     lines += ["", "## Trends per week", ""]
     weeks = list(report.by_week)
@@ -415,7 +413,7 @@ def metrics_markdown(report: MetricsReport, kb: KnowledgeBase, site: Site = Site
                         title, "chart-metrics-volume",
                         "Cases per week in the AI and the human channel (each line has its own "
                         "marker and dash, and its name at its end).")
-    lines += table(["Week", *_HEADER], [[w, *_cells(report.by_week[d])]
+    lines += table(["Week", *_HEADER], [[w, *figure_cells(report.by_week[d])]
                                         for w, d in zip(labels, weeks, strict=True)])
     lines += ["", "## Automation by tree", ""]
     trees = list(report.by_tree)
@@ -426,7 +424,7 @@ def metrics_markdown(report: MetricsReport, kb: KnowledgeBase, site: Site = Site
                         title, "chart-metrics-trees",
                         "Share of AI-channel cases contained, per decision tree; the numbers "
                         "are in the table below.")
-    lines += table(["Tree", *_HEADER], [[_tree_link(t, kb, site), *_cells(report.by_tree[t])]
+    lines += table(["Tree", *_HEADER], [[_tree_link(t, kb, site), *figure_cells(report.by_tree[t])]
                                         for t in trees])
     lines += ["", "## Where the content needs work", "",
               f"Outcomes with at least {report.min_cases} cases, ranked by reopen rate and by "
@@ -442,13 +440,13 @@ def metrics_markdown(report: MetricsReport, kb: KnowledgeBase, site: Site = Site
             "table below.")
     if worst:
         lines += table(["Tree", "Outcome", *_HEADER], [
-            [_tree_link(t, kb, site), f"`{o}`", *_cells(report.by_outcome[(t, o)])]
+            [_tree_link(t, kb, site), f"`{o}`", *figure_cells(report.by_outcome[(t, o)])]
             for t, o in worst])
     else:
         lines.append("No outcome has enough cases to rank.")
     lines += ["", '??? note "Every outcome"']
     lines += ["    " + row for row in table(["Tree", "Outcome", *_HEADER], [
-        [t, f"`{o}`", *_cells(f)] for (t, o), f in report.by_outcome.items()])]
+        [t, f"`{o}`", *figure_cells(f)] for (t, o), f in report.by_outcome.items()])]
     lines += ["", "## Against the knowledge base", ""]
     lines += _cross_reference(report)
     if report.traffic:

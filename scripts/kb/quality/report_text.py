@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kb.quality.agreement import AgreementFigures, AgreementReport, landis_koch
+from kb.quality.agreement import AgreementFigures, AgreementReport
 from kb.quality.casedata import CaseCheck
 from kb.quality.evaluation import EvalFigures, EvalReport
-from kb.quality.metrics import Figures, MetricsReport
+from kb.quality.metrics import MetricsReport
 from kb.quality.predictions import PredictionFile
+from kb.quality.report_columns import FIGURE_COLUMNS, agreement_cells, figure_cells, number, pct
 
-__all__ = ["agreement_text", "evaluation_text", "metrics_text", "pct", "seconds"]
+__all__ = ["agreement_text", "evaluation_text", "metrics_text"]
 
 #: bad lines or rows listed in full; the count always covers all of them
 LISTED = 50
-
-
-def pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
-
-
-def number(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
-
-
-def seconds(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0f}s"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -67,9 +56,7 @@ def agreement_text(report: AgreementReport) -> str:
 
 
 def _agreement_row(f: AgreementFigures) -> list[str]:
-    return [f.scope, str(f.cases), str(f.unlabeled), str(f.once), str(f.twice), str(f.more),
-            pct(f.observed), pct(f.base_rate), number(f.kappa), f.method or "-",
-            landis_koch(f.kappa) or "-"]
+    return [f.scope, *agreement_cells(f, "-")]
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -146,14 +133,7 @@ def check_summary(check: CaseCheck) -> list[str]:
     return lines
 
 
-_FIGURE_HEADER = ["cases", "containment", "deflection", "escalation", "FCR", "reopen", "AHT",
-                  "p90", "CSAT", "CSAT 4-5"]
-
-
-def figure_cells(f: Figures) -> list[str]:
-    return [str(f.cases), pct(f.containment), pct(f.deflection), pct(f.escalation), pct(f.fcr),
-            pct(f.reopen), seconds(f.aht), seconds(f.aht_p90), number(f.csat_mean),
-            pct(f.csat_satisfied_share)]
+_FIGURE_HEADER = [column.text for column in FIGURE_COLUMNS]
 
 
 def metrics_text(report: MetricsReport) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from kb.lint.problem import Finding
+from kb.diagnostics import Finding
 from kb.lint.registry import rule
 from kb.lint.rules.trees import did_you_mean, typed_fact, value_hint, value_problem
 from kb.lint.runner import LintContext

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kb.lint.problem import Finding, Severity
+from kb.diagnostics import Finding, Severity
 from kb.lint.registry import rule
 from kb.lint.rules.links import linked_pages
 from kb.lint.runner import LintContext

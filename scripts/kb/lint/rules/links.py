@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote
 
-from kb.lint.problem import Finding, Severity
+from kb.diagnostics import Finding, Severity
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
 from kb.model import Article, Body, KnowledgeBase, Link, Tree

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-from kb.lint.problem import Finding
+from kb.diagnostics import Finding
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
 from kb.model import Article, Tree, YamlDoc

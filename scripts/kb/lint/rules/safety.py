@@ -22,7 +22,7 @@ from functools import cache
 from html import unescape
 from typing import Literal
 
-from kb.lint.problem import Finding
+from kb.diagnostics import Finding
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
 from kb.loader.markdown_body import parse_body

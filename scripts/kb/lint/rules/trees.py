@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from kb.lint.problem import Finding, Severity
+from kb.diagnostics import Finding, Severity
 from kb.lint.registry import rule
 from kb.lint.rules._intervals import IntervalSet, format_number
 from kb.lint.runner import LintContext
