@@ -213,14 +213,6 @@ class Node:
     def kind(self) -> Literal["question", "outcome"]:
         return "outcome" if self.outcome is not None else "question"
 
-    def targets(self) -> Iterator[tuple[str, Pos]]:
-        """Every node id this node can lead to, with the position of the reference."""
-        for branch in self.branches:
-            if branch.next:
-                yield branch.next, branch.pos
-        if self.default:
-            yield self.default, self.default_pos or self.pos
-
 
 @dataclass(frozen=True, slots=True)
 class Tree:

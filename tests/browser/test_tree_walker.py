@@ -16,7 +16,7 @@ from browser_support import REPO, Served, Web
 from kb.casetest import CaseResult, run_cases
 from kb.loader import load, load_config
 from kb.model import KnowledgeBase, Tree
-from kb.walk import branch_holds
+from kb.when import holds as branch_holds
 
 pytestmark = pytest.mark.browser
 

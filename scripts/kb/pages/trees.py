@@ -41,7 +41,7 @@ from kb.export.bundle import fact_entry, question_entry
 from kb.export.scope import JsonObject
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
 from kb.pages import GeneratedPage, page_generator
-from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, branch_text, tree_svg
+from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, tree_svg
 from kb.pages.html_blocks import html_block, html_table
 from kb.pages.indexes import (
     MARKETS_PAGE,
@@ -52,6 +52,7 @@ from kb.pages.indexes import (
     tree_page,
 )
 from kb.quality import node_traffic, tree_quality_markdown
+from kb.when import as_label
 
 __all__ = [
     "WALKER_FORMAT",
@@ -369,11 +370,11 @@ def accepted_answers(fact: Fact) -> str:
         return ", ".join(_code(o) for o in fact.options) or "no options"
     unit = f" {fact.unit}" if fact.unit else ""
     if fact.min is not None and fact.max is not None:
-        text = f"a number from {branch_text(fact.min)} to {branch_text(fact.max)}{unit}"
+        text = f"a number from {as_label(fact.min)} to {as_label(fact.max)}{unit}"
     elif fact.min is not None:
-        text = f"a number \u2265 {branch_text(fact.min)}{unit}"
+        text = f"a number \u2265 {as_label(fact.min)}{unit}"
     elif fact.max is not None:
-        text = f"a number \u2264 {branch_text(fact.max)}{unit}"
+        text = f"a number \u2264 {as_label(fact.max)}{unit}"
     else:
         text = f"a number{unit}"
     return _text(text)
@@ -399,7 +400,7 @@ def _queue_text(outcome: Outcome) -> str:
     if outcome.queue:
         parts.append(_code(outcome.queue))
     if outcome.sla_hours is not None:
-        parts.append(f"SLA {branch_text(outcome.sla_hours)} hours")
+        parts.append(f"SLA {as_label(outcome.sla_hours)} hours")
     return ", ".join(parts) or "\u2014"
 
 

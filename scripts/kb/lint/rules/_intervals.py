@@ -12,20 +12,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kb.when import format_number
+
 INF = math.inf
-
-#: the comparison operators of a `when` mapping, as the format spells them
-COMPARISON_SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
-
-
-def format_number(x: float) -> str:
-    """`48` for 48.0, `0.5` for 0.5, `-inf`/`+inf` for the infinities."""
-    if math.isinf(x):
-        return "+inf" if x > 0 else "-inf"
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))
-    return str(x)
-
 
 @dataclass(frozen=True, slots=True)
 class Interval:
