@@ -162,6 +162,16 @@ class SectionPage:
 
 
 @dataclass(frozen=True, slots=True)
+class Signal:
+    """A named risk signal a fact raises for the values where `when` holds (the semantics of a
+    branch's `when`, see `kb.when`)."""
+
+    id: str
+    when: object
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     id: str
     question: str
@@ -171,6 +181,8 @@ class Fact:
     max: float | None
     unit: str
     pos: Pos
+    #: the risk signals its values raise, in file order
+    signals: tuple[Signal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +248,53 @@ class Tree:
 
 
 @dataclass(frozen=True, slots=True)
+class Policy:
+    """What every outcome reached with signal `id` raised must be. An empty requirement
+    (no resolutions, no queues, no maximum SLA) allows anything."""
+
+    id: str
+    title: str
+    why: str
+    resolutions: tuple[str, ...]
+    handled_by: tuple[str, ...]
+    queues: tuple[str, ...]
+    max_sla_hours: float | None
+    #: a tree declaring a fact for the signal asks it before any outcome the AI handles
+    ask_before_ai: bool
+    pos: Pos
+
+    def breaches(self, outcome: Outcome) -> list[str]:
+        """What `outcome` fails of this policy, one phrase per requirement; empty when none."""
+        found: list[str] = []
+        if self.resolutions and outcome.resolution not in self.resolutions:
+            found.append(f"resolution `{outcome.resolution}` is not "
+                         + " or ".join(f"`{r}`" for r in self.resolutions))
+        if self.handled_by and outcome.handled_by not in self.handled_by:
+            found.append(f"handled_by `{outcome.handled_by}` is not "
+                         + " or ".join(f"`{h}`" for h in self.handled_by))
+        if self.queues and outcome.queue not in self.queues:
+            wanted = " or ".join(f"`{q}`" for q in self.queues)
+            found.append(f"queue `{outcome.queue}` is not {wanted}" if outcome.queue
+                         else f"no queue, where {wanted} is required")
+        if self.max_sla_hours is not None and (outcome.sla_hours is None
+                                               or outcome.sla_hours > self.max_sla_hours):
+            found.append(f"no SLA, where at most {self.max_sla_hours:g} h is required"
+                         if outcome.sla_hours is None else
+                         f"SLA {outcome.sla_hours:g} h is over the maximum of "
+                         f"{self.max_sla_hours:g} h")
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """The safety policies file (`<trees folder>/policies.yaml`): policies by signal id."""
+
+    path: str
+    policies: Mapping[str, Policy]
+    source: YamlDoc
+
+
+@dataclass(frozen=True, slots=True)
 class Annotation:
     by: str
     outcome: str
@@ -285,6 +344,13 @@ class KnowledgeBase:
     articles_by_path: dict[str, Article] = field(default_factory=dict)
     #: every tree by path, duplicates included
     trees_by_path: dict[str, Tree] = field(default_factory=dict)
+    #: the safety policies file, when there is one
+    policy_set: PolicySet | None = None
+
+    @property
+    def policies(self) -> Mapping[str, Policy]:
+        """The safety policies by signal id (none without a policies file)."""
+        return self.policy_set.policies if self.policy_set is not None else {}
 
     def all_articles(self) -> Iterator[Article]:
         return iter(self.articles_by_path.values())

@@ -164,6 +164,26 @@ class IntervalSet:
     def __le__(self, other: IntervalSet) -> bool:
         return not (self - other)
 
+    def pick(self) -> float:
+        """One number of the set, as plain as can be: a closed endpoint, else a whole number,
+        else a midpoint. ValueError when the set is empty."""
+        if not self.intervals:
+            raise ValueError("an empty set has no number to pick")
+        iv = self.intervals[0]
+        finite_lo, finite_hi = not math.isinf(iv.lo), not math.isinf(iv.hi)
+        candidates: list[float] = []
+        if finite_lo:
+            candidates += [iv.lo, math.floor(iv.lo) + 1.0]
+        if finite_hi:
+            candidates += [iv.hi, math.ceil(iv.hi) - 1.0]
+        candidates.append(0.0)
+        if finite_lo and finite_hi:
+            candidates.append((iv.lo + iv.hi) / 2)
+        for x in candidates:
+            if x in iv:
+                return int(x) if float(x).is_integer() else x
+        raise AssertionError(f"no number picked from {iv}")  # a non-empty interval has one
+
     def describe(self, name: str) -> str:
         """The set as conditions on `name`, joined with `or` (`x < 0 or x >= 48`)."""
         if not self.intervals:

@@ -138,6 +138,14 @@ class ValueSet:
     def __le__(self, other: ValueSet) -> bool:
         return not (self - other)
 
+    def pick(self, fact: Fact) -> str | bool | float:
+        """One value of the set (the first in the fact's order, or `IntervalSet.pick`)."""
+        order: list[str | bool] = [True, False] if fact.type == "boolean" else list(fact.options)
+        for value in order:
+            if value in self.named:
+                return value
+        return self.numbers.pick()
+
     def describe(self, fact: Fact) -> str:
         """`hours >= 48`, `arrived = false`, `app_status = pending or app_status = failed`."""
         order = [True, False] if fact.type == "boolean" else list(fact.options)

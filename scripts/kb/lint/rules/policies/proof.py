@@ -1,0 +1,124 @@
+"""KB704, KB705: the safety policies proven over every path of every tree, with witnesses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kb.lint.problem import Finding
+from kb.lint.registry import rule
+from kb.lint.rules.policies.paths import paths, raised, signal_facts, witness_case
+from kb.lint.runner import LintContext
+from kb.model import Tree
+
+
+@rule("KB704", "policy-breach", scope="tree")
+def policy_breach(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
+    """An outcome reached with a risk signal raised breaks the signal's safety policy.
+
+    What it checks:
+        Every path of the tree, exactly: booleans and choices by value, numbers by the
+        intervals their thresholds cut, infeasible paths left out. When a fact asked on a path
+        may take a value that raises a signal, the outcome the path reaches must satisfy that
+        signal's policy (allowed resolutions, handled_by, queues, maximum `sla_hours`). Each
+        breach is reported once per outcome and policy, with a witness: concrete facts that
+        reach the outcome with the signal raised, as a labeled case ready to paste into the
+        tree's cases file (`kb test` then reproduces the walk).
+    Why it matters:
+        Testing samples cases; this proves the policy for every case the tree can see. A
+        customer who shared an OTP, was coerced, or lost money must reach a person in time,
+        whatever else they answer.
+    Bad:
+        ```yaml
+        shared_secret:
+          question: Did the customer read an OTP or PIN to anyone?
+          type: boolean
+          signals: {account-takeover: true}
+        # ...
+        shared:
+          ask: shared_secret
+          branches:
+            - {when: true, next: secure-account}   # resolve, handled_by: ai
+            - {when: false, next: advise-never-share}
+        ```
+    Good:
+        ```yaml
+        shared:
+          ask: shared_secret
+          branches:
+            - {when: true, next: urgent-lockdown}  # escalate to fraud-response, sla_hours: 1
+            - {when: false, next: advise-never-share}
+        ```
+    """
+    policies = ctx.kb.policies
+    if not policies or not any(f.signals for f in tree.facts.values()):
+        return
+    reported: set[tuple[str, str]] = set()
+    for end in paths(tree, ctx):
+        node = tree.nodes[end.outcome]
+        assert node.outcome is not None
+        for found in raised(tree, end):
+            policy = policies.get(found.signal.id)
+            if policy is None or (end.outcome, policy.id) in reported:
+                continue
+            breaches = policy.breaches(node.outcome)
+            if not breaches:
+                continue
+            reported.add((end.outcome, policy.id))
+            facts = end.facts(tree, {found.fact.id: found.values})
+            case = witness_case(end, facts, f"witness-{policy.id}-{end.outcome}",
+                                f"{found.fact.id} raises {policy.id} and the walk ends at "
+                                f"{end.outcome}")
+            yield Finding.at(tree.path, node.pos,
+                             f"outcome `{end.outcome}` of tree `{tree.id}` is reached with "
+                             f"signal `{policy.id}` raised, breaking policy `{policy.id}` "
+                             f"({policy.title}): " + "; ".join(breaches)
+                             + f". Witness case: {case}",
+                             "route these answers to an outcome the policy allows (paste the "
+                             "witness into the tree's cases file and run `kb test` to see the "
+                             "walk), or change the outcome")
+
+
+@rule("KB705", "ask-before-ai", scope="tree")
+def ask_before_ai(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
+    """An AI outcome reached without asking the facts a policy needs asked first.
+
+    What it checks:
+        For each policy with `ask_before_ai: true` whose signal some fact of the tree raises,
+        every path that ends at an outcome with `handled_by: ai` asks at least one of those
+        facts on the way. Each outcome is reported once per policy, with a witness case that
+        walks there without asking.
+    Why it matters:
+        A signal is raised only by an answer the walk has; if the tree lets the AI close a case
+        before asking whether an OTP was shared or money was lost, the policy can never fire.
+    Bad:
+        ```yaml
+        start: in-control              # the AI may resolve before `shared_secret` is asked
+        ```
+    Good:
+        ```yaml
+        start: shared                  # asks `shared_secret` (raises account-takeover) first
+        ```
+    """
+    policies = [p for p in ctx.kb.policies.values() if p.ask_before_ai]
+    for policy in policies:
+        needed = {f.id for f in signal_facts(tree, policy.id)}
+        if not needed:
+            continue
+        reported: set[str] = set()
+        for end in paths(tree, ctx):
+            node = tree.nodes[end.outcome]
+            assert node.outcome is not None
+            if node.outcome.handled_by != "ai" or end.outcome in reported \
+                    or needed & set(end.asked):
+                continue
+            reported.add(end.outcome)
+            case = witness_case(end, end.facts(tree), f"witness-unasked-{end.outcome}",
+                                f"reaches {end.outcome} without asking "
+                                + " or ".join(sorted(needed)))
+            asks = " or ".join(f"`{f}`" for f in sorted(needed))
+            yield Finding.at(tree.path, node.pos,
+                             f"AI outcome `{end.outcome}` of tree `{tree.id}` is reached without "
+                             f"asking {asks}, which policy `{policy.id}` ({policy.title}) needs "
+                             f"asked before any AI outcome. Witness case: {case}",
+                             f"ask {asks} earlier on this path, or hand the outcome to a "
+                             "specialist")
