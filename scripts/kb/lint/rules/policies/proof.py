@@ -10,6 +10,9 @@ from kb.lint.rules.policies.paths import paths, raised, signal_facts, witness_ca
 from kb.lint.runner import LintContext
 from kb.model import Tree
 
+#: how a witness case is offered, at the end of the hint so it can be copied whole
+_PASTE = "to see the walk, paste this case under `cases:` in {tree}.cases.yaml and run `kb test`: "
+
 
 @rule("KB704", "policy-breach", scope="tree")
 def policy_breach(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
@@ -72,10 +75,9 @@ def policy_breach(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
                              f"outcome `{end.outcome}` of tree `{tree.id}` is reached with "
                              f"signal `{policy.id}` raised, breaking policy `{policy.id}` "
                              f"({policy.title}): " + "; ".join(breaches)
-                             + f". Witness case: {case}",
-                             "route these answers to an outcome the policy allows (paste the "
-                             "witness into the tree's cases file and run `kb test` to see the "
-                             "walk), or change the outcome")
+                             + " (a witness case is in the hint)",
+                             "route these answers to an outcome the policy allows, or change "
+                             f"the outcome; {_PASTE.format(tree=tree.id)}{case}")
 
 
 @rule("KB705", "ask-before-ai", scope="tree")
@@ -119,6 +121,6 @@ def ask_before_ai(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
             yield Finding.at(tree.path, node.pos,
                              f"AI outcome `{end.outcome}` of tree `{tree.id}` is reached without "
                              f"asking {asks}, which policy `{policy.id}` ({policy.title}) needs "
-                             f"asked before any AI outcome. Witness case: {case}",
+                             "asked before any AI outcome (a witness case is in the hint)",
                              f"ask {asks} earlier on this path, or hand the outcome to a "
-                             "specialist")
+                             f"specialist; {_PASTE.format(tree=tree.id)}{case}")
