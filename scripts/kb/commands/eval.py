@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--fail-under", metavar="NAME=VALUE,...",
                    help="gate on overall figures, e.g. accuracy=0.95,under_escalation=0.01 "
-                        "(higher-is-better figures are minimums, under_escalation, "
-                        "over_escalation and ece maximums); known: " + ", ".join(EVAL_FIGURES))
+                        "or policy_breaches=0 (higher-is-better figures are minimums; "
+                        "under_escalation, over_escalation, ece and policy_breaches "
+                        "maximums); known: " + ", ".join(EVAL_FIGURES))
     p.set_defaults(run=cmd_eval)
 
 
