@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from kb.lint.problem import Finding
 from kb.lint.registry import rule
 from kb.lint.rules.policies.paths import paths, raised, signal_facts, witness_case
 from kb.lint.runner import LintContext
-from kb.model import Tree
+from kb.model import Policy, Tree
 
 #: how a witness case is offered, at the end of the hint so it can be copied whole
 _PASTE = "to see the walk, paste this case under `cases:` in {tree}.cases.yaml and run `kb test`: "
@@ -52,32 +53,14 @@ def policy_breach(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
             - {when: false, next: advise-never-share}
         ```
     """
-    policies = ctx.kb.policies
-    if not policies or not any(f.signals for f in tree.facts.values()):
-        return
-    reported: set[tuple[str, str]] = set()
-    for end in paths(tree, ctx):
-        node = tree.nodes[end.outcome]
-        assert node.outcome is not None
-        for found in raised(tree, end):
-            policy = policies.get(found.signal.id)
-            if policy is None or (end.outcome, policy.id) in reported:
-                continue
-            breaches = policy.breaches(node.outcome)
-            if not breaches:
-                continue
-            reported.add((end.outcome, policy.id))
-            facts = end.facts(tree, {found.fact.id: found.values})
-            case = witness_case(end, facts, f"witness-{policy.id}-{end.outcome}",
-                                f"{found.fact.id} raises {policy.id} and the walk ends at "
-                                f"{end.outcome}")
-            yield Finding.at(tree.path, node.pos,
-                             f"outcome `{end.outcome}` of tree `{tree.id}` is reached with "
-                             f"signal `{policy.id}` raised, breaking policy `{policy.id}` "
-                             f"({policy.title}): " + "; ".join(breaches)
-                             + " (a witness case is in the hint)",
-                             "route these answers to an outcome the policy allows, or change "
-                             f"the outcome; {_PASTE.format(tree=tree.id)}{case}")
+    for b in breaches(tree, ctx):
+        yield Finding.at(tree.path, tree.nodes[b.outcome].pos,
+                         f"outcome `{b.outcome}` of tree `{tree.id}` is reached with signal "
+                         f"`{b.policy.id}` raised, breaking policy `{b.policy.id}` "
+                         f"({b.policy.title}): " + "; ".join(b.reasons)
+                         + " (a witness case is in the hint)",
+                         "route these answers to an outcome the policy allows, or change "
+                         f"the outcome; {_PASTE.format(tree=tree.id)}{b.witness}")
 
 
 @rule("KB705", "ask-before-ai", scope="tree")
@@ -101,26 +84,67 @@ def ask_before_ai(tree: Tree, ctx: LintContext) -> Iterator[Finding]:
         start: shared                  # asks `shared_secret` (raises account-takeover) first
         ```
     """
-    policies = [p for p in ctx.kb.policies.values() if p.ask_before_ai]
-    for policy in policies:
-        needed = {f.id for f in signal_facts(tree, policy.id)}
+    for b in unasked(tree, ctx):
+        asks = " or ".join(f"`{f}`" for f in b.facts)
+        yield Finding.at(tree.path, tree.nodes[b.outcome].pos,
+                         f"AI outcome `{b.outcome}` of tree `{tree.id}` is reached without "
+                         f"asking {asks}, which policy `{b.policy.id}` ({b.policy.title}) needs "
+                         "asked before any AI outcome (a witness case is in the hint)",
+                         f"ask {asks} earlier on this path, or hand the outcome to a "
+                         f"specialist; {_PASTE.format(tree=tree.id)}{b.witness}")
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """An outcome a path reaches with `policy`'s signal raised, against the policy (`reasons`),
+    or (`facts` set) without asking the facts an `ask_before_ai` policy needs; `witness` is a
+    labeled case that walks there."""
+
+    outcome: str
+    policy: Policy
+    reasons: tuple[str, ...]
+    witness: str
+    facts: tuple[str, ...] = ()
+
+
+def breaches(tree: Tree, ctx: LintContext) -> Iterator[Breach]:
+    """KB704's breaches in the tree: once per outcome and policy, the first path's witness."""
+    policies = ctx.kb.policies
+    if not policies or not any(f.signals for f in tree.facts.values()):
+        return
+    reported: set[tuple[str, str]] = set()
+    for end in paths(tree, ctx):
+        outcome = tree.nodes[end.outcome].outcome
+        assert outcome is not None
+        for found in raised(tree, end):
+            policy = policies.get(found.signal.id)
+            if policy is None or (end.outcome, policy.id) in reported:
+                continue
+            reasons = policy.breaches(outcome)
+            if not reasons:
+                continue
+            reported.add((end.outcome, policy.id))
+            facts = end.facts(tree, {found.fact.id: found.values})
+            yield Breach(end.outcome, policy, tuple(reasons), witness_case(
+                end, facts, f"witness-{policy.id}-{end.outcome}",
+                f"{found.fact.id} raises {policy.id} and the walk ends at {end.outcome}"))
+
+
+def unasked(tree: Tree, ctx: LintContext) -> Iterator[Breach]:
+    """KB705's breaches in the tree: AI outcomes reached without asking a fact that raises the
+    signal of an `ask_before_ai` policy; once per outcome and policy."""
+    for policy in (p for p in ctx.kb.policies.values() if p.ask_before_ai):
+        needed = sorted(f.id for f in signal_facts(tree, policy.id))
         if not needed:
             continue
         reported: set[str] = set()
         for end in paths(tree, ctx):
-            node = tree.nodes[end.outcome]
-            assert node.outcome is not None
-            if node.outcome.handled_by != "ai" or end.outcome in reported \
-                    or needed & set(end.asked):
+            outcome = tree.nodes[end.outcome].outcome
+            assert outcome is not None
+            if outcome.handled_by != "ai" or end.outcome in reported \
+                    or set(needed) & set(end.asked):
                 continue
             reported.add(end.outcome)
-            case = witness_case(end, end.facts(tree), f"witness-unasked-{end.outcome}",
-                                f"reaches {end.outcome} without asking "
-                                + " or ".join(sorted(needed)))
-            asks = " or ".join(f"`{f}`" for f in sorted(needed))
-            yield Finding.at(tree.path, node.pos,
-                             f"AI outcome `{end.outcome}` of tree `{tree.id}` is reached without "
-                             f"asking {asks}, which policy `{policy.id}` ({policy.title}) needs "
-                             "asked before any AI outcome (a witness case is in the hint)",
-                             f"ask {asks} earlier on this path, or hand the outcome to a "
-                             f"specialist; {_PASTE.format(tree=tree.id)}{case}")
+            yield Breach(end.outcome, policy, (), witness_case(
+                end, end.facts(tree), f"witness-unasked-{end.outcome}",
+                f"reaches {end.outcome} without asking " + " or ".join(needed)), tuple(needed))
