@@ -143,9 +143,15 @@ class IntervalSet:
         return any(x in iv for iv in self.intervals)
 
     def __or__(self, other: IntervalSet) -> IntervalSet:
+        if not other.intervals:
+            return self
+        if not self.intervals:
+            return other
         return IntervalSet(_normalise((*self.intervals, *other.intervals)))
 
     def __and__(self, other: IntervalSet) -> IntervalSet:
+        if not self.intervals or not other.intervals:
+            return _EMPTY
         return IntervalSet(_normalise(_intersect(a, b) for a in self.intervals
                                       for b in other.intervals))
 
@@ -159,6 +165,8 @@ class IntervalSet:
         return IntervalSet(_normalise(gaps))
 
     def __sub__(self, other: IntervalSet) -> IntervalSet:
+        if not self.intervals or not other.intervals:
+            return self
         return self & ~other
 
     def __le__(self, other: IntervalSet) -> bool:
@@ -189,3 +197,6 @@ class IntervalSet:
         if not self.intervals:
             return f"no value of {name}"
         return " or ".join(iv.describe(name) for iv in self.intervals)
+
+
+_EMPTY = IntervalSet(())

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from kb.lint.rules.trees.values import ValueSet, coverage, covered_by, universe
+from kb.lint.rules.trees.values import ValueSet, covered_by, typed_fact, universe
 from kb.lint.runner import LintContext
 from kb.model import Fact, Signal, Tree
 from kb.when import as_yaml
@@ -61,14 +61,14 @@ def paths(tree: Tree, ctx: LintContext) -> list[PathEnd]:
     reasoned about are left out (KB302, KB304 and KB312 report those)."""
     key = ("policies.paths", tree.path)
     if key not in ctx.memo:
-        ctx.memo[key] = list(_walk_all(tree, ctx))
+        ctx.memo[key] = list(_walk_all(tree))
     found = ctx.memo[key]
     assert isinstance(found, list)
     return found
 
 
-def _walk_all(tree: Tree, ctx: LintContext) -> Iterator[PathEnd]:
-    taken = _branch_values(tree, ctx)
+def _walk_all(tree: Tree) -> Iterator[PathEnd]:
+    taken = _branch_values(tree)
     if tree.start not in tree.nodes:
         return
     # (node id, facts asked, allowed values, nodes on the path)
@@ -86,45 +86,61 @@ def _walk_all(tree: Tree, ctx: LintContext) -> Iterator[PathEnd]:
         if choices is None:
             continue
         fact = tree.facts[node.ask]
-        current = allowed.get(fact.id, universe(fact))
+        current = allowed.get(fact.id)
         now_asked = asked if fact.id in asked else (*asked, fact.id)
         nexts: list[tuple[str, tuple[str, ...], dict[str, ValueSet], frozenset[str]]] = []
         for target, values in choices:
-            narrowed = current & values
+            narrowed = values if current is None else current & values
             if narrowed:
                 nexts.append((target, now_asked, {**allowed, fact.id: narrowed},
                               seen | {node_id}))
         stack.extend(reversed(nexts))  # popped in branch order
 
 
-def _branch_values(tree: Tree, ctx: LintContext) -> dict[str, list[tuple[str, ValueSet]]]:
-    """Per question node: (next node, the values that take that branch), branches in order,
-    then the default with the values no branch covers."""
+def _branch_values(tree: Tree) -> dict[str, list[tuple[str, ValueSet]]]:
+    """Per question node whose fact can be reasoned about: (next node, the values that take
+    that branch), branches in order, then the default with the values no branch covers."""
     found: dict[str, list[tuple[str, ValueSet]]] = {}
-    for cov in coverage(tree, ctx):
-        earlier = ValueSet()
+    for node in tree.nodes.values():
+        fact = typed_fact(tree, node.ask) if node.outcome is None else None
+        if fact is None:
+            continue
+        left = universe(fact)
         choices: list[tuple[str, ValueSet]] = []
-        for branch, holds in zip(cov.node.branches, cov.branches, strict=True):
-            choices.append((branch.next, holds - earlier))
-            earlier = earlier | holds
-        if cov.node.default:
-            choices.append((cov.node.default, cov.uncovered))
-        found[cov.node.id] = choices
+        for branch in node.branches:
+            takes = covered_by(fact, branch.when) & left
+            choices.append((branch.next, takes))
+            left = left - takes
+        if node.default:
+            choices.append((node.default, left))
+        found[node.id] = choices
     return found
 
 
-def raised(tree: Tree, end: PathEnd) -> Iterator[Raised]:
+def raised(tree: Tree, end: PathEnd, ctx: LintContext) -> Iterator[Raised]:
     """The signals the path raises, each once, by the first asked fact that raises it."""
     done: set[str] = set()
+    raising = _signal_values(tree, ctx)
     for fact_id in end.asked:
         fact = tree.facts[fact_id]
         for signal in fact.signals:
             if signal.id in done:
                 continue
-            values = end.allowed[fact_id] & covered_by(fact, signal.when)
+            values = end.allowed[fact_id] & raising[fact_id, signal.id]
             if values:
                 done.add(signal.id)
                 yield Raised(signal, fact, values)
+
+
+def _signal_values(tree: Tree, ctx: LintContext) -> dict[tuple[str, str], ValueSet]:
+    """The values of each fact that raise each of its signals; computed once per tree."""
+    key = ("policies.signal-values", tree.path)
+    if key not in ctx.memo:
+        ctx.memo[key] = {(f.id, s.id): covered_by(f, s.when) for f in tree.facts.values()
+                         for s in f.signals}
+    found = ctx.memo[key]
+    assert isinstance(found, dict)
+    return found
 
 
 def signal_facts(tree: Tree, signal_id: str) -> list[Fact]:

@@ -116,7 +116,7 @@ def breaches(tree: Tree, ctx: LintContext) -> Iterator[Breach]:
     for end in paths(tree, ctx):
         outcome = tree.nodes[end.outcome].outcome
         assert outcome is not None
-        for found in raised(tree, end):
+        for found in raised(tree, end, ctx):
             policy = policies.get(found.signal.id)
             if policy is None or (end.outcome, policy.id) in reported:
                 continue
