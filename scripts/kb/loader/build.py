@@ -26,6 +26,7 @@ from kb.model import (
     Tree,
     YamlDoc,
 )
+from kb.when import is_number
 
 
 def _str(value: object) -> str:
@@ -39,9 +40,7 @@ def _strs(value: object) -> tuple[str, ...]:
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    return None
+    return value if is_number(value) else None
 
 
 def _date(value: object) -> dt.date | None:
