@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from kb.config import KbConfig
 from kb.lint.registry import get
+from kb.lint.rules.policies.paths import paths
 from kb.lint.runner import LintContext, run_rules
 from kb.loader import load, load_config
 from kb.model import (
@@ -294,3 +295,25 @@ def test_every_witness_rewalks_to_its_outcome_and_no_breach_is_missed(number: in
         if any(holds(s.when, facts[f]) for f in asked for s in tree.facts[f].signals) \
                 and POLICY.breaches(outcome):
             assert walked.outcome in reported, (facts, walked.describe())
+
+
+def test_merging_branches_do_not_multiply_the_paths_followed() -> None:
+    """40 questions, each of whose answers leads to the next: 2**40 walks, and each fact
+    raises the same signal; the proof follows a handful of paths per node, not 2**40."""
+    facts = {f"f{i}": Fact(f"f{i}", "?", "boolean", (), None, None, "", START,
+                           (Signal("risk", True, START),)) for i in range(40)}
+    nodes = {f"q{i}": Node(f"q{i}", START, ("nodes", f"q{i}"), ask=f"f{i}", branches=(
+        Branch(True, f"q{i + 1}" if i < 39 else "ai", START, 0),
+        Branch(False, f"q{i + 1}" if i < 39 else "ai", START, 1))) for i in range(40)}
+    nodes["ai"] = Node("ai", START, ("nodes", "ai"), outcome=Outcome(
+        "AI", "resolve", "ai", "guide", "", "", "", "", None))
+    meta = Metadata("t", "", "", "internal", "published", "", None, (), (), (), (), "")
+    tree = Tree("decision_trees/t.yaml", meta, "q0", facts, nodes, YamlDoc(None, {}, {}))
+    kb = KnowledgeBase(config=KbConfig(root=Path(".")))
+    kb.trees_by_path[tree.path] = kb.trees[tree.id] = tree
+    kb.policy_set = PolicySet("decision_trees/policies.yaml", {"risk": POLICY},
+                              YamlDoc(None, {}, {}))
+    ctx = LintContext(kb, dt.date(2026, 12, 5))
+    assert len(paths(tree, ctx)) == 2  # reached with the signal raised, and without
+    found = run_rules(ctx, [get("KB704")])
+    assert len(found) == 1 and _witness(found[0].hint)["expected"] == "ai"

@@ -56,29 +56,43 @@ _MAX_DEPTH = 1000
 
 
 def paths(tree: Tree, ctx: LintContext) -> list[PathEnd]:
-    """Every feasible path of the tree, in depth-first branch order; computed once per tree.
-    Paths through unknown nodes, around cycles or past a fact whose declaration cannot be
-    reasoned about are left out (KB302, KB304 and KB312 report those)."""
+    """Enough feasible paths of the tree to decide every policy on every path, in depth-first
+    branch order; computed once per tree.
+
+    Two paths that meet at a node with the same values left for every fact still to be asked,
+    the same signals already settled (raised by facts not asked again) and the same signal
+    facts asked have the same futures, so only the first is followed: the count stays bounded
+    where merging branches would multiply paths. Paths through unknown nodes, around cycles or
+    past a fact whose declaration cannot be reasoned about are left out (KB302, KB304 and KB312
+    report those)."""
     key = ("policies.paths", tree.path)
     if key not in ctx.memo:
-        ctx.memo[key] = list(_walk_all(tree))
+        ctx.memo[key] = list(_walk_all(tree, _signal_values(tree, ctx)))
     found = ctx.memo[key]
     assert isinstance(found, list)
     return found
 
 
-def _walk_all(tree: Tree) -> Iterator[PathEnd]:
+_Frame = tuple[str, tuple[str, ...], dict[str, ValueSet], frozenset[str]]
+
+
+def _walk_all(tree: Tree, raising: Mapping[tuple[str, str], ValueSet]) -> Iterator[PathEnd]:
     taken = _branch_values(tree)
     if tree.start not in tree.nodes:
         return
+    ahead = _facts_ahead(tree, taken)
+    followed: set[object] = set()
     # (node id, facts asked, allowed values, nodes on the path)
-    stack: list[tuple[str, tuple[str, ...], dict[str, ValueSet], frozenset[str]]] = [
-        (tree.start, (), {}, frozenset())]
+    stack: list[_Frame] = [(tree.start, (), {}, frozenset())]
     while stack:
         node_id, asked, allowed, seen = stack.pop()
         node = tree.nodes.get(node_id)
         if node is None or node_id in seen or len(seen) > _MAX_DEPTH:
             continue
+        state = _state(tree, node_id, asked, allowed, ahead.get(node_id, frozenset()), raising)
+        if state in followed:
+            continue
+        followed.add(state)
         if node.outcome is not None:
             yield PathEnd(node_id, asked, allowed)
             continue
@@ -88,13 +102,38 @@ def _walk_all(tree: Tree) -> Iterator[PathEnd]:
         fact = tree.facts[node.ask]
         current = allowed.get(fact.id)
         now_asked = asked if fact.id in asked else (*asked, fact.id)
-        nexts: list[tuple[str, tuple[str, ...], dict[str, ValueSet], frozenset[str]]] = []
+        nexts: list[_Frame] = []
         for target, values in choices:
             narrowed = values if current is None else current & values
             if narrowed:
                 nexts.append((target, now_asked, {**allowed, fact.id: narrowed},
                               seen | {node_id}))
         stack.extend(reversed(nexts))  # popped in branch order
+
+
+def _state(tree: Tree, node_id: str, asked: tuple[str, ...], allowed: Mapping[str, ValueSet],
+           ahead: frozenset[str], raising: Mapping[tuple[str, str], ValueSet]) -> object:
+    """What of a path at `node_id` its future depends on (see `paths`)."""
+    open_values = frozenset((f, v) for f, v in allowed.items() if f in ahead)
+    settled = frozenset(s.id for f in asked if f not in ahead for s in tree.facts[f].signals
+                        if allowed[f] & raising[f, s.id])
+    signal_facts_asked = frozenset(f for f in asked if tree.facts[f].signals)
+    return node_id, open_values, settled, signal_facts_asked
+
+
+def _facts_ahead(tree: Tree, taken: Mapping[str, list[tuple[str, ValueSet]]]
+                 ) -> dict[str, frozenset[str]]:
+    """Per question node, the facts a walk from it may still ask (its own included)."""
+    ahead: dict[str, frozenset[str]] = {n: frozenset({tree.nodes[n].ask}) for n in taken}
+    changed = True
+    while changed:  # a fixpoint: trees are small, and a cycle must not loop forever
+        changed = False
+        for node_id, choices in taken.items():
+            grown = ahead[node_id].union(*(ahead.get(t, frozenset()) for t, _ in choices))
+            if grown != ahead[node_id]:
+                ahead[node_id] = grown
+                changed = True
+    return ahead
 
 
 def _branch_values(tree: Tree) -> dict[str, list[tuple[str, ValueSet]]]:
