@@ -1893,7 +1893,8 @@ FIGURE_ORDER = tuple(FIGURE_NAMES)
 #: the --only step that times a figure (lint, test and export always run: they check the KB)
 STEP_OF = {"floor-read": "floor", "lint-warm": "warm", "build-warm": "build",
            "serve-ready": "serve", "serve-article": "serve", "serve-tree": "serve"}
-STEPS = ("floor", "check", "warm", "build", "bare", "bare-nav", "bare-same", "serve")
+STEPS = ("floor", "check", "warm", "build", "bare", "bare-nav", "bare-same", "serve",
+         "policies")
 #: the steps --skip-site leaves out
 SITE_STEPS = ("build", "bare", "bare-nav", "bare-same")
 
@@ -1982,6 +1983,90 @@ def machine() -> dict[str, str]:
 
 # ---------------------------------------------------------------------------------------------
 # Profiling `kb lint` (--profile)
+
+
+# --- the safety-policy proof (KB7xx): its share of a cold kb lint, as one self-contained step ---
+
+#: the policy every tree is proven against in this step
+BENCH_POLICIES = """\
+policies:
+  bench-risk:
+    title: Bench risk
+    why: Every tree raises this signal on its first fact, so every path is proven.
+    resolutions: [escalate]
+    handled_by: [specialist]
+    max_sla_hours: 24
+    ask_before_ai: true
+"""
+
+
+def _bench_signal(fact: Mapping[str, Any]) -> object:
+    """A `when` that some but not all values of the fact satisfy."""
+    if fact.get("type") == "boolean":
+        return True
+    if fact.get("type") == "choice":
+        return fact["options"][0]
+    return {"gte": (fact.get("min") or 0) + 1}
+
+
+def _tree_variants(root: Path) -> dict[Path, tuple[str, str]]:
+    """Each generated tree file as (without signals, with a signal on its first fact), both
+    written by the same YAML dumper so that parsing costs the same."""
+    found: dict[Path, tuple[str, str]] = {}
+    for path in sorted((root / "decision_trees").glob("*.yaml")):
+        if path.name.endswith(".cases.yaml"):
+            continue
+        tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+        plain = yaml.safe_dump(tree, sort_keys=False, allow_unicode=True, width=100)
+        first = next(iter(tree["facts"]))
+        tree["facts"][first]["signals"] = {"bench-risk": _bench_signal(tree["facts"][first])}
+        found[path] = (plain, yaml.safe_dump(tree, sort_keys=False, allow_unicode=True,
+                                             width=100))
+    return found
+
+
+def policy_proof_overhead(bench: Bench) -> None:
+    """Cold `kb lint` of the generated KB with every tree raising a signal that one policy
+    constrains (KB7xx prove every path), against the same lint of the same trees without the
+    signal and the policies file; runs interleaved, the median of each is compared."""
+    variants = _tree_variants(bench.root)
+    originals = {path: path.read_text(encoding="utf-8") for path in variants}
+    policies = bench.root / "decision_trees" / "policies.yaml"
+
+    def use(signalled: bool) -> None:
+        for path, texts in variants.items():
+            path.write_text(texts[signalled], encoding="utf-8")
+        if signalled:
+            policies.write_text(BENCH_POLICIES, encoding="utf-8")
+        else:
+            policies.unlink(missing_ok=True)
+
+    plain = bench.figures.setdefault("lint-plain", Figure("kb lint (cold), trees as dumped"))
+    proven = bench.figures.setdefault("lint-policies",
+                                      Figure("kb lint (cold), every tree proven against a policy"))
+    try:
+        for n in range(bench.args.repeat):
+            for signalled, figure in ((False, plain), (True, proven)):
+                bench.reset_caches()
+                use(signalled)
+                run = run_process(bench.kb("lint"), bench.root, bench.env,
+                                  bench.logs / f"lint-policies-{signalled}-{n + 1}.log",
+                                  bench.args.timeout)
+                figure.runs.append(run)
+                bench._progress(figure.name, run)
+    finally:
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")
+        policies.unlink(missing_ok=True)
+    base, with_proof = plain.seconds, proven.seconds
+    if base and with_proof is not None:
+        flagged = re.search(r"(\d+) errors?", proven.runs[-1].output)
+        share = (with_proof - base) / base
+        bench.checks["policy proof"] = (
+            f"{len(variants)} trees proven; cold kb lint {base:.2f} s without, "
+            f"{with_proof:.2f} s with ({share:+.1%}; target <= +10%); "
+            f"{flagged.group(0) if flagged else 'no error count'} found")
+        print(f"policy proof: {bench.checks['policy proof']}", file=bench.out, flush=True)
 
 
 def profile_lint(bench: Bench, out: TextIO) -> None:
@@ -2162,7 +2247,8 @@ def bench_size(size: int, args: argparse.Namespace, out: TextIO) -> dict[str, An
     steps: list[tuple[str, Callable[[], None]]] = [
         ("check", bench.check), ("warm", bench.warm_lint), ("build", bench.build),
         ("bare", bench.bare), ("bare-nav", bench.bare_with_kb_nav),
-        ("bare-same", bench.bare_same_pages), ("serve", bench.serve)]
+        ("bare-same", bench.bare_same_pages), ("serve", bench.serve),
+        ("policies", functools.partial(policy_proof_overhead, bench))]
     for step, run in steps:
         if step in args.steps:
             run()

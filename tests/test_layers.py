@@ -20,7 +20,7 @@ PACKAGE = REPO / "scripts" / "kb"
 #: from the bottom up: a part imports only parts of lower layers, or of its own (without a circle)
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("foundation", frozenset({"config", "mkdocs_yml", "urls", "forked", "buildinfo"})),
-    ("model", frozenset({"model", "diagnostics", "walk", "casetest"})),
+    ("model", frozenset({"model", "diagnostics", "when", "graph", "walk", "casetest"})),
     ("loader", frozenset({"loader"})),
     ("rules, exporters, metrics", frozenset({"lint", "export", "quality"})),
     ("pages", frozenset({"pages"})),

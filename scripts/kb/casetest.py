@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kb.model import Case, KnowledgeBase, Tree
 from kb.walk import Walk, walk
+from kb.when import as_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +98,5 @@ def branch_label(tree: Tree, node_id: str, index: int) -> str:
     if index == -1:
         return f"{node_id}: default -> {node.default}"
     branch = node.branches[index]
-    return f"{node_id}: when {format_when(branch.when)} -> {branch.next}"
+    return f"{node_id}: when {as_yaml(branch.when)} -> {branch.next}"
 
-
-def format_when(when: object) -> str:
-    if isinstance(when, bool):
-        return "true" if when else "false"
-    if isinstance(when, list):
-        return "[" + ", ".join(format_when(w) for w in when) + "]"
-    if isinstance(when, dict):
-        return "{" + ", ".join(f"{k}: {format_when(v)}" for k, v in when.items()) + "}"
-    return str(when)

@@ -158,6 +158,16 @@ class SectionPage:
 
 
 @dataclass(frozen=True, slots=True)
+class Signal:
+    """A named risk signal a fact raises for the values where `when` holds (the semantics of a
+    branch's `when`, see `kb.when`)."""
+
+    id: str
+    when: object
+    pos: Pos
+
+
+@dataclass(frozen=True, slots=True)
 class Fact:
     id: str
     question: str
@@ -167,6 +177,8 @@ class Fact:
     max: float | None
     unit: str
     pos: Pos
+    #: the risk signals its values raise, in file order
+    signals: tuple[Signal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,14 +221,6 @@ class Node:
     def kind(self) -> Literal["question", "outcome"]:
         return "outcome" if self.outcome is not None else "question"
 
-    def targets(self) -> Iterator[tuple[str, Pos]]:
-        """Every node id this node can lead to, with the position of the reference."""
-        for branch in self.branches:
-            if branch.next:
-                yield branch.next, branch.pos
-        if self.default:
-            yield self.default, self.default_pos or self.pos
-
 
 @dataclass(frozen=True, slots=True)
 class Tree:
@@ -233,6 +237,53 @@ class Tree:
 
     def outcomes(self) -> Iterator[Node]:
         return (n for n in self.nodes.values() if n.outcome is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What every outcome reached with signal `id` raised must be. An empty requirement
+    (no resolutions, no queues, no maximum SLA) allows anything."""
+
+    id: str
+    title: str
+    why: str
+    resolutions: tuple[str, ...]
+    handled_by: tuple[str, ...]
+    queues: tuple[str, ...]
+    max_sla_hours: float | None
+    #: a tree declaring a fact for the signal asks it before any outcome the AI handles
+    ask_before_ai: bool
+    pos: Pos
+
+    def breaches(self, outcome: Outcome) -> list[str]:
+        """What `outcome` fails of this policy, one phrase per requirement; empty when none."""
+        found: list[str] = []
+        if self.resolutions and outcome.resolution not in self.resolutions:
+            found.append(f"resolution `{outcome.resolution}` is not "
+                         + " or ".join(f"`{r}`" for r in self.resolutions))
+        if self.handled_by and outcome.handled_by not in self.handled_by:
+            found.append(f"handled_by `{outcome.handled_by}` is not "
+                         + " or ".join(f"`{h}`" for h in self.handled_by))
+        if self.queues and outcome.queue not in self.queues:
+            wanted = " or ".join(f"`{q}`" for q in self.queues)
+            found.append(f"queue `{outcome.queue}` is not {wanted}" if outcome.queue
+                         else f"no queue, where {wanted} is required")
+        if self.max_sla_hours is not None and (outcome.sla_hours is None
+                                               or outcome.sla_hours > self.max_sla_hours):
+            found.append(f"no SLA, where at most {self.max_sla_hours:g} h is required"
+                         if outcome.sla_hours is None else
+                         f"SLA {outcome.sla_hours:g} h is over the maximum of "
+                         f"{self.max_sla_hours:g} h")
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """The safety policies file (`<trees folder>/policies.yaml`): policies by signal id."""
+
+    path: str
+    policies: Mapping[str, Policy]
+    source: YamlDoc
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +336,13 @@ class KnowledgeBase:
     articles_by_path: dict[str, Article] = field(default_factory=dict)
     #: every tree by path, duplicates included
     trees_by_path: dict[str, Tree] = field(default_factory=dict)
+    #: the safety policies file, when there is one
+    policy_set: PolicySet | None = None
+
+    @property
+    def policies(self) -> Mapping[str, Policy]:
+        """The safety policies by signal id (none without a policies file)."""
+        return self.policy_set.policies if self.policy_set is not None else {}
 
     def all_articles(self) -> Iterator[Article]:
         return iter(self.articles_by_path.values())

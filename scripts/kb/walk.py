@@ -1,9 +1,7 @@
-"""Branch semantics: the one walk used by `kb test`, `kb walk`, evaluation and the exports.
+"""The one walk used by `kb test`, `kb walk`, evaluation and the exports.
 
-- `when: <scalar>` holds when it equals the fact's value (a boolean never equals a number);
-- `when: [a, b]` holds when any element does;
-- `when: {lt|lte|gt|gte: n, ...}` holds when every comparison holds (numbers only);
-- branches are tried in order, the first that holds wins; else `default`; else the walk is stuck.
+Branches are tried in order, the first whose `when` holds (see `kb.when`) wins; else `default`;
+else the walk is stuck.
 """
 
 from __future__ import annotations
@@ -13,41 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kb.model import Node, Tree
-
-COMPARISONS = {
-    "lt": lambda v, n: v < n,
-    "lte": lambda v, n: v <= n,
-    "gt": lambda v, n: v > n,
-    "gte": lambda v, n: v >= n,
-}
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def scalar_equals(when: object, value: object) -> bool:
-    """Equality without Python's `True == 1`: booleans equal only booleans."""
-    if isinstance(when, bool) or isinstance(value, bool):
-        return isinstance(when, bool) and isinstance(value, bool) and when is value
-    if _is_number(when) and _is_number(value):
-        return when == value
-    return type(when) is type(value) and when == value
-
-
-def branch_holds(when: object, value: object) -> bool:
-    """Whether a branch's `when` holds for a fact's value, by the documented semantics."""
-    if isinstance(when, list):
-        return any(scalar_equals(w, value) for w in when)
-    if isinstance(when, dict):
-        if not when or not _is_number(value):
-            return False
-        for op, bound in when.items():
-            compare = COMPARISONS.get(str(op))
-            if compare is None or not _is_number(bound) or not compare(value, bound):
-                return False
-        return True
-    return scalar_equals(when, value)
+from kb.when import format_value, holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +47,10 @@ class Walk:
         return " -> ".join(parts)
 
 
-def format_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def choose(node: Node, value: object) -> tuple[int, str]:
     """(branch index, next node) for a value at a question node; (-1, default) or (-2, '')."""
     for branch in node.branches:
-        if branch_holds(branch.when, value):
+        if holds(branch.when, value):
             return branch.index, branch.next
     if node.default:
         return -1, node.default

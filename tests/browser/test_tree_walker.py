@@ -16,7 +16,7 @@ from browser_support import REPO, Served, Web
 from kb.casetest import CaseResult, run_cases
 from kb.loader import load, load_config
 from kb.model import KnowledgeBase, Tree
-from kb.walk import branch_holds
+from kb.when import holds as branch_holds
 
 pytestmark = pytest.mark.browser
 
@@ -372,3 +372,33 @@ def test_js_walk_equals_kb_test_on_every_labeled_case(web: Web) -> None:
             assert js["outcome"] == result.walk.outcome, (tree_id, result.case.id)
             assert [s["node"] for s in js["steps"]] == [s.node for s in result.walk.steps]
             assert [s["branch"] for s in js["steps"]] == [s.branch for s in result.walk.steps]
+
+
+# --- safety policies ------------------------------------------------------------------------------
+
+
+def test_an_answer_that_raises_a_signal_shows_the_policy_notice(web: Web) -> None:
+    tree = KB.trees["account-takeover-sim-swap"]
+    policy = KB.policies["account-takeover"]
+    page = web.goto(tree_path(tree.id))
+    answer(web, "suspicious-call-or-message")  # raises nothing
+    assert page.locator(".kb-walker-signal").count() == 0
+    assert current_fact(web) == "shared_secret"
+    answer(web, True)  # shared an OTP or PIN: raises account-takeover
+    notice = page.locator(".kb-walker-signal")
+    assert notice.count() == 1
+    assert notice.get_attribute("role") == "alert"
+    text = " ".join(notice.inner_text().split())
+    assert f"Safety policy: {policy.title}." in text
+    assert "account-takeover signal" in text and "fraud-response within 4 hours" in text
+    # focus stays on the next question; the notice is the next stop for the keyboard
+    assert current_fact(web) == "in_control"
+    page.keyboard.press("Shift+Tab")
+    for _ in range(12):
+        if page.evaluate("document.activeElement.classList.contains('kb-walker-signal')"):
+            break
+        page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.classList.contains('kb-walker-signal')")
+    # going back past the answer takes the notice away
+    page.locator(".kb-walker-back").click()
+    assert page.locator(".kb-walker-signal").count() == 0

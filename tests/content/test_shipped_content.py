@@ -115,3 +115,18 @@ def test_planting_one_error_fails_lint(tmp_path: Path, rel: str, find: str, repl
     assert result.exit_code() == 1
     assert code in {d.code for d in result.diagnostics if d.path == rel}, \
         [d.format() for d in result.diagnostics]
+
+
+def test_the_shipped_policies_send_every_risk_to_a_person_in_time(kb: KnowledgeBase) -> None:
+    """Takeover, fraud loss, coercion and regulatory complaints: each raised by some fact and
+    each requiring a specialist within hours (`kb lint --strict` above proves the trees)."""
+    assert set(kb.policies) == {"account-takeover", "fraud-loss", "coercion",
+                                "regulatory-complaint"}
+    raised = {s.id for t in kb.trees.values() for f in t.facts.values() for s in f.signals}
+    assert raised == set(kb.policies)
+    for policy in kb.policies.values():
+        assert policy.handled_by == ("specialist",) and policy.resolutions == ("escalate",)
+        assert policy.max_sla_hours is not None and policy.max_sla_hours <= 24
+    for signal in ("account-takeover", "fraud-loss", "coercion"):
+        policy = kb.policies[signal]
+        assert policy.queues == ("fraud-response",) and (policy.max_sla_hours or 99) <= 4

@@ -18,7 +18,7 @@ from kb.buildinfo import build_info
 from kb.casetest import run_cases
 from kb.export import build_exports
 from kb.pages.bundle_format import bundle_format_markdown, walk_example_source
-from kb.walk import branch_holds
+from kb.when import holds as branch_holds
 
 
 def test_the_page_shows_the_shipped_example_verbatim() -> None:

@@ -476,6 +476,8 @@ def _only(kb: KnowledgeBase, path: str) -> KnowledgeBase:
     part.section_pages = [s for s in kb.section_pages if s.path == path]
     part.articles = {a.id: a for a in part.articles_by_path.values()}
     part.trees = {t.id: t for t in part.trees_by_path.values()}
+    if kb.policy_set is not None and kb.policy_set.path == path:
+        part.policy_set = kb.policy_set
     return part
 
 

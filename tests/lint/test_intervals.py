@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.lint.rules._intervals import INF, Interval, IntervalSet, format_number
+from kb.lint.rules._intervals import INF, Interval, IntervalSet
+from kb.when import format_number
 
 cmp = IntervalSet.comparison
 

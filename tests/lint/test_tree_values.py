@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kb.lint.rules._intervals import IntervalSet
-from kb.lint.rules.trees import ValueSet, covered_by, universe, value_problem, when_problems
+from kb.lint.rules.trees.values import ValueSet, covered_by, universe, value_problem, when_problems
 from kb.model import Fact, Pos
 
 

@@ -144,3 +144,56 @@ def test_garbage_file_never_crashes(tmp_path: Path) -> None:
                      b"{\"case\": \"r-1\", \"outcome\": \"done\", \"confidence\": NaN}\n")
     code, text = run_cli(root, "eval", str(path))
     assert code == 1 and "6 rejected" in text
+
+
+SIGNAL_TREE_PATCH = ("    min: 0\n", "    min: 0\n    signals:\n      fraud-loss: {gte: 9}\n")
+FRAUD_POLICY = """\
+policies:
+  fraud-loss:
+    title: Money lost to fraud
+    why: A refund missing for 9 days or more goes to a specialist within a day.
+    resolutions: [escalate]
+    handled_by: [specialist]
+    queues: [payments-in-l2]
+    max_sla_hours: 24
+"""
+
+
+def test_policy_breaches_are_counted_apart_and_gate(tmp_path: Path) -> None:
+    base = (Path(__file__).parent.parent / "fixtures/rules/_base/decision_trees/refund.yaml")
+    tree = base.read_text(encoding="utf-8").replace(*SIGNAL_TREE_PATCH)
+    root = kb_root(tmp_path, files={"decision_trees/refund.yaml": tree,
+                                    "decision_trees/policies.yaml": FRAUD_POLICY})
+    path = tmp_path / "p.jsonl"
+    # r-3 (9 days) and r-6 (10 days) raise fraud-loss: sent to `wait` and `done` they breach
+    # it; r-2 (2 days) raises nothing, so escalating it is an ordinary error only
+    path.write_text(predictions_text([
+        {"case": "r-1", "outcome": "done"}, {"case": "r-2", "outcome": "escalate"},
+        {"case": "r-3", "outcome": "wait"}, {"case": "r-6", "outcome": "done"}]))
+    kb = load_kb(root)
+    report = evaluate(kb, parse_predictions(path.read_bytes().splitlines(keepends=True), kb,
+                                            "p.jsonl"))
+    o = report.overall
+    assert o.correct == 1 and o.figures()["policy_breaches"] == 2
+    assert [(b.case, b.predicted, b.policies, b.line) for b in o.policy_breaches] == [
+        ("r-3", "wait", ("fraud-loss",), 3), ("r-6", "done", ("fraud-loss",), 4)]
+    assert o.policy_breaches[0].reasons == (
+        "resolution `inform` is not `escalate`", "handled_by `ai` is not `specialist`",
+        "no queue, where `payments-in-l2` is required",
+        "no SLA, where at most 24 h is required")
+    code, text = run_cli(root, "eval", str(path), "--fail-under", "policy_breaches=0")
+    assert code == 1
+    assert "Policy breaches (a case raises a risk signal, the agent chose an outcome its " \
+           "policy forbids): 2" in text
+    assert "  line 3: r-3 (refund): predicted wait, breaks fraud-loss: resolution `inform`" in text
+    assert "threshold missed: policy_breaches is 2; required policy_breaches <= 0" in text
+    code, text = run_cli(root, "eval", str(path), "--format", "json")
+    overall = json.loads(text)["overall"]
+    assert overall["policy_breaches"] == 2
+    assert [b["case"] for b in overall["breaches"]] == ["r-3", "r-6"]
+    code, text = run_cli(root, "eval", str(path), "--format", "markdown")
+    assert "## Policy breaches" in text and "| `r-6` | refund | `done` | `fraud-loss` |" in text
+    # the same cases sent where the policy allows: no breach, the gate passes
+    path.write_text(predictions_text([
+        {"case": "r-3", "outcome": "escalate"}, {"case": "r-6", "outcome": "escalate"}]))
+    assert run_cli(root, "eval", str(path), "--fail-under", "policy_breaches=0")[0] == 0

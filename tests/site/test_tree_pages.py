@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kb.graph import out_edges
 from kb.loader import load, load_config
 from kb.model import KnowledgeBase, Tree
 from kb.pages import generate_pages
@@ -23,13 +24,13 @@ from kb.pages.diagram import (
     LABEL_SIZE,
     PAD_X,
     TEXT_SIZE,
-    branch_text,
     layout_tree,
     text_width,
     tree_svg,
 )
 from kb.pages.html_blocks import OPENING
 from kb.pages.trees import script_json, tree_markdown, walker_data
+from kb.when import as_label
 from kbtest import load_and_lint, make_kb
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -128,7 +129,7 @@ def test_svg_is_well_formed_and_holds_every_node_and_edge(big_kb: KnowledgeBase)
     drawn = {g.get("data-node") for g in elements(root, "kb-node")}
     assert drawn == set(tree.nodes)
     edges = {(g.get("data-from"), g.get("data-to")) for g in elements(root, "kb-edge")}
-    expected = {(n.id, t) for n in tree.nodes.values() for t, _ in n.targets()}
+    expected = {(e.source, e.target) for n in tree.nodes.values() for e in out_edges(tree, n)}
     assert edges == expected
     texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
     for node in tree.nodes.values():
@@ -221,7 +222,7 @@ def test_layout_keeps_the_start_on_top_and_survives_a_cycle(tmp_path: Path) -> N
     ({"lt": 48}, "< 48"), ({"gte": 1, "lt": 5}, "\u2265 1, < 5"), (2.0, "2"), (2.5, "2.5"),
 ])
 def test_branch_text(when: object, text: str) -> None:
-    assert branch_text(when) == text
+    assert as_label(when) == text
 
 
 # --- the walker's data ------------------------------------------------------------------------

@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "missed.")
     p.add_argument("predictions", help="the predictions file (JSONL)")
     add_report_options(p, "gate on overall figures, e.g. accuracy=0.95,under_escalation=0.01 "
-                          "(higher-is-better figures are minimums, under_escalation, "
-                          "over_escalation and ece maximums); known: " + ", ".join(EVAL_FIGURES))
+                          "or policy_breaches=0 (higher-is-better figures are minimums; "
+                          "under_escalation, over_escalation, ece and policy_breaches "
+                          "maximums); known: " + ", ".join(EVAL_FIGURES))
     p.set_defaults(run=cmd_eval)
 
 

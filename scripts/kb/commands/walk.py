@@ -8,7 +8,8 @@ from typing import TextIO
 
 from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, load_kb
 from kb.model import KnowledgeBase, Tree
-from kb.walk import format_value, parse_answer, walk
+from kb.walk import parse_answer, walk
+from kb.when import format_value
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,7 +17,7 @@ from kb.buildinfo import BuildInfo
 from kb.export.json_text import dumps_indented
 from kb.export.markdown import unlink
 from kb.export.scope import ExportScope, JsonObject
-from kb.model import Article, Fact, KnowledgeBase, Metadata, Node, Outcome, Tree
+from kb.model import Article, Fact, KnowledgeBase, Metadata, Node, Outcome, Policy, Tree
 
 FORMAT = "kb-bundle"
 VERSION = 1
@@ -28,9 +28,11 @@ def build_bundle(kb: KnowledgeBase, build: BuildInfo) -> JsonObject:
     scope = ExportScope.of(kb, build.site)
     articles = [with_sha256(article_entry(scope, a)) for a in scope.articles.values()]
     trees = [with_sha256(tree_entry(scope, t)) for t in scope.trees.values()]
+    policies = [with_sha256(policy_entry(p)) for _, p in sorted(kb.policies.items())]
     sections = sum(len(a.body.sections) for a in scope.articles.values())
     content = sha256_hex(canonical_json({"articles": [a["sha256"] for a in articles],
-                                         "trees": [t["sha256"] for t in trees]}))
+                                         "trees": [t["sha256"] for t in trees],
+                                         "policies": [p["sha256"] for p in policies]}))
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -44,6 +46,7 @@ def build_bundle(kb: KnowledgeBase, build: BuildInfo) -> JsonObject:
         },
         "articles": articles,
         "trees": trees,
+        "policies": policies,
     }
 
 
@@ -139,7 +142,24 @@ def fact_entry(fact: Fact) -> JsonObject:
         entry["max"] = fact.max
     if fact.unit:
         entry["unit"] = fact.unit
+    if fact.signals:
+        entry["signals"] = {s.id: as_json(s.when) for s in fact.signals}
     return entry
+
+
+def policy_entry(policy: Policy) -> JsonObject:
+    """A safety policy: what every outcome reached with its signal raised must be (an empty
+    list or a null maximum requires nothing)."""
+    return {
+        "id": policy.id,
+        "title": policy.title,
+        "why": policy.why,
+        "resolutions": list(policy.resolutions),
+        "handled_by": list(policy.handled_by),
+        "queues": list(policy.queues),
+        "max_sla_hours": policy.max_sla_hours,
+        "ask_before_ai": policy.ask_before_ai,
+    }
 
 
 def node_entry(scope: ExportScope, node: Node) -> JsonObject:

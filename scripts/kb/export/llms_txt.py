@@ -16,6 +16,7 @@ from typing import Any
 
 from kb.buildinfo import SiteInfo
 from kb.urls import absolute, page_url
+from kb.when import as_words, format_value
 
 #: the generated page that documents the bundle (see kb.pages.bundle_format)
 BUNDLE_FORMAT_PAGE = "agents/bundle-format.md"
@@ -56,7 +57,6 @@ OPTIONAL_FILES = (
      "one retrieval chunk per article section, with metadata for filtering"),
 )
 
-COMPARISON_WORDS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 Item = Mapping[str, Any]
 
@@ -147,32 +147,15 @@ def _metadata_block(site: SiteInfo, kind: str, item: Item) -> list[str]:
     return ["---", *(f"{key}: {_one_line(value)}" for key, value in rows), "---", ""]
 
 
-def format_scalar(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def describe_when(fact: str, when: object) -> str:
-    """A branch condition in words: `app_status is one of pending, failed`."""
-    if isinstance(when, list):
-        return f"`{fact}` is one of " + ", ".join(format_scalar(w) for w in when)
-    if isinstance(when, dict):
-        parts = [f"{COMPARISON_WORDS.get(str(op), str(op))} {format_scalar(bound)}"
-                 for op, bound in when.items()]
-        return f"`{fact}` " + " and ".join(parts)
-    return f"`{fact}` is {format_scalar(when)}"
-
-
 def _describe_fact(fact: Mapping[str, Any]) -> str:
     kind = str(fact["type"])
     details: list[str] = []
     if fact.get("options"):
         details.append(", ".join(fact["options"]))
     if "min" in fact:
-        details.append(f"at least {format_scalar(fact['min'])}")
+        details.append(f"at least {format_value(fact['min'])}")
     if "max" in fact:
-        details.append(f"at most {format_scalar(fact['max'])}")
+        details.append(f"at most {format_value(fact['max'])}")
     if fact.get("unit"):
         details.append(f"in {fact['unit']}")
     return f"{kind}: {'; '.join(details)}" if details else kind
@@ -203,7 +186,7 @@ def render_tree(tree: Item, site: SiteInfo) -> Iterator[str]:
             yield f"### `{node_id}`: asks `{node['ask']}`"
             yield ""
             for branch in node["branches"]:
-                yield (f"- when {describe_when(node['ask'], branch['when'])}: "
+                yield (f"- when {as_words(node['ask'], branch['when'])}: "
                        f"go to `{branch['next']}`")
             if "default" in node:
                 yield f"- otherwise: go to `{node['default']}`"
@@ -214,7 +197,7 @@ def render_tree(tree: Item, site: SiteInfo) -> Iterator[str]:
         yield f"- resolution: {outcome['resolution']}; handled by: {outcome['handled_by']}"
         if "queue" in outcome:
             yield (f"- escalate to queue `{outcome['queue']}` within "
-                   f"{format_scalar(outcome.get('sla_hours', '?'))} hours")
+                   f"{format_value(outcome.get('sla_hours', '?'))} hours")
         if outcome.get("article"):
             yield f"- article: {_ref_link(site, outcome['article'])}"
         if outcome.get("macro"):

@@ -25,7 +25,16 @@ from typing import NamedTuple, Protocol
 
 from kb.config import KbConfig
 from kb.diagnostics import Diagnostic
-from kb.lint.outline import Outline, StandIns, cases_tree, mark, outline, tree_id, valid
+from kb.lint.outline import (
+    Outline,
+    StandIns,
+    cases_tree,
+    is_policies,
+    mark,
+    outline,
+    tree_id,
+    valid,
+)
 from kb.lint.registry import Rule, all_rules
 from kb.lint.runner import LintContext, LintResult, is_file, lint_uncached, result_of, run_rules
 from kb.loader import ContentFiles, config_key, gc_paused
@@ -151,6 +160,8 @@ class LoadedFiles:
         items: dict[str, Item] = {**kb.articles_by_path, **kb.trees_by_path,
                                   **{c.path: c for c in kb.case_sets},
                                   **{s.path: s for s in kb.section_pages}}
+        if kb.policy_set is not None:
+            items[kb.policy_set.path] = kb.policy_set
         return {path: LintedFile(kb.files[path], items.get(path),
                              tuple(self.problems.get(path, ())),
                              self.ambiguous.get(path, ())) for path in paths}
@@ -344,17 +355,22 @@ def among_stand_ins(files: Files, parsed: Mapping[str, LintedFile],
                     outline_of: Callable[[str], Outline], today: dt.date) -> LintContext:
     """A lint context for checking the files in `parsed` among stand-ins of all the other files
     (`outline_of(path)` gives their outlines). The tree a changed case file tests is loaded
-    whole: its cases are checked against all of it; the cases of other case files matter only
-    when a case file is checked."""
+    whole: its cases are checked against all of it; so is the safety policies file, and every
+    tree when the policies file is checked (they are proven against each other). The cases of
+    other case files matter only when a case file is checked."""
     order = files.paths
     wanted = {t for p in parsed if (t := cases_tree(outline_of(p))) is not None}
     trees: dict[str, str] = {}
     for path in order:
         if (tid := tree_id(outline_of(path))) is not None:
             trees.setdefault(tid, path)
+    if any(is_policies(outline_of(p)) for p in parsed):
+        wanted |= trees.keys()
     whole = dict(parsed)
+    # the safety policies are small, and every tree is proven against all of them
+    wanted_files = [p for p in order if p not in whole and is_policies(outline_of(p))]
     whole.update(files.parsed([trees[t] for t in sorted(wanted)
-                               if t in trees and trees[t] not in whole]))
+                               if t in trees and trees[t] not in whole] + wanted_files))
     stand_in = StandIns(cases=bool(wanted))
     kb = KnowledgeBase(config=files.config)
     fill(kb, ((whole[p].source, whole[p].item) if p in whole

@@ -3,8 +3,9 @@
 A cross-file rule (one not registered `local=True`) finds in a file what that file holds and
 what the other files show of themselves: ids, types, statuses, visibilities, successors and
 heading anchors of articles, the anchors of section pages, the ids of trees (and the whole tree
-for its cases), the case ids of case files and the lines they are on. That is a file's outline,
-plain data kept in the content cache beside its findings.
+for its cases and for the safety policies), the case ids of case files and the lines they are
+on, and the whole safety policies file (which every tree is proven against). That is a file's
+outline, plain data kept in the content cache beside its findings.
 
 While no outline changes, the cross-file findings in an unchanged file stay what they were, and
 a changed file is checked against stand-ins of the others rebuilt from their outlines
@@ -27,6 +28,7 @@ from kb.model import (
     CaseSet,
     Heading,
     Metadata,
+    PolicySet,
     Pos,
     SectionPage,
     Tree,
@@ -55,6 +57,9 @@ def outline(item: Item | None, sha: str) -> Outline:
     if isinstance(item, Tree):
         # the cases of a tree depend on all of it: any change to its file is a new outline
         return ("tree", item.meta.id, sha)
+    if isinstance(item, PolicySet):
+        # every tree is proven against all of it: any change to its file is a new outline
+        return ("policies", sha)
     if isinstance(item, CaseSet):
         doc = item.source
         cases = []
@@ -73,6 +78,11 @@ def mark(path: str, outline: Outline) -> bytes:
 def tree_id(outline: Outline) -> str | None:
     """The id of the tree whose outline this is (None for any other file)."""
     return str(outline[1]) if outline[0] == "tree" else None
+
+
+def is_policies(outline: Outline) -> bool:
+    """Whether this is the outline of the safety policies file (loaded whole among stand-ins)."""
+    return outline[0] == "policies"
 
 
 def cases_tree(outline: Outline) -> str | None:
@@ -140,6 +150,8 @@ def valid(value: object) -> bool:
         return len(value) == 2 and _strings(value[1])
     if kind == "tree":
         return len(value) == 3 and isinstance(value[1], str) and isinstance(value[2], str)
+    if kind == "policies":
+        return len(value) == 2 and isinstance(value[1], str)
     if kind == "cases":
         return len(value) == 3 and isinstance(value[1], str) and isinstance(value[2], tuple) \
             and all(isinstance(c, tuple) and len(c) == 3 and isinstance(c[0], str)

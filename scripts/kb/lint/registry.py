@@ -40,6 +40,7 @@ FAMILIES = {
     "KB4": "Labeled cases",
     "KB5": "Freshness and quality",
     "KB6": "Safety and privacy",
+    "KB7": "Safety policies",
 }
 
 

@@ -21,7 +21,16 @@ from kb.loader.cache import Table, digest, table_key
 from kb.loader.files import decode_text, read_bytes
 from kb.loader.parse import FileResult, Item
 from kb.loader.pool import PARALLEL_MIN, available_processes, parse_all
-from kb.model import Article, CaseSet, KnowledgeBase, Pos, SectionPage, SourceFile, Tree
+from kb.model import (
+    Article,
+    CaseSet,
+    KnowledgeBase,
+    PolicySet,
+    Pos,
+    SectionPage,
+    SourceFile,
+    Tree,
+)
 
 
 @dataclass(slots=True)
@@ -210,6 +219,8 @@ def fill(kb: KnowledgeBase, files: Iterable[tuple[SourceFile, Item | None]]) -> 
             kb.case_sets.append(item)
         elif isinstance(item, SectionPage):
             kb.section_pages.append(item)
+        elif isinstance(item, PolicySet):
+            kb.policy_set = item
     for article in kb.all_articles():
         kb.articles.setdefault(article.id, article)
     for tree in kb.all_trees():

@@ -14,11 +14,13 @@ from kb.loader import to_model
 from kb.loader.files import split_front_matter
 from kb.loader.markdown_body import parse_body
 from kb.loader.yaml_strict import parse_yaml
-from kb.model import Article, CaseSet, Pos, SectionPage, Tree, YamlDoc
+from kb.model import Article, CaseSet, PolicySet, Pos, SectionPage, Tree, YamlDoc
 
 CASES_SUFFIX = ".cases.yaml"
+#: the name of the safety policies file in the trees folder
+POLICIES_NAME = "policies.yaml"
 
-Item = Article | Tree | CaseSet | SectionPage
+Item = Article | Tree | CaseSet | SectionPage | PolicySet
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,7 @@ class FileResult:
     problems: tuple[Diagnostic, ...] = ()
     #: plain yes/no/on/off scalars kept as strings
     ambiguous: tuple[tuple[Pos, str], ...] = ()
-    #: the article, tree, case set or section page; None when the file could not be parsed
+    #: the article, tree, case set, section page or policies; None when it could not be parsed
     item: Item | None = None
 
 
@@ -59,8 +61,12 @@ def parse_text(rel: str, text: str) -> FileResult:
     else:
         doc, ambiguous = _parse(problems, rel, text, 0)
         if doc is not None:
-            item = (to_model.case_set(rel, doc) if rel.endswith(CASES_SUFFIX)
-                    else to_model.tree(rel, doc))
+            if rel.endswith(CASES_SUFFIX):
+                item = to_model.case_set(rel, doc)
+            elif name == POLICIES_NAME:
+                item = to_model.policy_set(rel, doc)
+            else:
+                item = to_model.tree(rel, doc)
     return FileResult(tuple(problems), ambiguous, item)
 
 

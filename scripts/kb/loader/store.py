@@ -40,9 +40,12 @@ from kb.model import (
     Metadata,
     Node,
     Outcome,
+    Policy,
+    PolicySet,
     Pos,
     Section,
     SectionPage,
+    Signal,
     Tree,
     YamlDoc,
 )
@@ -99,8 +102,8 @@ def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[object, ...]]]:
 
 
 _BY_FIELDS: tuple[type, ...] = (
-    Pos, Heading, Link, Section, Body, Metadata, Article, SectionPage, Fact, Branch, Outcome,
-    Node, Tree, Annotation, Case, CaseSet, Diagnostic, FileResult,
+    Pos, Heading, Link, Section, Body, Metadata, Article, SectionPage, Signal, Fact, Branch,
+    Outcome, Node, Tree, Policy, PolicySet, Annotation, Case, CaseSet, Diagnostic, FileResult,
 )
 _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,

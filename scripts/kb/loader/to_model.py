@@ -20,9 +20,13 @@ from kb.model import (
     Metadata,
     Node,
     Outcome,
+    Policy,
+    PolicySet,
+    Signal,
     Tree,
     YamlDoc,
 )
+from kb.when import is_number
 
 
 def _str(value: object) -> str:
@@ -36,9 +40,7 @@ def _strs(value: object) -> tuple[str, ...]:
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return value
-    return None
+    return value if is_number(value) else None
 
 
 def _date(value: object) -> dt.date | None:
@@ -111,6 +113,10 @@ def tree(path: str, doc: YamlDoc) -> Tree:
             max=_number(f.get("max")),
             unit=_str(f.get("unit")),
             pos=doc.key_pos("facts", fact_id),
+            signals=tuple(Signal(signal_id, when, doc.key_pos("facts", fact_id, "signals",
+                                                              signal_id))
+                          for signal_id, when in _mapping(f.get("signals")).items()
+                          if isinstance(signal_id, str)),
         )
     nodes: dict[str, Node] = {}
     for node_id, node_raw in _mapping(raw.get("nodes")).items():
@@ -158,3 +164,24 @@ def case_set(path: str, doc: YamlDoc) -> CaseSet:
                           annotations=tuple(annotations), pos=doc.pos("cases", i),
                           path=("cases", i)))
     return CaseSet(path=path, tree=_str(raw.get("tree")), cases=tuple(cases), source=doc)
+
+
+def policy_set(path: str, doc: YamlDoc) -> PolicySet:
+    raw = _mapping(doc.value)
+    policies: dict[str, Policy] = {}
+    for signal_id, policy_raw in _mapping(raw.get("policies")).items():
+        if not isinstance(signal_id, str):
+            continue
+        p = _mapping(policy_raw)
+        policies[signal_id] = Policy(
+            id=signal_id,
+            title=_str(p.get("title")),
+            why=_str(p.get("why")),
+            resolutions=_strs(p.get("resolutions")),
+            handled_by=_strs(p.get("handled_by")),
+            queues=_strs(p.get("queues")),
+            max_sla_hours=_number(p.get("max_sla_hours")),
+            ask_before_ai=p.get("ask_before_ai") is True,
+            pos=doc.key_pos("policies", signal_id),
+        )
+    return PolicySet(path=path, policies=policies, source=doc)

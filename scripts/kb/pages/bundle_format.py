@@ -34,6 +34,7 @@ REFERENCE_SECTIONS = (
     ("Outcome nodes", "outcome_node"),
     ("Outcomes", "outcome"),
     ("References", "ref"),
+    ("Safety policies", "policy"),
 )
 
 #: `$defs` shown as a plain type name rather than as an object of their own
@@ -46,7 +47,7 @@ _SIMPLE_DEFS = {
 _OBJECT_DEFS = {"build": "build", "article": "article", "section": "section", "link": "link",
                 "tree": "tree", "fact": "fact", "node": "node", "question": "question node",
                 "branch": "branch", "outcome_node": "outcome node", "outcome": "outcome",
-                "ref": "reference"}
+                "ref": "reference", "policy": "policy"}
 
 
 EXPORT_FILES = (

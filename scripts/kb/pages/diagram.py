@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Protocol
 
+from kb.graph import depth_first
 from kb.model import Node, Tree
+from kb.when import as_label
 
-__all__ = ["Edge", "Layout", "PlacedNode", "branch_text", "layout_tree", "tree_svg"]
+__all__ = ["Edge", "Layout", "PlacedNode", "layout_tree", "tree_svg"]
 
 BOX_WIDTH = 200.0
 PAD_X = 10.0
@@ -59,8 +61,6 @@ TEXT_COLOUR = "#1f1f1f"
 MUTED_COLOUR = "#4a4a4a"
 EDGE_COLOUR = "#6b6b6b"
 FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"
-
-COMPARISON_SIGNS = {"lt": "<", "lte": "\u2264", "gt": ">", "gte": "\u2265"}
 
 # Advance widths of Helvetica/Arial (and the metric-compatible Liberation Sans), per 1000 em:
 # enough to wrap text the way the browser will set it without measuring in a browser.
@@ -182,21 +182,6 @@ class Layout:
 # --- layout -----------------------------------------------------------------------------------
 
 
-def branch_text(when: object) -> str:
-    """How a branch's `when` reads on an edge: `true`, `pending or failed`, `< 48`, `>= 1, < 5`
-    (with the signs \u2264 and \u2265)."""
-    if isinstance(when, bool):
-        return "true" if when else "false"
-    if isinstance(when, list):
-        return " or ".join(branch_text(w) for w in when)
-    if isinstance(when, dict):
-        return ", ".join(f"{COMPARISON_SIGNS.get(str(k), str(k))} {branch_text(v)}"
-                         for k, v in when.items())
-    if isinstance(when, float) and when.is_integer():
-        return str(int(when))
-    return str(when)
-
-
 def _edges(tree: Tree) -> list[Edge]:
     """The tree's edges, one per (source, target) pair, labels of parallel branches joined."""
     edges: list[Edge] = []
@@ -205,7 +190,7 @@ def _edges(tree: Tree) -> list[Edge]:
         for branch in node.branches:
             if branch.next in tree.nodes:
                 labels, indexes = grouped.setdefault(branch.next, ([], []))
-                labels.append(branch_text(branch.when))
+                labels.append(as_label(branch.when))
                 indexes.append(branch.index)
         if node.default in tree.nodes:
             labels, indexes = grouped.setdefault(node.default, ([], []))
@@ -224,28 +209,7 @@ def _layers(tree: Tree, edges: list[Edge]) -> tuple[dict[str, int], list[Edge]]:
         children[edge.source].append(edge)
     roots = [tree.start] if tree.start in tree.nodes else []
     roots += [n for n in tree.nodes if n != tree.start]
-    state: dict[str, int] = {}  # 1 = on the DFS stack, 2 = done
-    order: list[str] = []
-    back: set[tuple[str, str]] = set()
-    for root in roots:
-        if root in state:
-            continue
-        stack: list[tuple[str, int]] = [(root, 0)]
-        state[root] = 1
-        while stack:
-            node_id, i = stack.pop()
-            out = children[node_id]
-            if i < len(out):
-                stack.append((node_id, i + 1))
-                target = out[i].target
-                if state.get(target) == 1:
-                    back.add((node_id, target))
-                elif target not in state:
-                    state[target] = 1
-                    stack.append((target, 0))
-            else:
-                state[node_id] = 2
-                order.append(node_id)
+    order, back = depth_first(roots, lambda node_id: [e.target for e in children[node_id]])
     marked = [Edge(e.source, e.target, e.label, e.branches, (e.source, e.target) in back)
               for e in edges]
     layer = dict.fromkeys(tree.nodes, 0)
@@ -264,7 +228,7 @@ def _box(node: Node, is_start: bool, tree: Tree) -> PlacedNode:
         lines = wrap(o.title or node.id, inner, TEXT_SIZE, bold=True)
         parts = [o.queue] if o.queue else []
         if o.sla_hours is not None:
-            parts.append(f"SLA {branch_text(o.sla_hours)} h")
+            parts.append(f"SLA {as_label(o.sla_hours)} h")
         extra = " \u00b7 ".join(parts)
     else:
         fact = tree.facts.get(node.ask)
@@ -516,7 +480,7 @@ def _node_svg(tree: Tree, placed: PlacedNode, dom_id: str,
         if o.queue:
             tip += f"; queue {o.queue}"
         if o.sla_hours is not None:
-            tip += f", SLA {branch_text(o.sla_hours)} hours"
+            tip += f", SLA {as_label(o.sla_hours)} hours"
         weight = ' font-weight="bold"'
         rx = 12
     else:

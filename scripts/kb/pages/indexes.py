@@ -46,6 +46,7 @@ MARKETS_PAGE = "browse/markets.md"
 TEAMS_PAGE = "browse/teams.md"
 TREES_INDEX = "trees/index.md"
 RULES_PAGE = "reference/lint-rules.md"
+POLICIES_PAGE = "reference/safety-policies.md"
 
 #: the agent exports `kb build` writes at the site root, with what each is for
 EXPORTS = (
@@ -174,7 +175,9 @@ def _home(kb: KnowledgeBase, items: list[Entry]) -> str:
         # plain HTML links: the exports are written after the pages, so MkDocs cannot check them
         *[f'- <a href="{name}"><code>{name}</code></a>: {what}' for name, what in EXPORTS],
         "",
-        f"Authors: the {_link('lint rules', HOME_PAGE, RULES_PAGE)} say what `kb lint` checks.",
+        f"Authors: the {_link('lint rules', HOME_PAGE, RULES_PAGE)} say what `kb lint` checks"
+        + (f", and the {_link('safety policies', HOME_PAGE, POLICIES_PAGE)} what it proves "
+           "over every path of every tree." if kb.policy_set is not None else "."),
         "",
     ]
     return "\n".join(lines)

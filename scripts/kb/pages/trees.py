@@ -37,11 +37,11 @@ from html import escape
 import markdown as markdown_lib
 
 from kb.casetest import CaseReport, CaseResult, TreeCoverage, branch_label, run_cases
-from kb.export.bundle import fact_entry, question_entry
+from kb.export.bundle import fact_entry, policy_entry, question_entry
 from kb.export.scope import JsonObject
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
 from kb.pages import GeneratedPage, page_generator
-from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, branch_text, tree_svg
+from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, tree_svg
 from kb.pages.html_blocks import html_block, html_table
 from kb.pages.indexes import (
     MARKETS_PAGE,
@@ -52,6 +52,7 @@ from kb.pages.indexes import (
     tree_page,
 )
 from kb.quality import node_traffic, tree_quality_markdown
+from kb.when import as_label
 
 __all__ = [
     "WALKER_FORMAT",
@@ -104,8 +105,9 @@ def authored_node(node: Node) -> JsonObject:
 
 
 def walker_data(tree: Tree, kb: KnowledgeBase) -> JsonObject:
-    """What the walker needs: the tree as authored plus each outcome's resolved details."""
-    return {
+    """What the walker needs: the tree as authored plus each outcome's resolved details, and
+    (when its facts raise risk signals) the safety policies of those signals."""
+    data: JsonObject = {
         "format": WALKER_FORMAT,
         "version": WALKER_VERSION,
         "id": tree.id,
@@ -118,6 +120,10 @@ def walker_data(tree: Tree, kb: KnowledgeBase) -> JsonObject:
             for node in tree.nodes.values() if node.outcome is not None
         },
     }
+    raised = sorted({s.id for f in tree.facts.values() for s in f.signals} & kb.policies.keys())
+    if raised:
+        data["policies"] = {signal: policy_entry(kb.policies[signal]) for signal in raised}
+    return data
 
 
 def outcome_details(outcome: Outcome, tree: Tree, kb: KnowledgeBase) -> JsonObject:
@@ -357,8 +363,13 @@ def _facts_table(tree: Tree) -> str:
     rows = [[_code(fact_id), _text(fact.question), _text(fact.type), accepted_answers(fact),
              ", ".join(_code(n) for n in asked_at.get(fact_id, [])) or "never"]
             for fact_id, fact in tree.facts.items()]
-    return html_block(html_table(["Fact", "Question", "Type", "Accepted answers", "Asked at"],
-                                 rows))
+    headers = ["Fact", "Question", "Type", "Accepted answers", "Asked at"]
+    if any(fact.signals for fact in tree.facts.values()):
+        headers.append("Risk signals")
+        for row, fact in zip(rows, tree.facts.values(), strict=True):
+            row.append("; ".join(f'<strong class="kb-signal">{_code(s.id)}</strong> when '
+                                 + _text(as_label(s.when)) for s in fact.signals) or "none")
+    return html_block(html_table(headers, rows))
 
 
 def accepted_answers(fact: Fact) -> str:
@@ -369,11 +380,11 @@ def accepted_answers(fact: Fact) -> str:
         return ", ".join(_code(o) for o in fact.options) or "no options"
     unit = f" {fact.unit}" if fact.unit else ""
     if fact.min is not None and fact.max is not None:
-        text = f"a number from {branch_text(fact.min)} to {branch_text(fact.max)}{unit}"
+        text = f"a number from {as_label(fact.min)} to {as_label(fact.max)}{unit}"
     elif fact.min is not None:
-        text = f"a number \u2265 {branch_text(fact.min)}{unit}"
+        text = f"a number \u2265 {as_label(fact.min)}{unit}"
     elif fact.max is not None:
-        text = f"a number \u2264 {branch_text(fact.max)}{unit}"
+        text = f"a number \u2264 {as_label(fact.max)}{unit}"
     else:
         text = f"a number{unit}"
     return _text(text)
@@ -399,7 +410,7 @@ def _queue_text(outcome: Outcome) -> str:
     if outcome.queue:
         parts.append(_code(outcome.queue))
     if outcome.sla_hours is not None:
-        parts.append(f"SLA {branch_text(outcome.sla_hours)} hours")
+        parts.append(f"SLA {as_label(outcome.sla_hours)} hours")
     return ", ".join(parts) or "\u2014"
 
 

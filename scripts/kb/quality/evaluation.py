@@ -16,6 +16,9 @@ Ground truth is each labeled case's `expected` outcome. Figures, per tree and ov
   agent chose an outcome that informs or resolves; rate = those / predictions whose truth
   escalates. **over-escalation**: the agent escalated where the truth does not; rate = those /
   predictions whose truth does not escalate. Both are listed case by case.
+- **policy breaches**: predictions for a case whose facts raise a risk signal (see the safety
+  policies) at an outcome the signal's policy forbids, counted apart from ordinary errors and
+  listed case by case (a breach may also be a wrong prediction, or the tree's own outcome).
 - **calibration**, when confidences are given: ten equal-width confidence buckets with their
   mean confidence and accuracy, and the expected calibration error (ECE, the bucket-size-weighted
   mean gap between the two).
@@ -29,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from kb.model import KnowledgeBase
+from kb.model import KnowledgeBase, Policy
 from kb.quality.ground_truth import LabeledCase, is_escalation, labeled_cases, outcome_of
 from kb.quality.predictions import Prediction, PredictionFile
 from kb.quality.thresholds import Better
@@ -44,6 +47,7 @@ __all__ = [
     "EvalReport",
     "OutcomeScores",
     "PathDivergence",
+    "PolicyBreach",
     "classification",
     "evaluate",
 ]
@@ -60,6 +64,7 @@ EVAL_FIGURES: Mapping[str, Better] = {
     "under_escalation": Better.LOWER,
     "over_escalation": Better.LOWER,
     "ece": Better.LOWER,
+    "policy_breaches": Better.LOWER,
 }
 
 
@@ -140,6 +145,19 @@ class EscalationError:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyBreach:
+    """A prediction at an outcome that a safety policy of a signal the case raises forbids."""
+
+    case: str
+    tree: str
+    predicted: str
+    #: the policies broken (signal ids), and what the predicted outcome fails of them
+    policies: tuple[str, ...]
+    reasons: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class PathDivergence:
     case: str
     tree: str
@@ -184,6 +202,7 @@ class EvalFigures:
     under_escalations: tuple[EscalationError, ...]
     over_escalations: tuple[EscalationError, ...]
     calibration: tuple[CalibrationBucket, ...]
+    policy_breaches: tuple[PolicyBreach, ...] = ()
 
     @property
     def accuracy(self) -> float | None:
@@ -234,6 +253,7 @@ class EvalFigures:
             "under_escalation": self.under_escalation,
             "over_escalation": self.over_escalation,
             "ece": self.ece,
+            "policy_breaches": len(self.policy_breaches),
         }
 
 
@@ -252,15 +272,18 @@ def evaluate(kb: KnowledgeBase, predictions: PredictionFile) -> EvalReport:
     cases = labeled_cases(kb)
     by_case = {p.case: p for p in predictions.predictions}
     tree_ids = sorted({c.tree.id for c in cases.values()})
+    policies = kb.policies
     trees = tuple(
-        _figures(tree_id, [c for c in cases.values() if c.tree.id == tree_id], by_case, False)
+        _figures(tree_id, [c for c in cases.values() if c.tree.id == tree_id], by_case, False,
+                 policies)
         for tree_id in tree_ids
     )
-    return EvalReport(predictions, trees, _figures(ALL, list(cases.values()), by_case, True))
+    return EvalReport(predictions, trees,
+                      _figures(ALL, list(cases.values()), by_case, True, policies))
 
 
 def _figures(scope: str, cases: Sequence[LabeledCase], by_case: Mapping[str, Prediction],
-             qualify: bool) -> EvalFigures:
+             qualify: bool, policies: Mapping[str, Policy]) -> EvalFigures:
     def label(case: LabeledCase, outcome: str) -> str:
         return f"{case.tree.id}/{outcome}" if qualify else outcome
 
@@ -301,7 +324,25 @@ def _figures(scope: str, cases: Sequence[LabeledCase], by_case: Mapping[str, Pre
         under_escalations=tuple(under),
         over_escalations=tuple(over),
         calibration=_calibration(answered),
+        policy_breaches=tuple(b for c, p in answered if (b := _breach(c, p, policies))),
     )
+
+
+def _breach(case: LabeledCase, p: Prediction,
+            policies: Mapping[str, Policy]) -> PolicyBreach | None:
+    predicted = outcome_of(case.tree, p.outcome)
+    assert predicted is not None  # checked when the line was read
+    broken: list[str] = []
+    reasons: list[str] = []
+    for signal in case.signals():
+        policy = policies.get(signal)
+        found = policy.breaches(predicted) if policy is not None else []
+        if found:
+            broken.append(signal)
+            reasons += found
+    if not broken:
+        return None
+    return PolicyBreach(case.id, case.tree.id, p.outcome, tuple(broken), tuple(reasons), p.line)
 
 
 def _distinct_trees(cases: Iterable[LabeledCase]) -> list[LabeledCase]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from kb.model import Case, KnowledgeBase, Node, Outcome, Tree
 from kb.walk import walk
+from kb.when import holds
 
 __all__ = ["LabeledCase", "is_escalation", "labeled_cases", "outcome_of"]
 
@@ -30,6 +31,16 @@ class LabeledCase:
         outcome = self.tree.nodes[self.case.expected].outcome
         assert outcome is not None  # labeled_cases keeps only outcome nodes
         return outcome
+
+    def signals(self) -> tuple[str, ...]:
+        """The risk signals the case's facts raise (by the facts' `signals`), in fact order."""
+        raised: list[str] = []
+        for fact in self.tree.facts.values():
+            if fact.id not in self.case.facts:
+                continue
+            value = self.case.facts[fact.id]
+            raised += [s.id for s in fact.signals if s.id not in raised and holds(s.when, value)]
+        return tuple(raised)
 
     def reference_path(self) -> tuple[str, ...] | None:
         """The node ids a correct walk visits (outcome included), or None when the case's facts

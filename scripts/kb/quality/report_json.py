@@ -109,6 +109,9 @@ def _eval(f: EvalFigures, confusion: bool) -> Json:
         "calibration": [{"low": b.low, "high": b.high, "count": b.count,
                          "mean_confidence": b.mean_confidence, "accuracy": b.accuracy}
                         for b in f.calibration],
+        "breaches": [{"case": b.case, "tree": b.tree, "predicted": b.predicted,
+                      "policies": list(b.policies), "reasons": list(b.reasons), "line": b.line}
+                     for b in f.policy_breaches],
     }
     if confusion:
         found["confusion"] = {"labels": list(c.confusion.labels),

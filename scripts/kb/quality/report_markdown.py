@@ -20,6 +20,7 @@ from kb.quality.evaluation import (
     EscalationError,
     EvalFigures,
     EvalReport,
+    PolicyBreach,
 )
 from kb.quality.metrics import DEFINITIONS, Figures, MetricsReport, NodeTraffic
 from kb.quality.predictions import PredictionFile
@@ -64,6 +65,8 @@ EVAL_DEFINITIONS: tuple[tuple[str, str], ...] = (
      "does not escalate."),
     ("ECE", "expected calibration error: the gap between confidence and accuracy per "
      "confidence bucket (tenths), weighted by bucket size."),
+    ("Policy breaches", "predictions for a case whose facts raise a risk signal, at an outcome "
+     "the signal's safety policy forbids (a count, apart from ordinary errors)."),
 )
 
 
@@ -191,6 +194,7 @@ def _headlines(data: QualityData, site: Site) -> list[list[str]]:
                                  f"of {o.truth_escalates})", where],
             ["Over-escalation", f"{pct(o.over_escalation)} ({len(o.over_escalations)} "
                                 f"of {o.truth_stays})", where],
+            ["Policy breaches", str(len(o.policy_breaches)), where],
         ]
     if data.metrics is not None:
         f = data.metrics.overall
@@ -274,6 +278,8 @@ def evaluation_markdown(report: EvalReport, site: Site = Site(),
                                "truth escalates was escalated by the agent.")
     lines += ["## Over-escalations", ""]
     lines += _escalation_table(o.over_escalations, "No over-escalation.")
+    lines += ["## Policy breaches", ""]
+    lines += _breach_table(o.policy_breaches)
     if o.calibration:
         lines += ["## Calibration", "",
                   f"Expected calibration error (ECE): {number(o.ece, 3)}.", ""]
@@ -331,6 +337,16 @@ def _escalation_table(errors: Sequence[EscalationError], none: str) -> list[str]
     return [*table(["Case", "Tree", "Expected", "Agent chose", "Line"],
                    [[f"`{e.case}`", e.tree, f"`{e.expected}`", f"`{e.predicted}`", e.line]
                     for e in errors], "llllr"), ""]
+
+
+def _breach_table(breaches: Sequence[PolicyBreach]) -> list[str]:
+    if not breaches:
+        return ["No policy breach: no case that raises a risk signal was sent to an outcome "
+                "its policy forbids.", ""]
+    return [*table(["Case", "Tree", "Agent chose", "Policies", "Why", "Line"],
+                   [[f"`{b.case}`", b.tree, f"`{b.predicted}`",
+                     ", ".join(f"`{x}`" for x in b.policies), "; ".join(b.reasons), b.line]
+                    for b in breaches], "lllllr"), ""]
 
 
 def _tree_eval(f: EvalFigures, site: Site, level: int) -> list[str]:

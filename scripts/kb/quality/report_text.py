@@ -77,6 +77,11 @@ def evaluation_text(report: EvalReport) -> str:
             lines += ["", f"{title}: {len(errors)}"]
             lines += [f"  line {e.line}: {e.case} ({e.tree}): expected {e.expected}, "
                       f"predicted {e.predicted}" for e in errors]
+    breaches = overall.policy_breaches
+    lines += ["", f"Policy breaches (a case raises a risk signal, the agent chose an outcome its "
+                  f"policy forbids): {len(breaches)}"]
+    lines += [f"  line {b.line}: {b.case} ({b.tree}): predicted {b.predicted}, breaks "
+              + ", ".join(b.policies) + ": " + "; ".join(b.reasons) for b in breaches]
     for tree in report.trees:
         wrong = [o for o in tree.classification.outcomes if o.support or o.predicted]
         if not wrong:

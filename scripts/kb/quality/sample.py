@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.graph import successors
 from kb.model import KnowledgeBase, Tree
 from kb.quality.casedata import connect, detect_format
 from kb.quality.ground_truth import labeled_cases
@@ -93,9 +94,8 @@ def shortest_path(tree: Tree, target: str) -> tuple[str, ...]:
             while previous[path[-1]]:
                 path.append(previous[path[-1]])
             return tuple(reversed(path))
-        node = tree.nodes.get(node_id)
-        for nxt, _ in (node.targets() if node is not None else ()):
-            if nxt not in previous and nxt in tree.nodes:
+        for nxt in successors(tree, node_id):
+            if nxt not in previous:
                 previous[nxt] = node_id
                 queue.append(nxt)
     return ()

@@ -12,20 +12,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from kb.when import format_number
+
 INF = math.inf
-
-#: the comparison operators of a `when` mapping, as the format spells them
-COMPARISON_SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
-
-
-def format_number(x: float) -> str:
-    """`48` for 48.0, `0.5` for 0.5, `-inf`/`+inf` for the infinities."""
-    if math.isinf(x):
-        return "+inf" if x > 0 else "-inf"
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))
-    return str(x)
-
 
 @dataclass(frozen=True, slots=True)
 class Interval:
@@ -154,9 +143,15 @@ class IntervalSet:
         return any(x in iv for iv in self.intervals)
 
     def __or__(self, other: IntervalSet) -> IntervalSet:
+        if not other.intervals:
+            return self
+        if not self.intervals:
+            return other
         return IntervalSet(_normalise((*self.intervals, *other.intervals)))
 
     def __and__(self, other: IntervalSet) -> IntervalSet:
+        if not self.intervals or not other.intervals:
+            return _EMPTY
         return IntervalSet(_normalise(_intersect(a, b) for a in self.intervals
                                       for b in other.intervals))
 
@@ -170,13 +165,38 @@ class IntervalSet:
         return IntervalSet(_normalise(gaps))
 
     def __sub__(self, other: IntervalSet) -> IntervalSet:
+        if not self.intervals or not other.intervals:
+            return self
         return self & ~other
 
     def __le__(self, other: IntervalSet) -> bool:
         return not (self - other)
+
+    def pick(self) -> float:
+        """One number of the set, as plain as can be: a closed endpoint, else a whole number,
+        else a midpoint. ValueError when the set is empty."""
+        if not self.intervals:
+            raise ValueError("an empty set has no number to pick")
+        iv = self.intervals[0]
+        finite_lo, finite_hi = not math.isinf(iv.lo), not math.isinf(iv.hi)
+        candidates: list[float] = []
+        if finite_lo:
+            candidates += [iv.lo, math.floor(iv.lo) + 1.0]
+        if finite_hi:
+            candidates += [iv.hi, math.ceil(iv.hi) - 1.0]
+        candidates.append(0.0)
+        if finite_lo and finite_hi:
+            candidates.append((iv.lo + iv.hi) / 2)
+        for x in candidates:
+            if x in iv:
+                return int(x) if float(x).is_integer() else x
+        raise AssertionError(f"no number picked from {iv}")  # a non-empty interval has one
 
     def describe(self, name: str) -> str:
         """The set as conditions on `name`, joined with `or` (`x < 0 or x >= 48`)."""
         if not self.intervals:
             return f"no value of {name}"
         return " or ".join(iv.describe(name) for iv in self.intervals)
+
+
+_EMPTY = IntervalSet(())

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from kb.diagnostics import Finding
 from kb.lint.registry import rule
-from kb.lint.rules.trees import did_you_mean, typed_fact, value_hint, value_problem
+from kb.lint.rules.trees.values import did_you_mean, typed_fact, value_hint, value_problem
 from kb.lint.runner import LintContext
 from kb.model import CaseSet, Tree
 from kb.walk import walk

@@ -64,6 +64,8 @@ def _documents(ctx: LintContext) -> Iterator[tuple[str, YamlDoc, str]]:
         yield t.path, t.source, "tree"
     for s in kb.case_sets:
         yield s.path, s.source, "cases"
+    if kb.policy_set is not None:
+        yield kb.policy_set.path, kb.policy_set.source, "policies"
 
 
 def schema_errors(ctx: LintContext) -> list[tuple[str, YamlDoc, ValidationError]]:

@@ -222,6 +222,31 @@
 
   // --- one walker --------------------------------------------------------------------------------
 
+  /* The safety-policy notice for the signals the answers so far raise (a fact's `signals`,
+     with branch semantics), naming each policy, its queue and its SLA; null when none. */
+  function signalNotice(tree, steps) {
+    var policies = tree.policies || {};
+    var raised = [];
+    steps.forEach(function (step) {
+      var signals = (tree.facts[step.fact] || {}).signals || {};
+      Object.keys(signals).forEach(function (id) {
+        if (raised.indexOf(id) < 0 && has(policies, id) && branchHolds(signals[id], step.value)) {
+          raised.push(id);
+        }
+      });
+    });
+    if (!raised.length) return null;
+    return el("div", {className: "kb-walker-signal admonition danger", role: "alert",
+      tabindex: "0", "data-signals": raised.join(" ")}, raised.map(function (id) {
+      var policy = policies[id];
+      var queue = (policy.queues || []).join(" or ") || "a specialist";
+      var sla = isNumber(policy.max_sla_hours) ? " within " + slaText(policy.max_sla_hours) : "";
+      return el("p", {}, [el("strong", {text: "Safety policy: " + policy.title + ". "}),
+        "This answer raises the " + id + " signal: the case must reach " + queue + sla +
+        "; the AI never closes it alone."]);
+    }));
+  }
+
   function Walker(root, tree) {
     this.root = root;
     this.tree = tree;
@@ -306,6 +331,8 @@
     }
 
     this.app.appendChild(this.renderPath(result));
+    var notice = signalNotice(tree, result.steps);
+    if (notice) this.app.appendChild(notice);
 
     var focusTarget = null;
     if (result.outcome) {
