@@ -16,7 +16,7 @@ from typing import Literal
 from urllib.parse import unquote
 
 from kb.buildinfo import SiteInfo
-from kb.model import Article, KnowledgeBase, Link, Tree
+from kb.model import Article, KnowledgeBase, Link, Pos, Tree
 from kb.urls import page_url, tree_url, url_key, with_anchor
 
 EXPORTED_ARTICLE_VISIBILITIES = ("public", "internal")
@@ -109,6 +109,15 @@ class ExportScope:
             target = self._resolve(article, link)
             if target is not None:
                 yield link, target
+
+    def hides(self, article: Article, href: str) -> bool:
+        """Whether `href`, written in `article`, leads to an item the exports must not show."""
+        site = self.site.url.rstrip("/")
+        if site and href.startswith(site + "/"):
+            href = href[len(site):]  # an absolute URL of this site is one of its pages
+        target, _, anchor = href.partition("#")
+        found = self._resolve(article, Link(target, anchor, "", Pos(0, 0)))
+        return found is not None and found.hidden
 
     def _resolve(self, article: Article, link: Link) -> LinkTarget | None:
         raw = unquote(link.target.partition("?")[0])
