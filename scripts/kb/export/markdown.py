@@ -29,16 +29,16 @@ _CLOSE_A = re.compile(r"</a\s*>", re.I)
 _ESCAPE = re.compile(r"([\\\[\]<>`&])")
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+@lru_cache(maxsize=2)
+def _parser(html: bool = True) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html}).enable("table")
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
 
-def _parse(markdown: str) -> tuple[list[Token], dict[str, dict[str, str]]]:
+def _parse(markdown: str, html: bool = True) -> tuple[list[Token], dict[str, dict[str, str]]]:
     env: dict[str, object] = {}
-    tokens = _parser().parse(markdown, env)
+    tokens = _parser(html).parse(markdown, env)
     references = env.get("references", {})
     return tokens, references if isinstance(references, dict) else {}
 
@@ -82,6 +82,8 @@ def leaks(markdown: str, hidden: Hidden) -> bool:
 
 def _leaky(tok: Token, hidden: Hidden) -> bool:
     """Whether one token holds a comment or leads to a hidden item."""
+    if tok.type == "html_block" and _markdown_inside_leaks(tok.content, hidden):
+        return True
     if tok.type in ("html_block", "html_inline"):
         return _clean_html(tok.content, hidden) != tok.content
     if tok.type in ("link_open", "image"):
@@ -113,7 +115,9 @@ def _rewrite(markdown: str, hidden: Hidden) -> str:
         if tok.type in ("paragraph_open", "heading_open", "fence", "code_block", "html_block",
                         "hr", "table_open"):
             covered.update(range(start, end))
-        if tok.type == "html_block" and _clean_html(tok.content, hidden) != tok.content:
+        if tok.type == "html_block" and _markdown_inside_leaks(tok.content, hidden):
+            out[start], spans[start] = [], end  # fail closed: the whole block goes
+        elif tok.type == "html_block" and _clean_html(tok.content, hidden) != tok.content:
             kept = _clean_html("".join(lines[start:end]), hidden)
             out[start], spans[start] = ([kept] if kept.strip() else []), end
         elif tok.type == "inline" and tok.children and _needs_rewrite(tok.children, hidden):
@@ -138,6 +142,14 @@ def _rewrite(markdown: str, hidden: Hidden) -> str:
             result.append(lines[n])
             n += 1
     return "".join(result)
+
+
+def _markdown_inside_leaks(html_block: str, hidden: Hidden) -> bool:
+    """Whether an HTML block's text, read as Markdown, links to a hidden item: it is not
+    rendered as a link, but its destination is there for an agent to read."""
+    tokens, references = _parse(html_block, html=False)
+    return (any(hidden(ref.get("href", "")) for ref in references.values())
+            or any(_leaky(tok, hidden) for tok in _children(tokens)))
 
 
 def _needs_rewrite(children: list[Token], hidden: Hidden) -> bool:
