@@ -7,7 +7,7 @@ or an interrupted run leaves the previous site/ exactly as it was.
 
 Builds in one checkout take turns: a lock file beside the site folder (`.kb-build.lock`) makes
 a second build wait for the first. SIGTERM or Ctrl+C stop the MkDocs child too (and it dies
-with kb even on SIGKILL, see `kb.commands.child`); a staging folder left by a build that was
+with kb even on SIGKILL, see `kb.child`); a staging folder left by a build that was
 killed carries the dead build's pid and is removed by the next build. A file system error
 (disk full, permission denied, read-only) is one line and exit 2, never a traceback.
 """
@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from kb.child import dies_with_parent, stop, terminate_as_interrupt
 from kb.cli import EXIT_CONTENT, EXIT_OK, UsageError, config_from_args
-from kb.commands.child import dies_with_parent, stop, terminate_as_interrupt
 
 __all__ = ["build_site", "register", "swap_into_place"]
 

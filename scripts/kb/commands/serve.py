@@ -20,8 +20,8 @@ import subprocess
 import sys
 from typing import TextIO
 
+from kb.child import dies_with_parent, stop, terminate_as_interrupt
 from kb.cli import EXIT_CONTENT, EXIT_OK, config_from_args
-from kb.commands.child import dies_with_parent, stop, terminate_as_interrupt
 
 __all__ = ["register"]
 
