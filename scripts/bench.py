@@ -87,7 +87,7 @@ from markdown.extensions.toc import slugify
 
 from kb.config import KbConfig
 from kb.loader import load_config
-from kb.walk import branch_holds
+from kb.when import holds
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path("/tmp/kb-bench")
@@ -790,8 +790,8 @@ class Generator:
                                    cuts[-1] * 2} - {-1})]
         earlier = whens if j < 0 else whens[:j]
         fits = [v for v in candidates
-                if (j < 0 or branch_holds(whens[j], v))
-                and not any(branch_holds(w, v) for w in earlier)]
+                if (j < 0 or holds(whens[j], v))
+                and not any(holds(w, v) for w in earlier)]
         return self.rng.choice(fits)
 
 
@@ -800,7 +800,7 @@ def _walk(start: str, nodes: Mapping[str, Any], facts: Mapping[str, object]) -> 
     while "outcome" not in nodes[at]:
         node = nodes[at]
         value = facts[node["ask"]]
-        nxt = next((b["next"] for b in node["branches"] if branch_holds(b["when"], value)),
+        nxt = next((b["next"] for b in node["branches"] if holds(b["when"], value)),
                    node.get("default", ""))
         at = nxt
     return at

@@ -221,3 +221,40 @@ def test_a_compact_nav_lists_section_indexes_and_mkdocs_does_not_list_the_rest(
     sidebar = html.split("md-sidebar--primary", 1)[1].split("md-sidebar--secondary", 1)[0]
     assert "Guides" in sidebar and "Refund guide" not in sidebar, "an article in a compact nav"
     assert "Refund guide" in html, "the section index still links its articles"
+
+
+def test_serve_keeps_the_last_good_site_with_a_banner_while_content_is_broken(
+        tmp_path: Path) -> None:
+    root = prepare_site_kb(tmp_path / "kb")
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kb", "--root", str(root), "serve",
+         "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    page = f"http://127.0.0.1:{port}/guides/refund/"
+    guide = root / "docs/guides/refund.md"
+    good = guide.read_text("utf-8")
+    try:
+        assert _wait_for(page, "Refund guide"), "the server did not come up"
+        assert "kb-serve-error" not in _get(page)
+        guide.write_text(good.replace("owner: payments-ops-in", "owner: nobody"), "utf-8")
+        assert _wait_for(page, "kb-serve-error"), "no banner while the content is broken"
+        broken = _get(page)
+        assert "KB105" in broken and "docs/guides/refund.md" in broken
+        assert "Refund guide" in broken, "the last good page is still served"
+        assert "Refund triage" in _get(f"http://127.0.0.1:{port}/trees/"), "other pages too"
+        guide.write_text(good, "utf-8")
+        deadline = time.monotonic() + 60
+        while "kb-serve-error" in _get(page) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        fixed = _get(page)
+        assert "Refund guide" in fixed and "kb-serve-error" not in fixed, "no recovery"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

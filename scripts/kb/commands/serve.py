@@ -15,13 +15,10 @@ every partial rebuild).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import subprocess
-from collections.abc import Iterator
-from types import FrameType
 from typing import TextIO
 
+from kb.child import dies_with_parent, stop, terminate_as_interrupt
 from kb.commands._shared import EXIT_CONTENT, EXIT_OK, config_from_args, mkdocs_command
 
 __all__ = ["register"]
@@ -46,41 +43,12 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     if not (args.full or args.strict):
         command.append("--dirty")
     print(f"kb serve: http://{args.dev_addr}/ (Ctrl+C stops)", file=out, flush=True)
-    child = subprocess.Popen(command, cwd=config.root, env=env)
+    child = subprocess.Popen(command, cwd=config.root, env=env, preexec_fn=dies_with_parent())
     try:
-        with _terminate_as_interrupt():
+        with terminate_as_interrupt():
             code = child.wait()
     except KeyboardInterrupt:
         return EXIT_OK
     finally:
-        _stop(child)
+        stop(child)
     return EXIT_OK if code == 0 else EXIT_CONTENT
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops us like Ctrl+C does, so the server child is never left running."""
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread: signals cannot be handled here
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _stop(child: subprocess.Popen[bytes]) -> None:
-    if child.poll() is not None:
-        return
-    child.terminate()
-    try:
-        child.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()

@@ -11,12 +11,13 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from urllib.parse import unquote
+from functools import partial
 
 from kb.buildinfo import BuildInfo
 from kb.export.json_text import dumps_indented
-from kb.export.markdown import unlink
+from kb.export.markdown import export_markdown
 from kb.export.scope import ExportScope, JsonObject
+from kb.loader.markdown_body import parse_body
 from kb.model import Article, Fact, KnowledgeBase, Metadata, Node, Outcome, Policy, Tree
 
 FORMAT = "kb-bundle"
@@ -95,12 +96,12 @@ def _metadata(scope: ExportScope, meta: Metadata, kind: str | None) -> JsonObjec
 
 def article_entry(scope: ExportScope, article: Article) -> JsonObject:
     body = article.body
-    hidden: set[str] = set()
+    markdown = export_markdown(body.markdown, partial(scope.hides, article), body.text)
+    if markdown != body.markdown:
+        body = parse_body(markdown, body.first_line)
     links: dict[tuple[str, str], JsonObject] = {}
-    for link, target in scope.link_targets(article):
+    for _, target in scope.link_targets(article):
         if target.hidden:
-            written = link.target + (f"#{link.anchor}" if link.anchor else "")
-            hidden.update((written, unquote(written)))
             continue
         ref = (scope.article_ref(target.id, target.anchor) if target.kind == "article"
                else scope.tree_ref(target.id, target.anchor))
@@ -109,7 +110,7 @@ def article_entry(scope: ExportScope, article: Article) -> JsonObject:
     entry = _metadata(scope, article.meta, article.type)
     entry.update({
         "url": scope.article_url(article),
-        "markdown": unlink(body.markdown, hidden),
+        "markdown": markdown,
         "text": body.text,
         "sections": [
             {"anchor": s.anchor, "heading": s.heading, "level": s.level,

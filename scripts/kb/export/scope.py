@@ -8,22 +8,18 @@ item can carry the id, URL or title of an item the exports must not show.
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import unquote
 
 from kb.buildinfo import SiteInfo
-from kb.model import Article, KnowledgeBase, Link, Tree
-from kb.urls import page_url, tree_url, url_key, with_anchor
+from kb.links import LinkResolver
+from kb.model import Article, KnowledgeBase, Link, Pos, Tree
+from kb.urls import page_url, tree_url, with_anchor
 
 EXPORTED_ARTICLE_VISIBILITIES = ("public", "internal")
 EXPORTED_TREE_VISIBILITIES = ("internal",)
 EXPORTED_STATUSES = ("published", "deprecated")
-
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 JsonObject = dict[str, object]
 
@@ -57,8 +53,8 @@ class ExportScope:
     site: SiteInfo
     articles: dict[str, Article]
     trees: dict[str, Tree]
-    #: every article (shown or not) by its directory-style URL without slashes at the ends
-    by_url: dict[str, Article]
+    #: where links lead, over every article and section page (shown or not)
+    links: LinkResolver
 
     @classmethod
     def of(cls, kb: KnowledgeBase, site: SiteInfo) -> ExportScope:
@@ -67,11 +63,9 @@ class ExportScope:
                     if article_is_exported(a)}
         trees = {t.id: t for t in sorted(kb.trees.values(), key=lambda t: t.id)
                  if tree_is_exported(t)}
-        docs = kb.config.docs_dir.strip("/")
-        by_url: dict[str, Article] = {}
-        for article in kb.all_articles():
-            by_url.setdefault(page_url(docs, article.path, True).strip("/"), article)
-        return cls(kb, site, articles, trees, by_url)
+        pages = [*(a.path for a in kb.all_articles()), *(p.path for p in kb.section_pages)]
+        links = LinkResolver.of(kb.config.docs_dir, pages, kb.trees, lambda _: False)
+        return cls(kb, site, articles, trees, links)
 
     def shows(self, item_id: str) -> bool:
         return item_id in self.articles or item_id in self.trees
@@ -110,36 +104,20 @@ class ExportScope:
             if target is not None:
                 yield link, target
 
-    def _resolve(self, article: Article, link: Link) -> LinkTarget | None:
-        raw = unquote(link.target.partition("?")[0])
-        if not raw or link.is_external or _SCHEME.match(raw):
-            return None
-        if raw.lower().endswith(".md"):
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(article.path), raw))
-            found = self.kb.articles_by_path.get(path)
-            if found is None or not found.id:
-                return None
-            return LinkTarget("article", found.id, link.anchor, found.id not in self.articles)
-        return self._resolve_site_url(article, raw, link.anchor)
+    def hides(self, article: Article, href: str) -> bool:
+        """Whether `href`, written in `article`, leads to an item the exports must not show."""
+        site = self.site.url.rstrip("/")
+        if site and href.startswith(site + "/"):
+            href = href[len(site):]  # an absolute URL of this site is one of its pages
+        target, _, anchor = href.partition("#")
+        found = self._resolve(article, Link(target, anchor, "", Pos(0, 0)))
+        return found is not None and found.hidden
 
-    def _resolve_site_url(self, article: Article, raw: str, anchor: str) -> LinkTarget | None:
-        """A URL-style link (`../trees/x/`, `../refunds/upi/`), read against the page's URL or
-        against the file's folder, as a browser or an author would."""
-        docs = self.kb.config.docs_dir.strip("/")
-        here = page_url(docs, article.path, use_directory_urls=True)
-        folder = posixpath.dirname(article.path)[len(docs):].strip("/")
-        if raw.startswith("/"):
-            candidates = [raw]
-        else:
-            candidates = [posixpath.join(here, raw), posixpath.join(folder, raw)]
-        for candidate in candidates:
-            key = url_key(candidate)
-            if key is None:
-                continue
-            head, _, tail = key.partition("/")
-            if head == "trees" and tail in self.kb.trees:
-                return LinkTarget("tree", tail, anchor, tail not in self.trees)
-            found = self.by_url.get(key)
-            if found is not None and found.id:
-                return LinkTarget("article", found.id, anchor, found.id not in self.articles)
-        return None
+    def _resolve(self, article: Article, link: Link) -> LinkTarget | None:
+        found = self.links.resolve(article.path, link.target, link.anchor)
+        if found.kind == "generated" and found.tree:
+            return LinkTarget("tree", found.tree, link.anchor, found.tree not in self.trees)
+        target = self.kb.articles_by_path.get(found.path)
+        if found.kind not in ("page", "site-url") or target is None or not target.id:
+            return None
+        return LinkTarget("article", target.id, link.anchor, target.id not in self.articles)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-#: mode of written files (temporary files start as 0600)
-FILE_MODE = 0o644
+from kb.atomic import stage, sync_dir
 
 
 def write_files_atomically(target_dir: Path, files: Mapping[str, bytes]) -> None:
@@ -27,41 +25,11 @@ def write_files_atomically(target_dir: Path, files: Mapping[str, bytes]) -> None
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in sorted(files.items()):
-            staged.append((name, _stage(target_dir, name, data)))
+            staged.append((name, stage(target_dir / name, data)))
         for name, temp in staged:
             os.replace(temp, target_dir / name)
     finally:
         for _, temp in staged:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
-    _sync_dir(target_dir)
-
-
-def _stage(target_dir: Path, name: str, data: bytes) -> Path:
-    fd, temp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target_dir)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, FILE_MODE)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-        raise
-    return temp
-
-
-def _sync_dir(folder: Path) -> None:
-    """Make the renames durable; not every platform can open a folder for syncing."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    sync_dir(target_dir)

@@ -21,7 +21,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 import zlib
 from collections.abc import Collection, Iterable
 from functools import cache
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from kb.atomic import write_atomically
 from kb.loader import store
 
 #: the cache folder, at the knowledge base's root (beside mkdocs.yml)
@@ -199,24 +199,13 @@ def _read_file(path: Path, key: str) -> object | None:
 
 def _write_file(path: Path, key: str, value: object) -> None:
     payload = store.dumps((FORMAT, key, value))
-    _write_atomically(path, zlib.crc32(payload).to_bytes(4, "big") + payload)
+    write_atomically(path, zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False,
+                     mode=0o600)
 
 
 def _prepare(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     ignore = folder / ".gitignore"
     if not ignore.exists():
-        _write_atomically(ignore, b"# the kb content cache: safe to delete, never commit\n*\n")
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
+        write_atomically(ignore, b"# the kb content cache: safe to delete, never commit\n*\n",
+                         durable=False, mode=0o600)

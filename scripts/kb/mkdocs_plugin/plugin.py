@@ -36,6 +36,7 @@ from kb.lint import lint_kb
 from kb.loader import load
 from kb.mkdocs_plugin import assets
 from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
+from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
@@ -85,6 +86,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.parts: SiteParts | None = None
         #: `mkdocs serve --dirty`: only pages whose source changed are rebuilt
         self.serve_dirty = False
+        #: `mkdocs serve`: the last good site stays served while a rebuild fails
+        self.last_good = LastGoodSite()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # with this event MkDocs keeps one plugin object across the rebuilds of a serve
@@ -146,9 +149,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
     def on_build_error(self, *, error: Exception) -> None:
         if self.parts is not None:
             self.parts.exports.cancel()
+        self.last_good.failed(error)
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:
+        self.last_good.install(server)
         if self.kb_config is None:
             return server
         trees = self.kb_config.root / self.kb_config.trees_dir

@@ -179,8 +179,10 @@ fields may appear within a version, so ignore fields you do not know.
 - **Decision trees** that are `internal` and `published` or `deprecated`.
 - **Never** anything `restricted` (humans only) or `draft`, in any export file. No exported
   item refers to one either: ids of such items are left out of `related` and `links`,
-  `superseded_by` becomes null, a link to one in an article's Markdown is reduced to its text,
-  and an outcome's `macro` that is not exported is left out.
+  `superseded_by` becomes null, a link to one in an article's Markdown (in any form: inline,
+  reference, HTML anchor) is reduced to its text and an image to its alt text, an autolink to
+  one is left out, and an outcome's `macro` that is not exported is left out.
+- **Never** an HTML comment: comments are stripped from every article's Markdown.
 
 Articles and trees are sorted by `id`. Every URL is relative to the site root (`upi/failed-debit/`,
 `upi/failed-debit/#reversal-timelines`, `trees/upi-debited-not-credited/`); join it onto

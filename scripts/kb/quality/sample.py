@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.atomic import write_atomically
 from kb.graph import successors
 from kb.model import KnowledgeBase, Tree
 from kb.quality.casedata import connect, detect_format
@@ -79,7 +80,8 @@ def sample_predictions(kb: KnowledgeBase, seed: int = SAMPLE_SEED) -> list[dict[
 def write_predictions(kb: KnowledgeBase, target: Path, seed: int = SAMPLE_SEED) -> int:
     """Write the sample predictions as JSONL (atomically); returns the number of lines."""
     lines = [json.dumps(p, ensure_ascii=False) for p in sample_predictions(kb, seed)]
-    _write_atomically(target, "".join(line + "\n" for line in lines).encode("utf-8"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, "".join(line + "\n" for line in lines).encode("utf-8"))
     return len(lines)
 
 
@@ -263,10 +265,3 @@ def write_case_export(kb: KnowledgeBase, target: Path, rows: int, seed: int = SA
     finally:
         con.close()
     return rows
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, target)

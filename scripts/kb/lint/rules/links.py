@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import unquote
 
 from kb.diagnostics import Finding, Severity
+from kb.links import LinkKind, LinkResolver
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
 from kb.model import Article, Body, KnowledgeBase, Link, Tree
-from kb.urls import page_url, url_key
-
-#: any URI scheme (`https:`, `mailto:`, `tel:`, `javascript:` ...): not a file of this site
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-LinkKind = Literal["external", "self", "page", "file", "generated", "site-url", "missing",
-                   "outside", "no-page", "empty"]
+from kb.urls import page_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +43,7 @@ class LinkedPage:
 class SiteMap:
     docs_dir: str
     pages: dict[str, Page]
-    by_url: dict[str, Page]
-    tree_ids: frozenset[str]
+    resolver: LinkResolver
 
 
 def site_map(ctx: LintContext) -> SiteMap:
@@ -68,68 +60,18 @@ def site_map(ctx: LintContext) -> SiteMap:
                                    _page_key(docs_dir, article.path))
     for section in kb.section_pages:
         pages[section.path] = Page(section.path, section.body, _page_key(docs_dir, section.path))
-    by_url: dict[str, Page] = {}
-    for page in pages.values():
-        by_url.setdefault(page.url, page)
-    result = SiteMap(docs_dir, pages, by_url, frozenset(kb.trees))
+    resolver = LinkResolver.of(docs_dir, pages, kb.trees,
+                               lambda path: path in kb.files or ctx.is_file(path))
+    result = SiteMap(docs_dir, pages, resolver)
     ctx.memo[key] = result
     return result
 
 
-def _site_url_target(site: SiteMap, page: Page, target: str) -> tuple[Page | None, bool]:
-    """The page a URL-style link lands on, read the site's way (against the page's URL) or the
-    file system's way (against the file's folder), and whether it is a generated tree page
-    (`trees/<id>/`)."""
-    if target.startswith("/"):
-        candidates = [target]
-    else:
-        folder = posixpath.dirname(page.path)[len(site.docs_dir):]
-        candidates = [f"{page.url}/{target}", f"{folder}/{target}"]
-    generated = False
-    for candidate in candidates:
-        key = url_key(candidate)
-        if key is None:
-            continue
-        if key in site.by_url:
-            return site.by_url[key], False
-        head, _, tail = key.partition("/")
-        if head == "trees" and tail in site.tree_ids:
-            generated = True
-    return None, generated
-
-
-def resolve_link(ctx: LintContext, site: SiteMap, page: Page, link: Link) -> LinkedPage:
+def resolve_link(site: SiteMap, page: Page, link: Link) -> LinkedPage:
     """Classify one link of `page`: where it leads, and whether lint can vouch for it."""
-    raw = link.target
-    if link.is_external or _SCHEME.match(raw):
-        return LinkedPage(page, link, "external", "", None)
-    target = unquote(raw.partition("?")[0])
-    if not target:
-        if not link.anchor:
-            return LinkedPage(page, link, "empty", "", None)
-        return LinkedPage(page, link, "self", page.path, page)
-    if target.startswith("/"):
-        found, generated = _site_url_target(site, page, target)
-        if found is not None:
-            return LinkedPage(page, link, "site-url", found.path, found)
-        return LinkedPage(page, link, "generated" if generated else "no-page", target, None)
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(page.path), target))
-    if path in site.pages:
-        return LinkedPage(page, link, "page", path, site.pages[path])
-    inside = path.startswith(site.docs_dir + "/")
-    if inside and (path in ctx.kb.files or ctx.is_file(path)):
-        return LinkedPage(page, link, "file", path, None)
-    if not target.lower().endswith(".md"):
-        found, generated = _site_url_target(site, page, target)
-        if found is not None:
-            return LinkedPage(page, link, "site-url", found.path, found)
-        if generated:
-            return LinkedPage(page, link, "generated", path, None)
-        if target.endswith("/"):
-            return LinkedPage(page, link, "no-page", path, None)
-    if not inside:
-        return LinkedPage(page, link, "outside", path, None)
-    return LinkedPage(page, link, "missing", path, None)
+    found = site.resolver.resolve(page.path, link.target, link.anchor)
+    target = site.pages.get(found.path) if found.kind in ("self", "page", "site-url") else None
+    return LinkedPage(page, link, found.kind, found.path, target)
 
 
 def linked_pages(ctx: LintContext) -> list[LinkedPage]:
@@ -139,7 +81,7 @@ def linked_pages(ctx: LintContext) -> list[LinkedPage]:
     if isinstance(found, list):
         return found
     site = site_map(ctx)
-    resolved = [resolve_link(ctx, site, page, link)
+    resolved = [resolve_link(site, page, link)
                 for page in site.pages.values() for link in page.body.links]
     ctx.memo[key] = resolved
     return resolved
