@@ -290,3 +290,42 @@ def test_unsafe_html_offsets_point_at_the_construct() -> None:
 def test_a_warning_covers_only_its_own_clause() -> None:
     (found,) = find_secret_requests("Never share your OTP, but please send us the CVV.")
     assert found.secret == "CVV"
+
+
+# --- evasions: the detectors read text as a reader sees it ---------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "span"), [
+    ("card 4111.1111.1111.1111 now", "card", "4111.1111.1111.1111"),            # dots
+    ("card 4111\u00a01111\u00a01111\u00a01111 now", "card",                     # nbsp
+     "4111\u00a01111\u00a01111\u00a01111"),
+    ("card 4111\u200b1111\u200b1111\u200b1111 now", "card",                     # zero-width
+     "4111\u200b1111\u200b1111\u200b1111"),
+    ("card &#52;111 1111 1111 1111 now", "card", "&#52;111 1111 1111 1111"),    # entity
+    ("card \uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11"
+     "\uff11\uff11 now", "card", "\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11"
+     "\uff11\uff11\uff11\uff11\uff11\uff11"),                                   # full-width
+    ("card 41**11** 1111 1111 1111 now", "card", "41**11** 1111 1111 1111"),    # emphasis
+    ("id 2341.2341.2346 now", "aadhaar", "2341.2341.2346"),
+    ("cpf 529&#46;982&#46;247-25 now", "cpf", "529&#46;982&#46;247-25"),
+    ("mobile 98765.43210 now", "phone", "98765.43210"),
+    ("mail ana&#46;souza&#64;gmail.com now", "email", "ana&#46;souza&#64;gmail.com"),
+])
+def test_evasions_are_found_at_their_place_in_the_original(text: str, kind: str,
+                                                           span: str) -> None:
+    (found,) = find_personal_data(text)
+    assert found.kind == kind
+    assert text[found.start:found.end] == span
+
+
+def test_an_allowed_value_stays_allowed_however_it_is_written() -> None:
+    allow = ("4111 1111 1111 1111",)
+    assert find_personal_data("card 4111&#46;1111&#46;1111&#46;1111", allow) == []
+
+
+def test_lint_points_at_an_evasion_in_the_source(tmp_path: Path) -> None:
+    cases = ("tree: refund\ncases:\n  - id: r-1\n    description: \"paid with "
+             "\uff14111 1111 1111 1111\"\n    facts: {arrived: true}\n    expected: done\n")
+    _, result = load_and_lint(make_kb(tmp_path, {"decision_trees/refund.cases.yaml": cases}))
+    (found,) = [d for d in result.diagnostics if d.code == "KB602"]
+    assert (found.line, found.col) == (4, 29)

@@ -22,6 +22,7 @@ from functools import cache
 from html import unescape
 from typing import Literal
 
+from kb.lint.detectors.normalise import normalise
 from kb.lint.problem import Finding
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
@@ -75,7 +76,7 @@ _DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d){10,}")
 #: the shapes of CPF, Aadhaar and card numbers, tried where a digit run starts
 _NUMBER = re.compile(
     r"(?:(?P<cpf>\d{3}\.\d{3}\.\d{3}-\d{2})"
-    r"|(?P<grouped>\d{4}(?P<sep>[ \-])\d{4,6}(?:(?P=sep)\d{1,5}){1,3})"
+    r"|(?P<grouped>\d{4}(?P<sep>[ .\-])\d{4,6}(?:(?P=sep)\d{1,5}){1,3})"
     r"|(?P<bare>\d{11,19}))"
     r"(?![\w@]|[ .\-/]\d)"
 )
@@ -234,21 +235,27 @@ def _candidates(text: str) -> Iterator[PersonalData]:
 def find_personal_data(text: str, allow: Collection[str] = ()) -> list[PersonalData]:
     """Every personal value in `text`, in order, each reported once (see `PRECEDENCE`).
 
+    The text is read as a reader sees it (`normalise`: entities decoded, full-width digits and
+    non-breaking spaces folded, zero-width characters and emphasis inside numbers dropped);
+    spans point at the original text, values are the normalised ones.
+
     A value listed in `allow` is never reported, nor is anything overlapping it; a number is
     also allowed when its digits equal the digits of an allowed number (`4111 1111 1111 1111`
     and `4111111111111111` are the same test card).
     """
+    normalised = normalise(text)
     rank = {kind: i for i, kind in enumerate(PRECEDENCE)}
     allowed_digits = {d for d in (_digits(a) for a in allow) if len(d) >= 8}
     claimed: list[tuple[int, int]] = []
     found: list[PersonalData] = []
-    for item in sorted(_candidates(text), key=lambda c: (rank[c.kind], c.start, -c.end)):
+    for item in sorted(_candidates(normalised.text), key=lambda c: (rank[c.kind], c.start, -c.end)):
         if any(item.start < e and s < item.end for s, e in claimed):
             continue
         claimed.append((item.start, item.end))
         if item.value in allow or (item.kind in _NUMERIC and _digits(item.value) in allowed_digits):
             continue
-        found.append(item)
+        start, end = normalised.span(item.start, item.end)
+        found.append(PersonalData(item.kind, start, end, item.value))
     return sorted(found, key=lambda c: c.start)
 
 
