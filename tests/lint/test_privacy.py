@@ -1,4 +1,4 @@
-"""The KB6xx detectors: personal data, requests for secrets and unsafe HTML.
+"""The KB6xx detectors: personal data and requests for secrets (unsafe HTML: test_unsafe_markup).
 
 Each detector has its true positives and the near misses it must leave alone; the rule fixtures
 (tests/fixtures/rules/KB6*.yaml) check positions and the wiring into `kb lint`.
@@ -14,7 +14,6 @@ from kb.lint.rules.safety import (
     PRECEDENCE,
     find_personal_data,
     find_secret_requests,
-    find_unsafe_html,
 )
 from kbtest import load_and_lint, make_kb
 
@@ -250,41 +249,6 @@ def test_each_sentence_is_judged_on_its_own() -> None:
     text = "Never share your PIN.\nPlease send\nus the OTP now.\n\n- Do not share your CVV"
     (found,) = find_secret_requests(text)
     assert (found.start, found.secret) == (text.index("send"), "OTP")
-
-
-# --- unsafe HTML (KB601) --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("html", "what"), [
-    ("<script>alert(1)</script>", "raw `<script>` element"),
-    ("<IFRAME src=https://example.org>", "raw `<iframe>` element"),
-    ("<object data=x>", "raw `<object>` element"),
-    ("<embed src=x>", "raw `<embed>` element"),
-    ('<a href="#" onclick="go()">', "event-handler attribute `onclick=`"),
-    ("<svg/onload=alert(1)>", "event-handler attribute `onload=`"),
-    ('<a href="javascript:alert(1)">', "`javascript:` URL in `href=`"),
-    ('<a href="jav&#x61;script:alert(1)">', "`javascript:` URL in `href=`"),
-])
-def test_unsafe_html_is_found(html: str, what: str) -> None:
-    assert [w for _, w in find_unsafe_html(html)] == [what]
-
-
-@pytest.mark.parametrize("html", [
-    '<a href="/online=1" title="on=off">',          # `on...=` inside a value
-    "<p>Never type javascript: in the address bar</p>",
-    "<!-- <script>old()</script> -->",
-    '<abbr title="turnaround time">TAT</abbr>',
-    "</script>",
-    "<scripts>not an element we know</scripts>",
-])
-def test_safe_html_is_not_reported(html: str) -> None:
-    assert find_unsafe_html(html) == []
-
-
-def test_unsafe_html_offsets_point_at_the_construct() -> None:
-    html = '<div>\n  <a href="#" onclick="x">'
-    ((offset, _),) = find_unsafe_html(html)
-    assert html[offset:].startswith("onclick")
 
 
 def test_a_warning_covers_only_its_own_clause() -> None:

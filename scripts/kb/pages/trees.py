@@ -34,8 +34,6 @@ import re
 from collections.abc import Iterator, Mapping
 from html import escape
 
-import markdown as markdown_lib
-
 from kb.casetest import CaseReport, CaseResult, TreeCoverage, branch_label, run_cases
 from kb.export.bundle import fact_entry, question_entry
 from kb.export.scope import JsonObject
@@ -52,6 +50,8 @@ from kb.pages.indexes import (
     tree_page,
 )
 from kb.quality import node_traffic, tree_quality_markdown
+from kb.render import render_guidance
+from kb.sanitise import sanitise_html
 
 __all__ = [
     "WALKER_FORMAT",
@@ -151,16 +151,10 @@ def _reference(kb: KnowledgeBase, tree: Tree, article_id: str, anchor: str) -> J
 
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
-    """Guidance Markdown as HTML, the way the site renders Markdown (tables, attribute lists)."""
+    """Guidance Markdown as sanitised HTML, the way the site renders Markdown (tables,
+    attribute lists): the walker inserts it with `innerHTML`."""
     # cached: a page renders each guidance twice (the walker's data and the guidance list)
-    html: str = _guidance_renderer().reset().convert(text)
-    return html
-
-
-@functools.cache
-def _guidance_renderer() -> markdown_lib.Markdown:
-    # one converter, reset between texts: building one per text cost more than converting
-    return markdown_lib.Markdown(extensions=["tables", "attr_list", "sane_lists"])
+    return sanitise_html(render_guidance(text))
 
 
 def script_json(data: object) -> str:

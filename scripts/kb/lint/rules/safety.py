@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from html import unescape
 from typing import Literal
 
+from kb.lint.detectors.html import find_unsafe_markup
 from kb.lint.detectors.normalise import normalise
 from kb.lint.problem import Finding
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
-from kb.loader.markdown_body import parse_body
-from kb.model import Body, Node, Pos, SourceFile, Tree
+from kb.model import Body, Node, Pos, SourceFile, Tree, YamlDoc
+from kb.render import render_body, render_guidance
 
 # --------------------------------------------------------------------------------------------
 # positions
@@ -289,69 +289,29 @@ def _report(source: SourceFile, ctx: LintContext, kind: Kind, what: str) -> Iter
 # --------------------------------------------------------------------------------------------
 # unsafe HTML
 
-_DANGEROUS_TAGS = frozenset({"script", "iframe", "frame", "object", "embed", "applet"})
-_TAG_NAME = re.compile(r"<([A-Za-z][\w:-]*)")
-_ATTRIBUTE = re.compile(r"""[\s/]*(?P<name>[^\s"'<>/=]+)"""
-                        r"""(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|[^\s"'<>]+))?""")
-_SCRIPT_URL = re.compile(r"javascript\s*:", re.I)
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_HTML_HINT = ("remove it: the site drops it (only Markdown's own HTML, `id`, `class` and "
+              "`title` attributes and http, https and mailto links are published); write "
+              "Markdown, and link to a page instead of embedding it")
+#: something that reads as an HTML tag, comment or declaration inside a title
+_TAG_LIKE = re.compile(r"<[A-Za-z!/?]")
 
 
-def find_unsafe_html(html: str) -> list[tuple[int, str]]:
-    """(offset, description) of every unsafe construct in a piece of raw HTML.
+def _unsafe_in_body(path: str, body: Body, extensions: tuple[str, ...]) -> Iterator[Finding]:
+    def render(markdown: str) -> str:
+        return render_body(markdown, extensions)
 
-    Looks only inside tags, so text such as `type javascript: in the address bar` between tags
-    is not reported; attribute values are read with HTML entities decoded.
-    """
-    html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), html)
-    found: list[tuple[int, str]] = []
-    for tag in _TAG_NAME.finditer(html):
-        name = tag.group(1).lower()
-        if name in _DANGEROUS_TAGS:
-            found.append((tag.start(), f"raw `<{name}>` element"))
-        at = tag.end()
-        while (attr := _ATTRIBUTE.match(html, at)) is not None and attr.end() > at:
-            at = attr.end()
-            attr_name = attr.group("name").lower()
-            value = attr.group("value")
-            if value is None:
-                continue
-            if attr_name.startswith("on"):
-                found.append((attr.start("name"), f"event-handler attribute `{attr_name}=`"))
-            elif _is_script_url(unescape(value.strip("\"'"))):
-                found.append((attr.start("value"), f"`javascript:` URL in `{attr_name}=`"))
-    return found
+    for item in find_unsafe_markup(body.markdown, render):
+        pos = _shift(Pos(body.first_line, 1), body.markdown, item.offset)
+        yield Finding.at(path, pos, f"{item.description} in the body", _HTML_HINT)
 
 
-def _is_script_url(href: str) -> bool:
-    return bool(_SCRIPT_URL.match(re.sub(r"[\s\x00-\x1f]", "", href)))
-
-
-def _unsafe_in_body(path: str, body: Body) -> Iterator[Finding]:
-    seen: set[Pos] = set()
-    for html, at in body.html:
-        for offset, what in find_unsafe_html(html):
-            pos = _shift(at, html, offset)
-            seen.add(pos)
-            yield Finding.at(path, pos, f"{what} in the body", _HTML_HINT)
-    script_links = {link.pos for link in body.links if _is_script_url(link.target)}
-    for pos in sorted(script_links - seen):
-        yield Finding.at(path, pos, "`javascript:` URL in a link", _LINK_HINT)
-
-
-_HTML_HINT = ("remove it: the site and the agents' exports must not run code from content; "
-              "write Markdown, and link to a page instead of embedding it")
-_LINK_HINT = "link to a page (`https://...` or a relative `.md` file); links never run scripts"
-
-
-def _unsafe_in_text(markdown: str) -> list[str]:
-    """Descriptions of the unsafe constructs in a short Markdown string (tree guidance)."""
-    if "<" not in markdown and "script" not in markdown.lower():
-        return []
-    body = parse_body(markdown, 1)
-    found = [what for html, _ in body.html for _, what in find_unsafe_html(html)]
-    found += ["`javascript:` URL in a link" for link in body.links if _is_script_url(link.target)]
-    return list(dict.fromkeys(found))
+def _markup_in_titles(path: str, source: YamlDoc,
+                      titles: Iterable[tuple[tuple[str | int, ...], str]]) -> Iterator[Finding]:
+    for keys, title in titles:
+        if _TAG_LIKE.search(title):
+            yield Finding.at(path, source.pos(*keys),
+                             f"HTML in `{keys[-1]}`: it is shown as text, never as markup",
+                             "write the title in words; titles are plain text everywhere")
 
 
 # --------------------------------------------------------------------------------------------
@@ -539,20 +499,28 @@ def _request_verb(words: list[str], i: int) -> str | None:
 
 @rule("KB601", "unsafe-html", scope="kb", local=True)
 def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
-    """Raw HTML or a link that could run code.
+    """HTML, attributes or links that the site's sanitiser removes, or HTML in a title.
 
     What it checks:
-        Articles, section pages and the `guidance` of tree outcomes contain no `<script>`,
-        `<iframe>`, `<frame>`, `<object>`, `<embed>` or `<applet>` element, no event-handler
-        attribute (`onclick=`, `onload=`, ...) in raw HTML, and no `javascript:` URL in a link
-        or an HTML attribute. Code blocks and HTML comments are not checked.
+        Articles, section pages and the `guidance` of tree outcomes are rendered as the site
+        renders them (Python-Markdown with mkdocs.yml's extensions) and every element,
+        attribute or URL that the site's allowlist sanitiser would remove is reported: any
+        element outside Markdown's own (`<script>`, `<style>`, `<iframe>`, `<form>`, `<base>`,
+        `<meta>`, `<link>`, `<input>`...), any attribute but `id`, `class`, `title` and a
+        few per element (`href`, `src`, `alt`...), whether written in raw HTML or with an
+        attribute list (`{: onclick=... }`), any URL but http, https, mailto and relative
+        ones, and comments that a browser ends early (`<!-->`). Titles and summaries of
+        articles, sections and trees, and outcome titles, must hold no HTML.
     Why it matters:
         Content is rendered on the specialists' site and passed to agents; a script in it runs
-        with the site's rights, and an agent could quote it to a customer.
+        with the site's rights, and an agent could quote it to a customer. The site removes
+        all of this anyway; the rule says so early, at the place in the source, and cannot
+        disagree with the site because it uses the same renderer and the same sanitiser.
     Bad:
         ```markdown
         <button onclick="fetch('/api/refund')">Refund now</button>
         [Open the form](javascript:openForm())
+        ## Refunds {: onclick="steal()" }
         ```
     Good:
         ```markdown
@@ -560,17 +528,29 @@ def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
         ```
     """
     kb = ctx.kb
+    extensions = kb.config.markdown_extensions
     for article in kb.all_articles():
-        yield from _unsafe_in_body(article.path, article.body)
+        yield from _unsafe_in_body(article.path, article.body, extensions)
+        yield from _markup_in_titles(article.path, article.source,
+                                     [(("title",), article.meta.title),
+                                      (("summary",), article.meta.summary)])
     for page in kb.section_pages:
-        yield from _unsafe_in_body(page.path, page.body)
+        yield from _unsafe_in_body(page.path, page.body, extensions)
+        if _TAG_LIKE.search(page.title):
+            yield Finding.at(page.path, Pos(1, 1), "HTML in the section's `title`: it is "
+                             "shown as text, never as markup",
+                             "write the title in words; titles are plain text everywhere")
     for tree in kb.all_trees():
+        titles: list[tuple[tuple[str | int, ...], str]] = [
+            (("title",), tree.meta.title), (("summary",), tree.meta.summary)]
         for node in tree.outcomes():
             assert node.outcome is not None
-            for what in _unsafe_in_text(node.outcome.guidance):
+            titles.append(((*node.path, "outcome", "title"), node.outcome.title))
+            for item in find_unsafe_markup(node.outcome.guidance, render_guidance):
                 yield Finding.at(tree.path, tree.source.pos(*node.path, "outcome", "guidance"),
-                                 f"{what} in the guidance of outcome `{node.id}`",
-                                 _LINK_HINT if "link" in what else _HTML_HINT)
+                                 f"{item.description} in the guidance of outcome `{node.id}`",
+                                 _HTML_HINT)
+        yield from _markup_in_titles(tree.path, tree.source, titles)
 
 
 @rule("KB602", "card-number", scope="file", local=True)
