@@ -3,8 +3,10 @@
 Per build it loads the KB once and lints it (errors stop the build, in `mkdocs build` and
 `mkdocs serve` alike; lint warnings such as a stale review are logged at info level, so a
 strict build still publishes them, with the stale badge on the page), adds the generated pages
-and the assets, opens every article with its metadata block, and writes the agent exports after
-the site. Each event is a guard plus one delegation to the core.
+and the assets, opens every article with its metadata block, sanitises every HTML fragment made
+from content (`kb.sanitise`; titles are escaped before MkDocs prints them), puts a
+Content-Security-Policy on every page (`csp`), and writes the agent exports after the site.
+Each event is a guard plus one delegation to the core.
 
 Both cores work: the lint runs in a forked child while this process generates the pages, and
 the agent exports are made in another child while MkDocs renders (`kb.forked`). Once the pages
@@ -33,7 +35,7 @@ from kb.export import build_exports, write_files_atomically
 from kb.forked import Background, BackgroundFailed
 from kb.lint import Diagnostic, Severity, lint
 from kb.loader import load
-from kb.mkdocs_plugin import assets
+from kb.mkdocs_plugin import assets, csp
 from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.model import KnowledgeBase
@@ -136,6 +138,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"kb: {page.file.src_uri}: {exc}") from None
         header = self.parts.headers.get(page.file.src_uri)
         return with_header(html, header) if header else html
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return csp.with_policy(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.parts is None:
