@@ -25,6 +25,15 @@ def active_content(html: str) -> list[str]:
     return reader.found
 
 
+def _only_alignment(style: str) -> bool:
+    """A table cell's `text-align`, the one style Markdown writes and the sanitiser keeps."""
+    declarations = [d.strip() for d in style.split(";") if d.strip()]
+    return all(_ALIGNMENT.fullmatch(d) for d in declarations)
+
+
+_ALIGNMENT = re.compile(r"text-align\s*:\s*(?:left|right|center|justify)", re.I)
+
+
 class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -34,6 +43,8 @@ class _Reader(HTMLParser):
         if tag in _ACTIVE_TAGS:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
+            if name == "style" and _only_alignment(value or ""):
+                continue
             if name.startswith("on") or name in ("style", "http-equiv", "srcdoc"):
                 self.found.append(f"{name}=")
             elif name in _URL_ATTRIBUTES and _BAD_SCHEME.match(_INVISIBLE.sub("", value or "")):

@@ -10,13 +10,18 @@ event-handler attribute it finds, follows every `javascript:` link, and reads
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import random
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from browser_support import Served, build_site_with, open_web, serve, stop
 
+from kb.render import render_body
+from kb.sanitise import sanitise_html
+from payload_grammar import payload
 from payload_site import PAGES, build_payload_site, payload_root
 
 if TYPE_CHECKING:
@@ -140,3 +145,37 @@ def test_the_policy_lets_the_site_work_and_blocks_nothing_of_its_own(browser: Br
         assert (page.evaluate("window.__csp || []"), errors) == ([], [])
     finally:
         web.context.close()
+
+
+#: generated payloads per Chromium batch; KB_FUZZ_EXAMPLES raises it for a nightly run
+BATCH = max(60, int(os.environ.get("KB_FUZZ_EXAMPLES", "0")) // 10)
+EXTENSIONS = ("toc", "admonition", "attr_list", "tables", "pymdownx.details",
+              "pymdownx.superfences")
+
+
+def batch_page(publish: Callable[[str], str]) -> str:
+    """One page holding a seeded batch of generated payloads, each as `publish` makes it."""
+    rng = random.Random(20261205)
+    texts = [payload(rng.choice) for _ in range(BATCH)]
+    return "".join(f"<div>{publish(render_body(t, EXTENSIONS))}</div>" for t in texts)
+
+
+def dialogs_on(browser: Browser, folder: Path, html: str) -> tuple[list[str], object]:
+    (folder / "index.html").write_text(html, encoding="utf-8")
+    served, server, thread = serve(folder)
+    web = open_web(browser, served)
+    dialogs: list[str] = []
+    web.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        return dialogs, visit(web.page, served.url)
+    finally:
+        web.context.close()
+        stop(server, thread)
+
+
+def test_no_generated_payload_runs_once_sanitised(browser: Browser, tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "clean").mkdir()
+    raw, _ = dialogs_on(browser, tmp_path / "raw", batch_page(lambda html: html))
+    assert raw, "the batch holds payloads that run when published as rendered"
+    assert dialogs_on(browser, tmp_path / "clean", batch_page(sanitise_html)) == ([], None)
