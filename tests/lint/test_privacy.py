@@ -10,11 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.lint.rules.safety import (
-    PRECEDENCE,
-    find_personal_data,
-    find_secret_requests,
-)
+from kb.lint.detectors.personal_data import PRECEDENCE, find_personal_data
+from kb.lint.detectors.secret_requests import find_secret_requests
 from kbtest import load_and_lint, make_kb
 
 
