@@ -20,7 +20,8 @@ PACKAGE = REPO / "scripts" / "kb"
 #: from the bottom up: a part imports only parts of lower layers, or of its own (without a circle)
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("foundation", frozenset({"config", "mkdocs_yml", "urls", "forked", "buildinfo", "atomic",
-                               "child", "links"})),
+                               "child", "links", "render", "sanitise",
+                               "html_blocks"})),
     ("model", frozenset({"model", "diagnostics", "when", "graph", "walk", "casetest"})),
     ("loader", frozenset({"loader"})),
     ("rules, exporters, metrics", frozenset({"lint", "export", "quality"})),

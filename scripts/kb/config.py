@@ -53,6 +53,8 @@ class KbConfig:
     nav_max_pages: int = 400
     #: MkDocs' `use_directory_urls` (`a/b/` rather than `a/b.html`), for links the core writes
     use_directory_urls: bool = True
+    #: the names of mkdocs.yml's `markdown_extensions`: lint renders bodies as the site does
+    markdown_extensions: tuple[str, ...] = ()
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -77,7 +79,8 @@ OPTION_DOCS: dict[str, str] = {
 
 
 def config_from_options(root: Path, options: Mapping[str, object],
-                        docs_dir: str = "docs", use_directory_urls: bool = True) -> KbConfig:
+                        docs_dir: str = "docs", use_directory_urls: bool = True,
+                        markdown_extensions: tuple[str, ...] = ()) -> KbConfig:
     """Validate the plugin options (a mapping from mkdocs.yml) into a KbConfig."""
     unknown = sorted(set(options) - set(OPTION_DOCS))
     if unknown:
@@ -140,6 +143,7 @@ def config_from_options(root: Path, options: Mapping[str, object],
         quality_cases=text("quality_cases"),
         nav_max_pages=nav_max_pages,
         use_directory_urls=use_directory_urls,
+        markdown_extensions=markdown_extensions,
     )
 
 

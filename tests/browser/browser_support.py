@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -64,6 +65,15 @@ def build_site(root: Path, site: Path) -> Path:
     if done.returncode != 0:
         pytest.fail(f"mkdocs build of {root} failed:\n{done.stdout}\n{done.stderr}",
                     pytrace=False)
+    return site
+
+
+def build_site_with(build: Callable[[Path, Path], subprocess.CompletedProcess[str]], root: Path,
+                    site: Path) -> Path:
+    """`build(root, site)`; fails the test with the build's output when the build fails."""
+    done = build(root, site)
+    if done.returncode != 0:
+        pytest.fail(f"build of {root} failed:\n{done.stdout}\n{done.stderr}", pytrace=False)
     return site
 
 

@@ -1,4 +1,4 @@
-"""The KB6xx detectors: personal data, requests for secrets and unsafe HTML.
+"""The KB6xx detectors: personal data and requests for secrets (unsafe HTML: test_unsafe_markup).
 
 Each detector has its true positives and the near misses it must leave alone; the rule fixtures
 (tests/fixtures/rules/KB6*.yaml) check positions and the wiring into `kb lint`.
@@ -10,12 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.lint.rules.safety import (
-    PRECEDENCE,
-    find_personal_data,
-    find_secret_requests,
-    find_unsafe_html,
-)
+from kb.lint.detectors.personal_data import PRECEDENCE, find_personal_data
+from kb.lint.detectors.secret_requests import find_secret_requests
 from kbtest import load_and_lint, make_kb
 
 
@@ -252,41 +248,45 @@ def test_each_sentence_is_judged_on_its_own() -> None:
     assert (found.start, found.secret) == (text.index("send"), "OTP")
 
 
-# --- unsafe HTML (KB601) --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("html", "what"), [
-    ("<script>alert(1)</script>", "raw `<script>` element"),
-    ("<IFRAME src=https://example.org>", "raw `<iframe>` element"),
-    ("<object data=x>", "raw `<object>` element"),
-    ("<embed src=x>", "raw `<embed>` element"),
-    ('<a href="#" onclick="go()">', "event-handler attribute `onclick=`"),
-    ("<svg/onload=alert(1)>", "event-handler attribute `onload=`"),
-    ('<a href="javascript:alert(1)">', "`javascript:` URL in `href=`"),
-    ('<a href="jav&#x61;script:alert(1)">', "`javascript:` URL in `href=`"),
-])
-def test_unsafe_html_is_found(html: str, what: str) -> None:
-    assert [w for _, w in find_unsafe_html(html)] == [what]
-
-
-@pytest.mark.parametrize("html", [
-    '<a href="/online=1" title="on=off">',          # `on...=` inside a value
-    "<p>Never type javascript: in the address bar</p>",
-    "<!-- <script>old()</script> -->",
-    '<abbr title="turnaround time">TAT</abbr>',
-    "</script>",
-    "<scripts>not an element we know</scripts>",
-])
-def test_safe_html_is_not_reported(html: str) -> None:
-    assert find_unsafe_html(html) == []
-
-
-def test_unsafe_html_offsets_point_at_the_construct() -> None:
-    html = '<div>\n  <a href="#" onclick="x">'
-    ((offset, _),) = find_unsafe_html(html)
-    assert html[offset:].startswith("onclick")
-
-
 def test_a_warning_covers_only_its_own_clause() -> None:
     (found,) = find_secret_requests("Never share your OTP, but please send us the CVV.")
     assert found.secret == "CVV"
+
+
+# --- evasions: the detectors read text as a reader sees it ---------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind", "span"), [
+    ("card 4111.1111.1111.1111 now", "card", "4111.1111.1111.1111"),            # dots
+    ("card 4111\u00a01111\u00a01111\u00a01111 now", "card",                     # nbsp
+     "4111\u00a01111\u00a01111\u00a01111"),
+    ("card 4111\u200b1111\u200b1111\u200b1111 now", "card",                     # zero-width
+     "4111\u200b1111\u200b1111\u200b1111"),
+    ("card &#52;111 1111 1111 1111 now", "card", "&#52;111 1111 1111 1111"),    # entity
+    ("card \uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11"
+     "\uff11\uff11 now", "card", "\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11"
+     "\uff11\uff11\uff11\uff11\uff11\uff11"),                                   # full-width
+    ("card 41**11** 1111 1111 1111 now", "card", "41**11** 1111 1111 1111"),    # emphasis
+    ("id 2341.2341.2346 now", "aadhaar", "2341.2341.2346"),
+    ("cpf 529&#46;982&#46;247-25 now", "cpf", "529&#46;982&#46;247-25"),
+    ("mobile 98765.43210 now", "phone", "98765.43210"),
+    ("mail ana&#46;souza&#64;gmail.com now", "email", "ana&#46;souza&#64;gmail.com"),
+])
+def test_evasions_are_found_at_their_place_in_the_original(text: str, kind: str,
+                                                           span: str) -> None:
+    (found,) = find_personal_data(text)
+    assert found.kind == kind
+    assert text[found.start:found.end] == span
+
+
+def test_an_allowed_value_stays_allowed_however_it_is_written() -> None:
+    allow = ("4111 1111 1111 1111",)
+    assert find_personal_data("card 4111&#46;1111&#46;1111&#46;1111", allow) == []
+
+
+def test_lint_points_at_an_evasion_in_the_source(tmp_path: Path) -> None:
+    cases = ("tree: refund\ncases:\n  - id: r-1\n    description: \"paid with "
+             "\uff14111 1111 1111 1111\"\n    facts: {arrived: true}\n    expected: done\n")
+    _, result = load_and_lint(make_kb(tmp_path, {"decision_trees/refund.cases.yaml": cases}))
+    (found,) = [d for d in result.diagnostics if d.code == "KB602"]
+    assert (found.line, found.col) == (4, 29)

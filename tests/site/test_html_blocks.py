@@ -11,15 +11,15 @@ import pytest
 from markdown_it import MarkdownIt
 from sitecheck import REPO, prepare_site_kb
 
-from kb.loader import load, load_config
-from kb.pages import GeneratedPage, generate_pages
-from kb.pages.html_blocks import (
+from kb.html_blocks import (
     OPENING,
     html_block,
     html_table,
     lift_html_blocks,
     restore_html_blocks,
 )
+from kb.loader import load, load_config
+from kb.pages import GeneratedPage, generate_pages
 
 #: the site's markdown_extensions (mkdocs.yml)
 EXTENSIONS = ["toc", "admonition", "attr_list", "tables", "pymdownx.details",

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from kb.html_blocks import OPENING
 from kb.loader import load, load_config
 from kb.model import KnowledgeBase
 from kb.pages import generate_pages
-from kb.pages.html_blocks import OPENING
 from kb.pages.indexes import (
     HOME_PAGE,
     MARKETS_PAGE,

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from kb.graph import out_edges
+from kb.html_blocks import OPENING
 from kb.loader import load, load_config
 from kb.model import KnowledgeBase, Tree
 from kb.pages import generate_pages
@@ -28,7 +29,6 @@ from kb.pages.diagram import (
     text_width,
     tree_svg,
 )
-from kb.pages.html_blocks import OPENING
 from kb.pages.trees import script_json, tree_markdown, walker_data
 from kb.when import as_label
 from kbtest import load_and_lint, make_kb

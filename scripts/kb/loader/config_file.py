@@ -36,4 +36,14 @@ def load_config(root: Path) -> KbConfig:
     if not isinstance(directory_urls, bool):
         raise ConfigError(f"{path.name}: `use_directory_urls` must be true or false")
     return config_from_options(root, options, docs_dir=str(raw.get("docs_dir") or "docs"),
-                               use_directory_urls=directory_urls)
+                               use_directory_urls=directory_urls,
+                               markdown_extensions=_extension_names(raw.get("markdown_extensions")))
+
+
+def _extension_names(entries: object) -> tuple[str, ...]:
+    """The names in mkdocs.yml's `markdown_extensions` (a name, or a name with its options)."""
+    if not isinstance(entries, list):
+        return ()
+    names = (entry if isinstance(entry, str) else next(iter(entry), None)
+             for entry in entries if isinstance(entry, str | dict))
+    return tuple(name for name in names if isinstance(name, str))

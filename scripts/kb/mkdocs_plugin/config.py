@@ -74,4 +74,6 @@ def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     docs_dir = Path(os.path.relpath(Path(config.docs_dir).resolve(), root)).as_posix()
     raw: dict[str, Any] = dict(options)
     return config_from_options(root, raw, docs_dir=docs_dir,
-                               use_directory_urls=config.use_directory_urls)
+                               use_directory_urls=config.use_directory_urls,
+                               markdown_extensions=tuple(
+                                   e for e in config.markdown_extensions if isinstance(e, str)))

@@ -3,8 +3,10 @@
 Per build it loads the KB once and lints it (errors stop the build, in `mkdocs build` and
 `mkdocs serve` alike; lint warnings such as a stale review are logged at info level, so a
 strict build still publishes them, with the stale badge on the page), adds the generated pages
-and the assets, opens every article with its metadata block, and writes the agent exports after
-the site. Each event is a guard plus one delegation to the core.
+and the assets, opens every article with its metadata block, sanitises every HTML fragment made
+from content (`kb.sanitise`; titles are escaped before MkDocs prints them), puts a
+Content-Security-Policy on every page (`csp`), and writes the agent exports after the site.
+Each event is a guard plus one delegation to the core.
 
 Both cores work: the lint runs in a forked child while this process generates the pages, and
 the agent exports are made in another child while MkDocs renders (`kb.forked`). Once the pages
@@ -32,16 +34,18 @@ from kb.config import ConfigError, KbConfig
 from kb.diagnostics import Diagnostic, Severity
 from kb.export import build_exports, write_files_atomically
 from kb.forked import Background, BackgroundFailed
+from kb.html_blocks import lift_html_blocks, restore_html_blocks, sanitise_outside_blocks
 from kb.lint import lint_kb
 from kb.loader import load
-from kb.mkdocs_plugin import assets
+from kb.mkdocs_plugin import assets, csp
 from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
 from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, with_header
-from kb.pages.html_blocks import lift_html_blocks, restore_html_blocks
+from kb.render import REQUIRED_EXTENSIONS
+from kb.sanitise import escape_title, sanitise_html
 
 __all__ = ["KbPlugin"]
 
@@ -49,10 +53,6 @@ log = get_plugin_logger(__name__)
 
 #: where `mkdocs serve --dirty` keeps the generated pages' sources, under the KB root
 SERVE_PAGES = Path(".kb-cache", "serve-pages")
-
-#: extensions the generated Markdown relies on (admonitions, collapsible blocks, attribute
-#: lists and tables on tree and quality pages)
-REQUIRED_EXTENSIONS = ("admonition", "attr_list", "pymdownx.details", "tables")
 
 
 @dataclass(slots=True)
@@ -118,6 +118,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         _quiet_published_status(page)
+        _escape_meta_title(page)
         if self.parts is None or page.file.src_uri not in self.parts.generated:
             return markdown
         # a generated page's HTML blocks go around Markdown, which would only re-parse them
@@ -127,15 +128,23 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         if self.parts is None:
-            return html
+            return sanitise_html(html)
         blocks = self.parts.lifted.pop(page.file.src_uri, None)
-        if blocks is not None:
+        if blocks is None:
+            html = sanitise_html(html)
+        else:
+            # the lifted blocks are the kb's own HTML, which escapes or sanitises what it takes
+            # from content; only what Python-Markdown rendered goes through the sanitiser
+            html = sanitise_outside_blocks(html, sanitise_html)
             try:
                 html = restore_html_blocks(html, blocks)
             except ValueError as exc:
                 raise PluginError(f"kb: {page.file.src_uri}: {exc}") from None
         header = self.parts.headers.get(page.file.src_uri)
         return with_header(html, header) if header else html
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        return csp.with_policy(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.parts is None:
@@ -257,7 +266,8 @@ def add_generated(files: Files, config: MkDocsConfig, pages: list[GeneratedPage]
 
 
 def page_titles(kb: KnowledgeBase, pages: list[GeneratedPage]) -> dict[str, str]:
-    """Titles by docs path, for the nav: articles, section indexes and generated pages."""
+    """Titles by docs path, for the nav: articles, section indexes and generated pages, as
+    HTML text (MkDocs' templates print nav titles unescaped)."""
     prefix = kb.config.docs_dir.strip("/") + "/"
     titles = {a.path.removeprefix(prefix): a.meta.title for a in kb.all_articles()
               if a.meta.title}
@@ -266,7 +276,7 @@ def page_titles(kb: KnowledgeBase, pages: list[GeneratedPage]) -> dict[str, str]
         title = _first_heading(page.markdown)
         if title:
             titles[page.path] = title
-    return titles
+    return {path: escape_title(title) for path, title in titles.items()}
 
 
 def _first_heading(markdown: str) -> str:
@@ -281,6 +291,14 @@ def _quiet_published_status(page: Page) -> None:
     worth one, so the `published` most articles carry is dropped from the page's meta."""
     if page.meta.get("status") == "published":
         del page.meta["status"]
+
+
+def _escape_meta_title(page: Page) -> None:
+    """The front matter's title as HTML text: Material prints `page.meta.title` unescaped in
+    `<title>`, and MkDocs makes it the page's title wherever the nav gives none."""
+    title = page.meta.get("title")
+    if isinstance(title, str):
+        page.meta["title"] = escape_title(title)
 
 
 def _describe(where_what: str, hint: str) -> str:

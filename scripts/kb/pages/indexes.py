@@ -2,7 +2,7 @@
 
 Every listing gives title, type, visibility and summary in words, so a reader can tell a
 restricted or deprecated item without relying on colour. The listings' tables are HTML blocks
-(`kb.pages.html_blocks`): at thousands of rows Python-Markdown's inline processing of table cells
+(`kb.html_blocks`): at thousands of rows Python-Markdown's inline processing of table cells
 cost seconds. Their links are final URLs in the site's URL style (`page_href`), which MkDocs
 neither rewrites nor checks; the site tests check every built link instead. Links in the
 Markdown parts stay relative `.md` links, so MkDocs resolves them and `--strict` fails when one
@@ -22,9 +22,9 @@ from html import escape
 from markdown.extensions.toc import slugify
 
 from kb.export.llms_txt import BUNDLE_FORMAT_PAGE
+from kb.html_blocks import html_block, html_table
 from kb.model import Article, KnowledgeBase, Metadata, Tree
 from kb.pages import GeneratedPage, page_generator
-from kb.pages.html_blocks import html_block, html_table
 from kb.urls import page_url, relative_url, with_anchor
 
 __all__ = [

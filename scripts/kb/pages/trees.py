@@ -7,7 +7,7 @@ diagram (inline SVG from `kb.pages.diagram`); tables of facts and outcomes; and 
 coverage from `kb.casetest.run_cases`.
 
 Below the headings, which stay Markdown (the table of contents and the anchors come from them),
-the heavy parts are HTML blocks (`kb.pages.html_blocks`): the walker, the diagram, the tables,
+the heavy parts are HTML blocks (`kb.html_blocks`): the walker, the diagram, the tables,
 the guidance and the coverage. Python-Markdown spent most of a page's time on them as Markdown;
 the site passes the blocks around it. Their links are final URLs in the site's URL style
 (`kb.pages.indexes.page_href`), which MkDocs neither rewrites nor checks, so the site tests
@@ -34,15 +34,13 @@ import re
 from collections.abc import Iterator, Mapping
 from html import escape
 
-import markdown as markdown_lib
-
 from kb.casetest import CaseReport, CaseResult, TreeCoverage, branch_label, run_cases
 from kb.export.bundle import fact_entry, policy_entry, question_entry
 from kb.export.scope import JsonObject
+from kb.html_blocks import html_block, html_table
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
 from kb.pages import GeneratedPage, page_generator
 from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, tree_svg
-from kb.pages.html_blocks import html_block, html_table
 from kb.pages.indexes import (
     MARKETS_PAGE,
     PRODUCTS_PAGE,
@@ -52,6 +50,8 @@ from kb.pages.indexes import (
     tree_page,
 )
 from kb.quality import node_traffic, tree_quality_markdown
+from kb.render import render_guidance
+from kb.sanitise import sanitise_html
 from kb.when import as_label
 
 __all__ = [
@@ -157,16 +157,10 @@ def _reference(kb: KnowledgeBase, tree: Tree, article_id: str, anchor: str) -> J
 
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
-    """Guidance Markdown as HTML, the way the site renders Markdown (tables, attribute lists)."""
+    """Guidance Markdown as sanitised HTML, the way the site renders Markdown (tables,
+    attribute lists): the walker inserts it with `innerHTML`."""
     # cached: a page renders each guidance twice (the walker's data and the guidance list)
-    html: str = _guidance_renderer().reset().convert(text)
-    return html
-
-
-@functools.cache
-def _guidance_renderer() -> markdown_lib.Markdown:
-    # one converter, reset between texts: building one per text cost more than converting
-    return markdown_lib.Markdown(extensions=["tables", "attr_list", "sane_lists"])
+    return sanitise_html(render_guidance(text))
 
 
 def script_json(data: object) -> str:

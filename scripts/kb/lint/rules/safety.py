@@ -1,32 +1,26 @@
 """KB6xx: safety and privacy: unsafe HTML, personal data in content, what agents and customers see.
 
-The personal-data detectors (KB602-KB607) scan the raw text of every content file once per lint
-run (shared through `ctx.memo`) and report each value exactly once. When candidate spans
-overlap, the first kind in `PRECEDENCE` wins:
-
-    e-mail address > UPI handle > card number > Aadhaar > CPF > phone number
-
-so `9876543210@ybl` is one UPI handle (not also a phone number), and eleven digits that are both
-a valid CPF and a valid Brazilian mobile number are one CPF: a check digit is stronger evidence
-than a number plan. (A card number has 13-19 digits and an Aadhaar 12, so the two never share a
-span.) Messages never echo a value: they show it masked, with the last four digits only.
+Thin rules over the text detectors in `kb.lint.detectors` (unsafe markup, personal data,
+requests for secrets). The personal-data rules (KB602-KB607) scan the raw text of every content
+file once per lint run (shared through `ctx.memo`) and report each value exactly once, with the
+kind `PRECEDENCE` gives it. Messages never echo a value: they show it masked, with the last four
+digits only.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
-from functools import cache
-from html import unescape
-from typing import Literal
+from collections.abc import Iterable, Iterator
 
 from kb.diagnostics import Finding
+from kb.lint.detectors.html import find_unsafe_markup
+from kb.lint.detectors.personal_data import Kind, PersonalData, find_personal_data
+from kb.lint.detectors.secret_requests import find_secret_requests
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
-from kb.loader.markdown_body import parse_body
-from kb.model import Body, Node, Pos, SourceFile, Tree
+from kb.model import Body, Node, Pos, SourceFile, Tree, YamlDoc
+from kb.render import render_body, render_guidance
 
 # --------------------------------------------------------------------------------------------
 # positions
@@ -54,202 +48,7 @@ def _shift(base: Pos, text: str, offset: int) -> Pos:
 
 
 # --------------------------------------------------------------------------------------------
-# personal data: detection (pure functions, unit-tested in tests/lint/test_privacy.py)
-
-Kind = Literal["email", "upi", "card", "aadhaar", "cpf", "phone"]
-
-#: which kind reports a span that several detectors claim (earlier wins)
-PRECEDENCE: tuple[Kind, ...] = ("email", "upi", "card", "aadhaar", "cpf", "phone")
-_NUMERIC: frozenset[Kind] = frozenset({"card", "aadhaar", "cpf", "phone"})
-
-_EMAIL = re.compile(
-    r"(?<![\w.%+\-])[A-Za-z0-9_%+\-][A-Za-z0-9._%+\-]*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?![\w\-])"
-)
-#: `handle@psp`: the PSP suffix is letters only and no domain follows it
-_UPI = re.compile(
-    r"(?<![\w.%+\-])[A-Za-z0-9][A-Za-z0-9._\-]*@[A-Za-z]{2,}(?![\w@\-]|\.[A-Za-z0-9])"
-)
-#: eleven or more digits joined by single separators: the cheap scan before `_NUMBER`
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d){10,}")
-#: the shapes of CPF, Aadhaar and card numbers, tried where a digit run starts
-_NUMBER = re.compile(
-    r"(?:(?P<cpf>\d{3}\.\d{3}\.\d{3}-\d{2})"
-    r"|(?P<grouped>\d{4}(?P<sep>[ \-])\d{4,6}(?:(?P=sep)\d{1,5}){1,3})"
-    r"|(?P<bare>\d{11,19}))"
-    r"(?![\w@]|[ .\-/]\d)"
-)
-_RUN_SEPARATORS = " .-/"
-#: a stretch that might hold a phone number: the cheap test before asking `phonenumbers`
-_PHONE_LIKE = re.compile(r"\d[\d ().\-]{6,}\d")
-_DATE = re.compile(r"\d{4}-\d\d-\d\d|\d\d?[./-]\d\d?[./-]\d{4}")
-_PHONE_REGIONS = ("IN", "BR")
-
-
-@cache
-def _service_numbers() -> frozenset[int]:
-    """Number types that belong to organisations, never to a person (helplines, 0800/1800
-    numbers)."""
-    import phonenumbers  # a large library, imported only when a text has a phone-like stretch
-
-    kind = phonenumbers.PhoneNumberType
-    return frozenset({kind.TOLL_FREE, kind.PREMIUM_RATE, kind.SHARED_COST, kind.UAN,
-                      kind.VOICEMAIL})
-
-
-@dataclass(frozen=True, slots=True)
-class PersonalData:
-    """One personal value found in a text: its kind and its span `text[start:end]`."""
-
-    kind: Kind
-    start: int
-    end: int
-    value: str
-
-    @property
-    def masked(self) -> str:
-        """The value with everything but its last four digits (or first letter) hidden."""
-        if self.kind in ("email", "upi"):
-            local, _, domain = self.value.partition("@")
-            return f"{local[:1]}***@{domain}"
-        keep = 4
-        out: list[str] = []
-        for ch in reversed(self.value):
-            if ch.isdigit():
-                out.append(ch if keep > 0 else "*")
-                keep -= 1
-            else:
-                out.append(ch)
-        return "".join(reversed(out))
-
-
-def _digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
-
-
-def _card_shaped(groups: list[str]) -> bool:
-    """4-4-4-4 style groups (the last may be shorter), or the 4-6-5 / 4-6-4 of Amex and Diners."""
-    lengths = [len(g) for g in groups]
-    if lengths[:2] == [4, 6] and len(lengths) == 3:
-        return lengths[2] in (4, 5)
-    return all(n == 4 for n in lengths[:-1]) and 1 <= lengths[-1] <= 4
-
-
-def _number_kind(match: re.Match[str]) -> Kind | None:
-    value = match.group(0)
-    digits = _digits(value)
-    if match.group("cpf"):
-        return "cpf" if _is_cpf(digits) else None
-    if match.group("grouped"):
-        groups = value.split(match.group("sep"))
-        if [len(g) for g in groups] == [4, 4, 4]:
-            return "aadhaar" if _is_aadhaar(digits) else None
-        if 13 <= len(digits) <= 19 and _card_shaped(groups):
-            return "card" if _is_card(digits) else None
-        return None
-    if len(digits) == 11:
-        return "cpf" if _is_cpf(digits) else None
-    if len(digits) == 12:
-        return "aadhaar" if _is_aadhaar(digits) else None
-    return "card" if _is_card(digits) else None
-
-
-# python-stdnum is imported when a text holds a candidate number, not by every lint
-
-
-def _is_aadhaar(digits: str) -> bool:
-    from stdnum.in_ import aadhaar
-
-    return bool(aadhaar.is_valid(digits))
-
-
-def _is_cpf(digits: str) -> bool:
-    from stdnum.br import cpf
-
-    # 111.111.111-11 and the like pass the check digits but are never issued: placeholders
-    return len(set(digits)) > 1 and bool(cpf.is_valid(digits))
-
-
-def _is_card(digits: str) -> bool:
-    from stdnum import luhn
-
-    return 13 <= len(digits) <= 19 and digits[0] != "0" and bool(luhn.is_valid(digits))
-
-
-def _standalone(text: str, start: int) -> bool:
-    """True when the number at `start` does not continue a word, a `+` or a digit run."""
-    before = text[start - 1] if start > 0 else " "
-    if before.isalnum() or before in "_+@":
-        return False
-    return not (before in _RUN_SEPARATORS and start > 1 and text[start - 2].isdigit())
-
-
-def _phone_numbers(text: str, stretches: list[re.Match[str]]) -> Iterator[PersonalData]:
-    """Valid IN or BR numbers, and numbers of any country written with `+`; never service lines.
-    `stretches` are the matches of `_PHONE_LIKE` in `text`."""
-    import phonenumbers
-
-    service = _service_numbers()
-    lines_done: set[int] = set()
-    for candidate in stretches:
-        stretch = candidate.group(0)
-        if sum(ch.isdigit() for ch in stretch) < 8 or _DATE.fullmatch(stretch):
-            continue
-        start = text.rfind("\n", 0, candidate.start()) + 1
-        if start in lines_done:
-            continue
-        lines_done.add(start)
-        end = text.find("\n", candidate.end())
-        line = text[start:] if end < 0 else text[start:end]
-        spans: dict[tuple[int, int], bool] = {}  # span -> personal (no region calls it a service)
-        for region in _PHONE_REGIONS:
-            for m in phonenumbers.PhoneNumberMatcher(line, region,
-                                                     leniency=phonenumbers.Leniency.VALID):
-                personal = phonenumbers.number_type(m.number) not in service
-                span = (m.start, m.end)
-                spans[span] = spans.get(span, True) and personal
-        for (s, e), personal in sorted(spans.items()):
-            if personal:
-                yield PersonalData("phone", start + s, start + e, line[s:e])
-
-
-def _candidates(text: str) -> Iterator[PersonalData]:
-    if "@" in text:
-        for m in _EMAIL.finditer(text):
-            yield PersonalData("email", m.start(), m.end(), m.group(0))
-        for m in _UPI.finditer(text):
-            yield PersonalData("upi", m.start(), m.end(), m.group(0))
-    # one scan for stretches of digits and separators: every digit run lies inside one (its
-    # characters are all in `_PHONE_LIKE`'s class), so the runs are looked for only there
-    stretches = list(_PHONE_LIKE.finditer(text))
-    for stretch in stretches:
-        for run in _DIGIT_RUN.finditer(text, stretch.start(), stretch.end()):
-            number = _NUMBER.match(text, run.start()) if _standalone(text, run.start()) else None
-            kind = _number_kind(number) if number is not None else None
-            if number is not None and kind is not None:
-                yield PersonalData(kind, number.start(), number.end(), number.group(0))
-    yield from _phone_numbers(text, stretches)
-
-
-def find_personal_data(text: str, allow: Collection[str] = ()) -> list[PersonalData]:
-    """Every personal value in `text`, in order, each reported once (see `PRECEDENCE`).
-
-    A value listed in `allow` is never reported, nor is anything overlapping it; a number is
-    also allowed when its digits equal the digits of an allowed number (`4111 1111 1111 1111`
-    and `4111111111111111` are the same test card).
-    """
-    rank = {kind: i for i, kind in enumerate(PRECEDENCE)}
-    allowed_digits = {d for d in (_digits(a) for a in allow) if len(d) >= 8}
-    claimed: list[tuple[int, int]] = []
-    found: list[PersonalData] = []
-    for item in sorted(_candidates(text), key=lambda c: (rank[c.kind], c.start, -c.end)):
-        if any(item.start < e and s < item.end for s, e in claimed):
-            continue
-        claimed.append((item.start, item.end))
-        if item.value in allow or (item.kind in _NUMERIC and _digits(item.value) in allowed_digits):
-            continue
-        found.append(item)
-    return sorted(found, key=lambda c: c.start)
+# personal data: the findings of one file, shared by KB602-KB607
 
 
 def _personal_data(source: SourceFile, ctx: LintContext) -> list[tuple[PersonalData, Pos]]:
@@ -282,248 +81,29 @@ def _report(source: SourceFile, ctx: LintContext, kind: Kind, what: str) -> Iter
 # --------------------------------------------------------------------------------------------
 # unsafe HTML
 
-_DANGEROUS_TAGS = frozenset({"script", "iframe", "frame", "object", "embed", "applet"})
-_TAG_NAME = re.compile(r"<([A-Za-z][\w:-]*)")
-_ATTRIBUTE = re.compile(r"""[\s/]*(?P<name>[^\s"'<>/=]+)"""
-                        r"""(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|[^\s"'<>]+))?""")
-_SCRIPT_URL = re.compile(r"javascript\s*:", re.I)
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_HTML_HINT = ("remove it: the site drops it (only Markdown's own HTML, `id`, `class` and "
+              "`title` attributes and http, https and mailto links are published); write "
+              "Markdown, and link to a page instead of embedding it")
+#: something that reads as an HTML tag, comment or declaration inside a title
+_TAG_LIKE = re.compile(r"<[A-Za-z!/?]")
 
 
-def find_unsafe_html(html: str) -> list[tuple[int, str]]:
-    """(offset, description) of every unsafe construct in a piece of raw HTML.
+def _unsafe_in_body(path: str, body: Body, extensions: tuple[str, ...]) -> Iterator[Finding]:
+    def render(markdown: str) -> str:
+        return render_body(markdown, extensions)
 
-    Looks only inside tags, so text such as `type javascript: in the address bar` between tags
-    is not reported; attribute values are read with HTML entities decoded.
-    """
-    html = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), html)
-    found: list[tuple[int, str]] = []
-    for tag in _TAG_NAME.finditer(html):
-        name = tag.group(1).lower()
-        if name in _DANGEROUS_TAGS:
-            found.append((tag.start(), f"raw `<{name}>` element"))
-        at = tag.end()
-        while (attr := _ATTRIBUTE.match(html, at)) is not None and attr.end() > at:
-            at = attr.end()
-            attr_name = attr.group("name").lower()
-            value = attr.group("value")
-            if value is None:
-                continue
-            if attr_name.startswith("on"):
-                found.append((attr.start("name"), f"event-handler attribute `{attr_name}=`"))
-            elif _is_script_url(unescape(value.strip("\"'"))):
-                found.append((attr.start("value"), f"`javascript:` URL in `{attr_name}=`"))
-    return found
+    for item in find_unsafe_markup(body.markdown, render):
+        pos = _shift(Pos(body.first_line, 1), body.markdown, item.offset)
+        yield Finding.at(path, pos, f"{item.description} in the body", _HTML_HINT)
 
 
-def _is_script_url(href: str) -> bool:
-    return bool(_SCRIPT_URL.match(re.sub(r"[\s\x00-\x1f]", "", href)))
-
-
-def _unsafe_in_body(path: str, body: Body) -> Iterator[Finding]:
-    seen: set[Pos] = set()
-    for html, at in body.html:
-        for offset, what in find_unsafe_html(html):
-            pos = _shift(at, html, offset)
-            seen.add(pos)
-            yield Finding.at(path, pos, f"{what} in the body", _HTML_HINT)
-    script_links = {link.pos for link in body.links if _is_script_url(link.target)}
-    for pos in sorted(script_links - seen):
-        yield Finding.at(path, pos, "`javascript:` URL in a link", _LINK_HINT)
-
-
-_HTML_HINT = ("remove it: the site and the agents' exports must not run code from content; "
-              "write Markdown, and link to a page instead of embedding it")
-_LINK_HINT = "link to a page (`https://...` or a relative `.md` file); links never run scripts"
-
-
-def _unsafe_in_text(markdown: str) -> list[str]:
-    """Descriptions of the unsafe constructs in a short Markdown string (tree guidance)."""
-    if "<" not in markdown and "script" not in markdown.lower():
-        return []
-    body = parse_body(markdown, 1)
-    found = [what for html, _ in body.html for _, what in find_unsafe_html(html)]
-    found += ["`javascript:` URL in a link" for link in body.links if _is_script_url(link.target)]
-    return list(dict.fromkeys(found))
-
-
-# --------------------------------------------------------------------------------------------
-# requests for secrets (KB610)
-
-_WORD = re.compile(r"[A-Za-z0-9][\w'\u2019\-]*")
-#: where a sentence ends, or a list item, heading or paragraph starts
-_BREAK_CHAR = re.compile(r"[.!?;|\n]")
-#: a line break ends a sentence only before a blank line, a list item, a quote or a heading
-_NEW_BLOCK = re.compile(r"\n[ \t]*(?:\n|(?:[-*+>#]|\d+[.)])\s)")
-#: words that start a new clause: a warning before them does not cover a request after them
-_CLAUSE_WORDS = frozenset({"but", "however", "instead"})
-_REQUEST_VERBS = frozenset({"share", "send", "tell", "give", "provide", "confirm", "forward",
-                            "dictate", "disclose", "submit"})
-_VERB_PHRASES = frozenset({"read out", "read aloud", "read back", "reply with", "what is",
-                           "what was"})
-#: how many words may separate the verb from the secret
-_MAX_GAP = 7
-#: words that may sit between the verb and the secret (`share with us your 6-digit OTP`)
-_FILLER = frozenset({
-    "us", "me", "the", "your", "our", "a", "an", "this", "these", "those", "its", "their",
-    "with", "to", "for", "agent", "agents", "team", "executive", "representative", "officer",
-    "please", "kindly", "now", "immediately", "again", "back", "out", "aloud", "over", "here",
-    "full", "complete", "entire", "whole", "correct", "current", "latest", "new", "same",
-    "valid", "received", "4-digit", "6-digit", "four-digit", "six-digit", "digit", "digits",
-    "numeric", "secret", "sms", "bank", "bank's", "card", "card's", "debit", "credit", "atm",
-    "upi", "banking", "net", "login", "account", "app", "verification", "security",
-    "transaction", "one-time", "mobile", "also",
-})
-#: before the verb in its sentence: the sentence warns, reports or asks about the past
-_NOT_A_REQUEST = frozenset({
-    "never", "not", "no", "nobody", "none", "nothing", "without", "avoid", "refuse", "anyone",
-    "anybody", "someone", "somebody", "scammer", "scammers", "fraudster", "fraudsters",
-    "caller", "callers", "impostor", "impostors", "did", "does", "whether", "offers", "offered",
-    "tries", "tried", "wants", "wanted", "attempts",
-})
-#: after the secret: it is the subject of a statement (`tell them the OTP is private`)
-_STATEMENT = frozenset({"is", "was", "are", "were", "will", "must", "should", "can",
-                        "cannot", "never", "only", "has", "have", "expires"})
-_PIN_WORDS = frozenset({"pin", "pins", "mpin", "m-pin", "tpin", "upi-pin"})
-_CODE_WORDS = frozenset({"code", "codes"})
-_PASSWORD_WORDS = frozenset({"password", "passwords", "passcode", "passcodes"})
-_CVV_WORDS = frozenset({"cvv", "cvv2", "cvc", "cvc2", "cvvs"})
-#: the cheap test before reading a text word by word
-_MENTIONS_SECRET = re.compile(r"otp|pin|cvv|cvc|passw|passc|one-time|security code|card'?s? number")
-_PARTIAL_CARD = re.compile(r"\b(?:last|first|final)\s+(?:\d|four|six|two)\b", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class SecretRequest:
-    """A sentence that asks for a secret: where the request starts, and what it asks for."""
-
-    start: int
-    verb: str
-    secret: str
-    sentence: str
-
-    @property
-    def quote(self) -> str:
-        """The sentence from its request on, shortened for a message."""
-        words = " ".join(self.sentence.split())
-        return words if len(words) <= 60 else words[:57].rstrip() + "..."
-
-
-def _secret_at(words: list[str], j: int, partial_card: bool) -> tuple[str, int] | None:
-    """The secret named at words[j] and how many words it takes, if any."""
-    w = words[j]
-    after = words[j + 1] if j + 1 < len(words) else ""
-    if w in ("otp", "otps"):
-        return "OTP", 1
-    if w in _PIN_WORDS:
-        before = words[j - 1] if j > 0 else ""
-        kind = "UPI PIN" if before == "upi" or w == "upi-pin" else "PIN"
-        return None if after in _CODE_WORDS else (kind, 1)
-    if w in _CVV_WORDS:
-        return "CVV", 1
-    if w in _PASSWORD_WORDS:
-        return "password", 1
-    if w == "one-time" and after in ("password", "passcode", "code", "pin"):
-        return "OTP", 2
-    if w == "security" and after == "code":
-        return "CVV", 2
-    if w in ("card", "card's") and after in ("number", "numbers") and not partial_card:
-        return "full card number", 2
-    return None
-
-
-def find_secret_requests(text: str) -> list[SecretRequest]:
-    """Every sentence of `text` that asks its reader to share, send, tell, give, provide,
-    confirm or read out a PIN, OTP, CVV, password or full card number (at most one per sentence).
-
-    Warnings (`never share your OTP`), questions about what happened (`did the customer give an
-    OTP to anyone?`), statements (`tell them the OTP is private`) and partial card numbers
-    (`confirm the last 4 digits of your card number`) are not requests.
-    """
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few letters (İ) lengthen when lowered: keep the offsets
-        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-    found: list[SecretRequest] = []
-    breaks: list[int] | None = None
-    done: set[int] = set()
-    for mention in _MENTIONS_SECRET.finditer(lowered):
-        if breaks is None:
-            breaks = _sentence_breaks(text)
-        k = bisect.bisect_left(breaks, mention.start())
-        start = breaks[k - 1] + 1 if k else 0
-        if start in done:
-            continue
-        done.add(start)
-        request = _request_in(text, start, breaks[k] if k < len(breaks) else len(text))
-        if request is not None:
-            found.append(request)
-    return found
-
-
-def _sentence_breaks(text: str) -> list[int]:
-    """Offsets of the characters that end a sentence, a list item or a clause (`;`)."""
-    breaks: list[int] = []
-    for m in _BREAK_CHAR.finditer(text):
-        i = m.start()
-        ch = text[i]
-        if ch == "\n":
-            ends = _NEW_BLOCK.match(text, i) is not None
-        elif ch in ".!?":
-            following = text[i + 1:i + 2]
-            ends = not following or following.isspace() or following in "\"')*_"
-        else:
-            ends = True
-        if ends:
-            breaks.append(i)
-    return breaks
-
-
-def _request_in(text: str, start: int, end: int) -> SecretRequest | None:
-    sentence = text[start:end]
-    tokens = [(m.group(0).lower().replace("\u2019", "'"), m.start())
-              for m in _WORD.finditer(sentence)]
-    words = [w for w, _ in tokens]
-    partial_card = bool(_PARTIAL_CARD.search(sentence))
-    for i in range(len(words)):
-        verb = _request_verb(words, i)
-        if verb is None:
-            continue
-        if any(w in _NOT_A_REQUEST or w.endswith("n't") for w in _clause_before(words, i)):
-            continue
-        j = i + len(verb.split())
-        while j < len(words) and j - i <= _MAX_GAP:
-            secret = _secret_at(words, j, partial_card)
-            if secret is not None:
-                label, size = secret
-                following = words[j + size] if j + size < len(words) else ""
-                if following not in _STATEMENT:
-                    return SecretRequest(start + tokens[i][1], verb, label,
-                                         sentence[tokens[i][1]:].strip())
-                break
-            if words[j] not in _FILLER:
-                break
-            j += 1
-    return None
-
-
-def _clause_before(words: list[str], i: int) -> list[str]:
-    """The words before words[i] from the start of its clause (after `but`, `however`, ...)."""
-    start = 0
-    for k in range(i):
-        if words[k] in _CLAUSE_WORDS:
-            start = k + 1
-    return words[start:i]
-
-
-def _request_verb(words: list[str], i: int) -> str | None:
-    w = words[i]
-    nxt = words[i + 1] if i + 1 < len(words) else ""
-    if w in ("read", "reply", "what"):
-        phrase = f"{w} {nxt}"
-        return phrase if phrase in _VERB_PHRASES else None
-    if w in ("what's", "whats"):
-        return "what's"
-    return w if w in _REQUEST_VERBS else None
+def _markup_in_titles(path: str, source: YamlDoc,
+                      titles: Iterable[tuple[tuple[str | int, ...], str]]) -> Iterator[Finding]:
+    for keys, title in titles:
+        if _TAG_LIKE.search(title):
+            yield Finding.at(path, source.pos(*keys),
+                             f"HTML in `{keys[-1]}`: it is shown as text, never as markup",
+                             "write the title in words; titles are plain text everywhere")
 
 
 # --------------------------------------------------------------------------------------------
@@ -532,20 +112,28 @@ def _request_verb(words: list[str], i: int) -> str | None:
 
 @rule("KB601", "unsafe-html", scope="kb", local=True)
 def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
-    """Raw HTML or a link that could run code.
+    """HTML, attributes or links that the site's sanitiser removes, or HTML in a title.
 
     What it checks:
-        Articles, section pages and the `guidance` of tree outcomes contain no `<script>`,
-        `<iframe>`, `<frame>`, `<object>`, `<embed>` or `<applet>` element, no event-handler
-        attribute (`onclick=`, `onload=`, ...) in raw HTML, and no `javascript:` URL in a link
-        or an HTML attribute. Code blocks and HTML comments are not checked.
+        Articles, section pages and the `guidance` of tree outcomes are rendered as the site
+        renders them (Python-Markdown with mkdocs.yml's extensions) and every element,
+        attribute or URL that the site's allowlist sanitiser would remove is reported: any
+        element outside Markdown's own (`<script>`, `<style>`, `<iframe>`, `<form>`, `<base>`,
+        `<meta>`, `<link>`, `<input>`...), any attribute but `id`, `class`, `title` and a
+        few per element (`href`, `src`, `alt`...), whether written in raw HTML or with an
+        attribute list (`{: onclick=... }`), any URL but http, https, mailto and relative
+        ones, and comments that a browser ends early (`<!-->`). Titles and summaries of
+        articles, sections and trees, and outcome titles, must hold no HTML.
     Why it matters:
         Content is rendered on the specialists' site and passed to agents; a script in it runs
-        with the site's rights, and an agent could quote it to a customer.
+        with the site's rights, and an agent could quote it to a customer. The site removes
+        all of this anyway; the rule says so early, at the place in the source, and cannot
+        disagree with the site because it uses the same renderer and the same sanitiser.
     Bad:
         ```markdown
         <button onclick="fetch('/api/refund')">Refund now</button>
         [Open the form](javascript:openForm())
+        ## Refunds {: onclick="steal()" }
         ```
     Good:
         ```markdown
@@ -553,17 +141,29 @@ def unsafe_html(ctx: LintContext) -> Iterator[Finding]:
         ```
     """
     kb = ctx.kb
+    extensions = kb.config.markdown_extensions
     for article in kb.all_articles():
-        yield from _unsafe_in_body(article.path, article.body)
+        yield from _unsafe_in_body(article.path, article.body, extensions)
+        yield from _markup_in_titles(article.path, article.source,
+                                     [(("title",), article.meta.title),
+                                      (("summary",), article.meta.summary)])
     for page in kb.section_pages:
-        yield from _unsafe_in_body(page.path, page.body)
+        yield from _unsafe_in_body(page.path, page.body, extensions)
+        if _TAG_LIKE.search(page.title):
+            yield Finding.at(page.path, Pos(1, 1), "HTML in the section's `title`: it is "
+                             "shown as text, never as markup",
+                             "write the title in words; titles are plain text everywhere")
     for tree in kb.all_trees():
+        titles: list[tuple[tuple[str | int, ...], str]] = [
+            (("title",), tree.meta.title), (("summary",), tree.meta.summary)]
         for node in tree.outcomes():
             assert node.outcome is not None
-            for what in _unsafe_in_text(node.outcome.guidance):
+            titles.append(((*node.path, "outcome", "title"), node.outcome.title))
+            for item in find_unsafe_markup(node.outcome.guidance, render_guidance):
                 yield Finding.at(tree.path, tree.source.pos(*node.path, "outcome", "guidance"),
-                                 f"{what} in the guidance of outcome `{node.id}`",
-                                 _LINK_HINT if "link" in what else _HTML_HINT)
+                                 f"{item.description} in the guidance of outcome `{node.id}`",
+                                 _HTML_HINT)
+        yield from _markup_in_titles(tree.path, tree.source, titles)
 
 
 @rule("KB602", "card-number", scope="file", local=True)

@@ -20,7 +20,7 @@ table of contents and would get no anchor.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 __all__ = ["html_block", "html_table", "lift_html_blocks", "restore_html_blocks"]
 
@@ -67,6 +67,15 @@ def lift_html_blocks(markdown: str) -> tuple[str, list[str]]:
     if OPENING not in markdown:
         return markdown, blocks
     return _BLOCK_LINE.sub(placeholder, markdown), blocks
+
+
+def sanitise_outside_blocks(html: str, sanitise: Callable[[str], str]) -> str:
+    """`html` with `sanitise` applied to everything between the placeholders of lifted blocks,
+    the placeholders kept as they are."""
+    pieces = _PLACEHOLDER.split(html)
+    # split keeps each placeholder's number at the odd indexes
+    return "".join(sanitise(piece) if i % 2 == 0 else f'<div data-kb-block="{piece}"></div>'
+                   for i, piece in enumerate(pieces))
 
 
 def restore_html_blocks(html: str, blocks: list[str]) -> str:

@@ -1,0 +1,1 @@
+"""Text detectors behind the safety rules: pure functions over text, no lint machinery."""
