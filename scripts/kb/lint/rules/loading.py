@@ -155,3 +155,23 @@ Good:
     id: upi-failed-debit
     ```
 """)
+
+declare("KB010", "nesting-too-deep", """Brackets and YAML must not nest without bound.
+
+What it checks:
+    No Markdown block (paragraph, list, table) has more than 32 `[` or `](` open at once
+    (nested or never closed; fewer in a very long block), and no YAML document has more than
+    64 mappings or lists inside each other. Fenced code and `\\[` are not counted.
+Why it matters:
+    The site's Markdown renderer scans for the closer of every open bracket, so thousands of
+    them take minutes (quadratic time) and stall every build; deeply nested YAML exhausts the
+    memory and recursion limits of the tools that read it.
+Bad:
+    ```markdown
+    [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ (and on)
+    ```
+Good:
+    ```markdown
+    A [link](other.md), [[nested] text](other.md) and a literal \\[ bracket.
+    ```
+""")
