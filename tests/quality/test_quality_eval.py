@@ -144,3 +144,25 @@ def test_garbage_file_never_crashes(tmp_path: Path) -> None:
                      b"{\"case\": \"r-1\", \"outcome\": \"done\", \"confidence\": NaN}\n")
     code, text = run_cli(root, "eval", str(path))
     assert code == 1 and "6 rejected" in text
+
+
+def test_hostile_lines_are_bounded_rejections(tmp_path: Path) -> None:
+    root = kb_root(tmp_path)
+    path = tmp_path / "p.jsonl"
+    huge_case = "x" * 3_000_000
+    path.write_text(predictions_text([
+        "[" * 100_000 + "]" * 100_000,
+        '{"case": "r-1", "outcome": "done", "confidence": ' + "9" * 5_000 + "}",
+        '{"case": "r-1", "outcome": "done", "confidence": ' + "9" * 4_000 + "}",
+        {"case": "r-1", "outcome": "y" * 500_000},
+        {"case": huge_case, "outcome": "done"},
+        {"case": "r-1", "outcome": "done"},
+    ]))
+    code, text = run_cli(root, "eval", str(path), "--format", "json")
+    assert code == 1
+    problems = json.loads(text)["predictions"]["problems"]
+    assert [p["line"] for p in problems] == [1, 2, 3, 4, 5]
+    assert "nested too deeply" in problems[0]["message"]
+    assert "over 1,048,576 bytes" in problems[4]["message"]
+    assert all(len(p["message"]) < 300 for p in problems)
+    assert len(text) < 10_000
