@@ -53,6 +53,9 @@ class KbConfig:
     nav_max_pages: int = 400
     #: MkDocs' `use_directory_urls` (`a/b/` rather than `a/b.html`), for links the core writes
     use_directory_urls: bool = True
+    #: repo-relative paths of symbolic links under the docs and trees folders that may stay
+    #: (each must also resolve inside the repository)
+    allow_symlinks: tuple[str, ...] = ()
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -73,6 +76,8 @@ OPTION_DOCS: dict[str, str] = {
     "quality_cases": "A case export (CSV, JSONL or Parquet) for the Quality pages.",
     "nav_max_pages": "The nav lists every page up to this many; beyond it, each section lists "
                      "only its index page, which links every article of the section.",
+    "allow_symlinks": "Symbolic links under docs/ and the trees folder that may stay "
+                      "(repo-relative paths; each must resolve inside the repository).",
 }
 
 
@@ -140,6 +145,7 @@ def config_from_options(root: Path, options: Mapping[str, object],
         quality_cases=text("quality_cases"),
         nav_max_pages=nav_max_pages,
         use_directory_urls=use_directory_urls,
+        allow_symlinks=words("allow_symlinks"),
     )
 
 
