@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from kbtest import make_kb
+
+# the cache's per-machine secret: one per test session, never the user's own
+os.environ.setdefault("KB_CACHE_SECRET",
+                      str(Path(tempfile.mkdtemp(prefix="kb-test-")) / "cache-secret"))
 
 
 @pytest.fixture

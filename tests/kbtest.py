@@ -43,7 +43,8 @@ def make_kb(target: Path, files: Mapping[str, FileSpec] | None = None,
     """Copy `base` into `target`, then write `files` over it.
 
     A file's spec is its text; None deletes the base's file; a mapping
-    `{text: ..., encoding: latin-1, repeat: N}` writes `text * N` in that encoding.
+    `{text: ..., encoding: latin-1, repeat: N}` writes `text * N` in that encoding, and
+    `{symlink: target}` makes a symbolic link to `target`.
     """
     if base is not None:
         shutil.copytree(base, target, dirs_exist_ok=True)
@@ -55,6 +56,8 @@ def make_kb(target: Path, files: Mapping[str, FileSpec] | None = None,
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(spec, str):
             path.write_text(spec, encoding="utf-8")
+        elif "symlink" in spec:
+            path.symlink_to(str(spec["symlink"]))
         else:
             text = str(spec["text"]) * int(str(spec.get("repeat", 1)))
             path.write_bytes(text.encode(str(spec.get("encoding", "utf-8"))))

@@ -55,6 +55,9 @@ class KbConfig:
     use_directory_urls: bool = True
     #: the names of mkdocs.yml's `markdown_extensions`: lint renders bodies as the site does
     markdown_extensions: tuple[str, ...] = ()
+    #: repo-relative paths of symbolic links under the docs and trees folders that may stay
+    #: (each must also resolve inside the repository)
+    allow_symlinks: tuple[str, ...] = ()
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -75,6 +78,8 @@ OPTION_DOCS: dict[str, str] = {
     "quality_cases": "A case export (CSV, JSONL or Parquet) for the Quality pages.",
     "nav_max_pages": "The nav lists every page up to this many; beyond it, each section lists "
                      "only its index page, which links every article of the section.",
+    "allow_symlinks": "Symbolic links under docs/ and the trees folder that may stay "
+                      "(repo-relative paths; each must resolve inside the repository).",
 }
 
 
@@ -144,6 +149,7 @@ def config_from_options(root: Path, options: Mapping[str, object],
         nav_max_pages=nav_max_pages,
         use_directory_urls=use_directory_urls,
         markdown_extensions=markdown_extensions,
+        allow_symlinks=words("allow_symlinks"),
     )
 
 

@@ -229,12 +229,12 @@ def test_a_case_id_taken_in_another_case_file_cites_its_line(kb_dir: Path) -> No
 
 def test_a_linked_file_outside_the_content_appearing_is_seen(kb_dir: Path) -> None:
     # no content file changes: the linter looked the file up, and looks again
-    edit(kb_dir, ARTICLE, "Refunds arrive", "See [the timeline](timeline.pdf). Refunds arrive")
+    edit(kb_dir, ARTICLE, "Refunds arrive", "See [the timeline](timeline.png). Refunds arrive")
     code, out = run_cli(kb_dir, "lint")
     assert code == 1 and f"{ARTICLE}:18:5: KB201" in out
-    (kb_dir / "docs/guides/timeline.pdf").write_bytes(b"%PDF")
+    (kb_dir / "docs/guides/timeline.png").write_bytes(b"\x89PNG")
     assert run_cli(kb_dir, "lint") == (0, "0 errors, 0 warnings in 4 files\n")
-    (kb_dir / "docs/guides/timeline.pdf").unlink()
+    (kb_dir / "docs/guides/timeline.png").unlink()
     assert run_cli(kb_dir, "lint")[0] == 1
 
 

@@ -27,6 +27,8 @@ EXPECTED_CODE = {
     "syntax-error.yaml": "KB004",
     "not-a-mapping.yaml": "KB009",
     "yes-is-not-a-boolean.yaml": "KB104",
+    "deep-nesting.yaml": "KB010",
+    "bracket-bomb.md": "KB010",
 }
 
 

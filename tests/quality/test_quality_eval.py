@@ -197,3 +197,25 @@ def test_policy_breaches_are_counted_apart_and_gate(tmp_path: Path) -> None:
     path.write_text(predictions_text([
         {"case": "r-3", "outcome": "escalate"}, {"case": "r-6", "outcome": "escalate"}]))
     assert run_cli(root, "eval", str(path), "--fail-under", "policy_breaches=0")[0] == 0
+
+
+def test_hostile_lines_are_bounded_rejections(tmp_path: Path) -> None:
+    root = kb_root(tmp_path)
+    path = tmp_path / "p.jsonl"
+    huge_case = "x" * 3_000_000
+    path.write_text(predictions_text([
+        "[" * 100_000 + "]" * 100_000,
+        '{"case": "r-1", "outcome": "done", "confidence": ' + "9" * 5_000 + "}",
+        '{"case": "r-1", "outcome": "done", "confidence": ' + "9" * 4_000 + "}",
+        {"case": "r-1", "outcome": "y" * 500_000},
+        {"case": huge_case, "outcome": "done"},
+        {"case": "r-1", "outcome": "done"},
+    ]))
+    code, text = run_cli(root, "eval", str(path), "--format", "json")
+    assert code == 1
+    problems = json.loads(text)["predictions"]["problems"]
+    assert [p["line"] for p in problems] == [1, 2, 3, 4, 5]
+    assert "nested too deeply" in problems[0]["message"]
+    assert "over 1,048,576 bytes" in problems[4]["message"]
+    assert all(len(p["message"]) < 300 for p in problems)
+    assert len(text) < 10_000

@@ -158,3 +158,20 @@ def test_markdown_output(tmp_path: Path) -> None:
     text = out.getvalue()
     assert "# Program metrics" in text and "Tree in the data but not in the knowledge base: " \
         "`legacy-tree`" in text and "<svg" not in text
+
+
+def test_hostile_jsonl_rows_never_crash_or_echo(tmp_path: Path) -> None:
+    root = kb_root(tmp_path)
+    huge_id = "z" * 2_000_000
+    rows = [(huge_id, *GOOD_ROWS[0][1:]), (huge_id, *GOOD_ROWS[1][1:])]
+    jsonl = tmp_path / "cases.jsonl"
+    jsonl.write_text("[" * 100_000 + "]" * 100_000 + "\n"
+                     + '{"case_id": "n1", "handle_seconds": ' + "9" * 5_000 + "}\n"
+                     + jsonl_text(rows))
+    out = io.StringIO()
+    code = main(["--root", str(root), "metrics", str(jsonl)], out=out)
+    assert code == 1
+    text = out.getvalue()
+    assert "line 1: expected a JSON object" in text
+    assert "repeats line 3" in text
+    assert len(text) < 20_000

@@ -84,3 +84,42 @@ def test_uses_the_configured_files_by_default(tmp_path: Path) -> None:
     assert (code, json.loads(text)) == (0, [{"n": 7, "c": 0.5, "d": 0.25}])
     code, _ = run(root, "SELECT count(*) FROM case_export", "--no-data")
     assert code == 2
+
+
+@pytest.mark.parametrize("query", [
+    "COPY (SELECT 1 AS x) TO '{out}'",
+    "ATTACH '{out}' AS other",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_text('/proc/self/environ')",
+    "SELECT * FROM read_csv('{secret}')",
+    "INSTALL httpfs",
+    "LOAD httpfs",
+    "SELECT 1; COPY (SELECT 1 AS x) TO '{out}'",
+    "SELECT 1; SELECT 2",
+    "SET enable_external_access = true",
+    "SELECT * FROM query('COPY (SELECT 1 AS x) TO ''{out}''')",
+    "CREATE TABLE t AS SELECT 1",
+    "PRAGMA enable_profiling",
+])
+def test_only_one_confined_read_only_statement(tmp_path: Path, query: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    root = kb_root(tmp_path)
+    out = tmp_path / "written.csv"
+    secret = tmp_path / "secret.csv"
+    secret.write_text("token\nkb-secret-7f3a\n")
+    code, text = run(root, query.format(out=out, secret=secret))
+    assert code == 2
+    assert "kb-secret-7f3a" not in text and "root:" not in text
+    assert capsys.readouterr().err.startswith("kb sql: ")
+    assert not out.exists()
+
+
+def test_confined_after_loading_the_case_data(tmp_path: Path) -> None:
+    root = kb_root(tmp_path)
+    cases = tmp_path / "cases.csv"
+    cases.write_text(csv_text(GOOD_ROWS))
+    code, text = run(root, "WITH n AS (SELECT count(*) AS c FROM case_export) SELECT c FROM n",
+                     "--cases", str(cases), "--format", "csv")
+    assert (code, text.splitlines()) == (0, ["c", "7"])
+    code, _ = run(root, f"SELECT * FROM read_csv('{cases}')", "--cases", str(cases))
+    assert code == 2

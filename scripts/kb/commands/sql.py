@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "sql", help="ad-hoc SQL over the KB (articles, trees, nodes, outcomes, cases...) and "
                     "the case export",
-        description="Runs one SQL statement (DuckDB dialect) over the knowledge base and the "
+        description="Runs one read-only SQL statement (DuckDB dialect, no file or network "
+                    "access, no extensions) over the knowledge base and the "
                     "quality data. Tables: articles, trees, nodes, branches, outcomes, cases, "
                     "annotations, and case_export / predictions when those files are given "
                     "(by default the files mkdocs.yml names in quality_cases and "
@@ -56,7 +57,7 @@ def cmd_sql(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_CONTENT
     try:
         result = quality_sql.run_query(db, args.query)
-    except duckdb.Error as exc:
+    except (duckdb.Error, quality_sql.ReadOnlyError) as exc:
         print(f"kb sql: {str(exc).strip()}", file=sys.stderr)
         return EXIT_USAGE
     finally_rejected = _rejected(db)

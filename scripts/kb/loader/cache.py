@@ -12,12 +12,20 @@ and a shard is read only when one of its entries is asked for. A value kept whol
 `write_value`) is one file. A file that cannot be read, is damaged or belongs to another key is
 treated as empty and rewritten; a cache folder that cannot be written is left alone. Neither is
 ever an error.
+
+The cache lives in the repository, where anyone who can open a pull request can plant or edit a
+file (and commit it with `git add -f`). So every file carries an HMAC-SHA256 of its payload
+under a per-machine secret kept outside the repository (`KB_CACHE_SECRET` names the file;
+by default `$XDG_CACHE_HOME/kb/secret` or `~/.cache/kb/secret`, created 0600 on first use): a
+file this machine did not write fails verification and is treated as damaged. Without a usable
+secret file, the secret is random per process, and nothing cached by another run is trusted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import os
 import re
 import sys
@@ -34,7 +42,7 @@ from kb.loader import store
 #: the cache folder, at the knowledge base's root (beside mkdocs.yml)
 CACHE_DIR = ".kb-cache"
 #: bump when the layout of cache files changes
-FORMAT = "kb-cache-3"
+FORMAT = "kb-cache-4"
 SHARDS = 64
 #: libraries whose behaviour is part of a parse or lint result
 _LIBRARIES = ("PyYAML", "markdown-it-py", "mdurl", "Markdown", "jsonschema", "fastjsonschema",
@@ -178,17 +186,53 @@ def write_value(root: Path, name: str, key: str, value: object) -> None:
         _write_file(folder / f"{name}.pickle", key, value)
 
 
+_MAC_BYTES = 32
+_SECRET_BYTES = 32
+
+
+@cache
+def _secret() -> bytes:
+    """This machine's cache secret, created on first use; random for this process when the
+    secret file cannot be read or made."""
+    path = _secret_path()
+    with contextlib.suppress(OSError):
+        data = path.read_bytes()
+        if len(data) >= _SECRET_BYTES:
+            return data
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(os.urandom(_SECRET_BYTES))
+        return path.read_bytes()
+    return os.urandom(_SECRET_BYTES)
+
+
+def _secret_path() -> Path:
+    named = os.environ.get("KB_CACHE_SECRET")
+    if named:
+        return Path(named)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kb" / "secret"
+
+
+def _mac(payload: bytes | memoryview) -> bytes:
+    return hmac.new(_secret(), payload, hashlib.sha256).digest()
+
+
 def _read_file(path: Path, key: str) -> object | None:
-    """The value a cache file holds under `key`, or None (missing, damaged, foreign)."""
+    """The value a cache file holds under `key`, or None (missing, damaged, foreign, or not
+    written on this machine)."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    # a file is its payload's CRC-32 and the payload: damage anywhere is found here
-    if len(data) < 4 or zlib.crc32(memoryview(data)[4:]) != int.from_bytes(data[:4], "big"):
+    # a file is its payload's HMAC and the payload: damage or a planted edit is found here
+    if len(data) < _MAC_BYTES or not hmac.compare_digest(
+            _mac(memoryview(data)[_MAC_BYTES:]), data[:_MAC_BYTES]):
         return None
     try:
-        magic, stored_key, value = store.loads(data, offset=4)
+        magic, stored_key, value = store.loads(data, offset=_MAC_BYTES)
     except (store.StoreError, TypeError, ValueError):
         return None
     if magic != FORMAT or stored_key != key:
@@ -199,7 +243,7 @@ def _read_file(path: Path, key: str) -> object | None:
 
 def _write_file(path: Path, key: str, value: object) -> None:
     payload = store.dumps((FORMAT, key, value))
-    write_atomically(path, zlib.crc32(payload).to_bytes(4, "big") + payload, durable=False,
+    write_atomically(path, _mac(payload) + payload, durable=False,
                      mode=0o600)
 
 

@@ -19,6 +19,7 @@ from kb.diagnostics import Diagnostic
 from kb.loader import store
 from kb.loader.cache import Table, digest, table_key
 from kb.loader.files import decode_text, read_bytes
+from kb.loader.inputs import confinement_problems, is_allowed_symlink
 from kb.loader.parse import FileResult, Item
 from kb.loader.pool import PARALLEL_MIN, available_processes, parse_all
 from kb.model import (
@@ -48,13 +49,16 @@ class LoadResult:
 def content_files(config: KbConfig) -> list[str]:
     """The repo-relative path of every content file, in load order: the articles (`*.md` at
     any depth of docs/), then the trees and cases (`*.yaml` in the trees folder), each sorted
-    by their path's parts. Symbolic links to folders are not followed."""
+    by their path's parts. Symbolic links to folders are not followed, and a symbolic link is
+    read only when it is allowed (see `kb.loader.inputs`; the others are KB011 findings)."""
     root = config.root
     prefix = str(root) + "/"
     docs = [_relative(root, prefix, path) for path in _walk(str(root / config.docs_dir), ".md")]
     trees = [_relative(root, prefix, path) for path in _names(str(root / config.trees_dir),
                                                                 ".yaml")]
-    return [*sorted(docs, key=_parts), *sorted(trees, key=_parts)]
+    return [rel for rel in [*sorted(docs, key=_parts), *sorted(trees, key=_parts)]
+            if not os.path.islink(prefix + rel)
+            or is_allowed_symlink(config, root / rel, rel)]
 
 
 def _parts(rel: str) -> str:
@@ -125,6 +129,7 @@ class ContentFiles:
         hashed = self._table is not None
         self._slots = [_read(config, prefix + rel, rel, hashed) for rel in content_files(config)]
         self._readable = {slot.rel: slot for slot in self._slots if slot.text is not None}
+        self._confinement = confinement_problems(config)
 
     @property
     def cached(self) -> bool:
@@ -142,8 +147,10 @@ class ContentFiles:
         return {rel: slot.sha for rel, slot in self._readable.items() if slot.sha}
 
     def unreadable(self) -> list[Diagnostic]:
-        """What keeps the files that are not read as text out (KB001, KB002, KB008)."""
-        return [p for slot in self._slots if slot.text is None for p in slot.problems]
+        """What keeps the files that are not read as text out (KB001, KB002, KB008), and the
+        files that must not be under the content folders at all (KB011, KB012)."""
+        return [*self._confinement,
+                *(p for slot in self._slots if slot.text is None for p in slot.problems)]
 
     def text(self, rel: str) -> str:
         return self._readable[rel].text or ""
@@ -183,7 +190,7 @@ class ContentFiles:
         """The knowledge base of every file (each parsed now if it was not)."""
         self.parse()
         kb = KnowledgeBase(config=self.config)
-        result = LoadResult(kb)
+        result = LoadResult(kb, problems=list(self._confinement))
         files: list[tuple[SourceFile, Item | None]] = []
         for slot in self._slots:
             result.problems.extend(slot.problems)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from kb.diagnostics import Diagnostic
 from kb.loader import to_model
 from kb.loader.files import split_front_matter
+from kb.loader.limits import markdown_nesting
 from kb.loader.markdown_body import parse_body
 from kb.loader.yaml_strict import parse_yaml
 from kb.model import Article, CaseSet, PolicySet, Pos, SectionPage, Tree, YamlDoc
@@ -45,11 +46,12 @@ def parse_text(rel: str, text: str) -> FileResult:
     if rel.endswith(".md"):
         if name == "index.md" and not text.startswith("---"):
             item = SectionPage(rel, _first_heading(text), parse_body(text, 1))
-            return FileResult(item=item)
+            return FileResult(_nesting(rel, text, 1), item=item)
         fm, found = split_front_matter(text, rel)
         problems.extend(found)
         if fm is not None:
             doc, ambiguous = _parse(problems, rel, fm.yaml, fm.line_offset)
+            problems.extend(_nesting(rel, fm.body, fm.body_line))
             if doc is not None:
                 body = parse_body(fm.body, fm.body_line)
                 if name == "index.md":
@@ -88,6 +90,11 @@ def _parse(problems: list[Diagnostic], rel: str, text: str,
                                    hint="write `key: value` lines"))
         return None, parsed.ambiguous
     return parsed.doc, parsed.ambiguous
+
+
+def _nesting(rel: str, body: str, body_line: int) -> tuple[Diagnostic, ...]:
+    found = markdown_nesting(rel, body, body_line)
+    return () if found is None else (found,)
 
 
 def _first_heading(text: str) -> str:

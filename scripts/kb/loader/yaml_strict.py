@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from kb.loader.limits import MAX_YAML_DEPTH
 from kb.model import KeyPath, Pos, YamlDoc
 
 try:  # libyaml's parser is several times faster; PyYAML without it still works
@@ -211,6 +212,10 @@ def parse_yaml(text: str, line_offset: int = 0) -> ParsedYaml:
                     _refuse_node(event, line_offset)
                 mark = event.start_mark
                 pos = (mark.line + line_base) << _SHIFT | (mark.column + 1)
+                if len(stack) >= MAX_YAML_DEPTH:
+                    raise _Stop(YamlProblem(
+                        "KB010", f"more than {MAX_YAML_DEPTH} mappings or lists inside each "
+                                 "other", _pos(pos), "flatten the structure"))
                 new: dict[object, object] | list[object] = {} if kind is _MAPPING_START else []
                 path = place(new, pos)
                 stack.append([new, path, _NO_KEY, {}])

@@ -67,6 +67,10 @@ class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
     page (which links every article of the section), so each page's nav stays small and a
     5,000-article site builds in linear time. Search and the browse pages reach every page."""
 
+    allow_symlinks = c.ListOfItems(c.Type(str), default=[])
+    """Symbolic links under docs/ and the trees folder that may stay (repo-relative paths; each
+    must resolve inside the repository). Every other link is refused (KB011)."""
+
 
 def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     """The validated KbConfig for this site; `kb.config.ConfigError` when a value is wrong."""

@@ -134,7 +134,8 @@ def _open(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, max_listed: int,
         for pos, reason, first, case_id in listed:
             if first is not None and first != pos:
                 where = reader.to_position(int(first), rejects)
-                reason = f"case_id `{case_id}` repeats {reader.unit} {where} (the first is kept)"
+                reason = (f"case_id `{str(case_id)[:40]}` repeats {reader.unit} {where} "
+                          "(the first is kept)")
             bad_rows.append(BadRow(reader.to_position(int(pos), rejects), str(reason)))
         bad_rows += [BadRow(line, reason) for line, reason in rejects]
         bad_rows = sorted(bad_rows, key=lambda b: b.position)[:max_listed]

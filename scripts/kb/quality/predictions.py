@@ -16,21 +16,31 @@ rejects the line and is reported with its 1-based line number: invalid JSON or U
 or wrongly typed key, an unknown case id, an outcome that is not an outcome node of the case's
 tree, a path naming a node the tree lacks, and a second prediction for a case (the first wins).
 A rejected line never counts in any figure.
+
+Limits keep a hostile or broken file cheap: a line over `MAX_LINE_BYTES` is rejected without
+being read whole, JSON nested deeper than Python's parser allows and integers over Python's
+digit limit are rejected lines, and a message quotes at most `MAX_QUOTED` characters of input.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kb.model import KnowledgeBase
 from kb.quality.ground_truth import LabeledCase, labeled_cases, outcome_of
 
-__all__ = ["LineProblem", "Prediction", "PredictionFile", "parse_predictions",
-           "read_predictions"]
+__all__ = ["MAX_LINE_BYTES", "LineProblem", "Prediction", "PredictionFile",
+           "parse_predictions", "read_predictions"]
+
+#: one prediction is a few hundred bytes; a longer line is rejected (and never read whole)
+MAX_LINE_BYTES = 1 << 20
+#: how much of an input value a message quotes
+MAX_QUOTED = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +84,17 @@ class PredictionFile:
 def read_predictions(path: Path, kb: KnowledgeBase, source: str = "") -> PredictionFile:
     """Read and check a predictions file; OSError when it cannot be read at all."""
     with path.open("rb") as handle:
-        return parse_predictions(handle, kb, source or str(path))
+        return parse_predictions(_bounded_lines(handle), kb, source or str(path))
+
+
+def _bounded_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """The file's lines, each cut after `MAX_LINE_BYTES + 1` bytes (the rest is skipped
+    unread into memory), so an over-long line is seen as one without being held whole."""
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def parse_predictions(lines: Iterable[bytes], kb: KnowledgeBase,
@@ -89,6 +109,9 @@ def parse_predictions(lines: Iterable[bytes], kb: KnowledgeBase,
         if not raw.strip():
             continue
         read += 1
+        if len(raw) > MAX_LINE_BYTES:
+            problems.append(LineProblem(number, f"line is over {MAX_LINE_BYTES:,} bytes"))
+            continue
         try:
             prediction = _parse_line(number, raw, cases)
         except _Rejected as exc:
@@ -116,39 +139,49 @@ def _parse_line(number: int, raw: bytes, cases: Mapping[str, LabeledCase]) -> Pr
         raise _Rejected(f"not UTF-8 (byte {exc.start + 1})") from None
     try:
         value = json.loads(text, parse_constant=_no_constant)
-    except (json.JSONDecodeError, _Rejected) as exc:
-        raise _Rejected(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise _Rejected("JSON nested too deeply") from None
+    except (ValueError, _Rejected) as exc:  # JSONDecodeError, or an integer over the digit limit
+        raise _Rejected(f"not valid JSON: {_quoted(str(exc))}") from None
     if not isinstance(value, dict):
         raise _Rejected(f"expected a JSON object, found {_json_kind(value)}")
     case_id = _text(value, "case", required=True)
     outcome = _text(value, "outcome", required=True)
     labeled = cases.get(case_id)
     if labeled is None:
-        raise _Rejected(f"unknown case `{case_id}` (no labeled case has this id)")
+        raise _Rejected(f"unknown case `{_quoted(case_id)}` (no labeled case has this id)")
     tree = labeled.tree
     if outcome_of(tree, outcome) is None:
         what = "a question node" if outcome in tree.nodes else "not a node"
-        raise _Rejected(f"outcome `{outcome}` is {what} of tree `{tree.id}`; outcomes: "
+        raise _Rejected(f"outcome `{_quoted(outcome)}` is {what} of tree `{tree.id}`; outcomes: "
                         + ", ".join(n.id for n in tree.outcomes()))
     path = _texts(value, "path")
     if path is not None:
         unknown = [n for n in path if n not in tree.nodes]
         if unknown:
-            raise _Rejected(f"path names {', '.join(f'`{n}`' for n in unknown)}, not "
+            raise _Rejected(f"path names {_quoted(', '.join(f'`{n}`' for n in unknown))}, not "
                             f"node(s) of tree `{tree.id}`")
         if path and path[-1] != outcome and tree.nodes[path[-1]].outcome is None:
             path = (*path, outcome)
     confidence = value.get("confidence")
     if confidence is not None and (
         isinstance(confidence, bool) or not isinstance(confidence, (int, float))
-        or not math.isfinite(confidence) or not 0 <= confidence <= 1
+        or not 0 <= confidence <= 1 or not math.isfinite(confidence)  # no float(huge int)
     ):
-        raise _Rejected(f"`confidence` must be a number from 0 to 1, not {json.dumps(confidence)}")
+        raise _Rejected(f"`confidence` must be a number from 0 to 1, not "
+                        f"{_quoted(json.dumps(confidence))}")
     model = value.get("model", "")
     if not isinstance(model, str):
         raise _Rejected(f"`model` must be a string, not {_json_kind(model)}")
     return Prediction(number, case_id, tree.id, outcome, path, _texts(value, "citations"),
                       None if confidence is None else float(confidence), model)
+
+
+def _quoted(text: str) -> str:
+    """`text`, cut to `MAX_QUOTED` characters: a message never echoes a huge input."""
+    if len(text) <= MAX_QUOTED:
+        return text
+    return f"{text[:MAX_QUOTED]}... ({len(text):,} characters)"
 
 
 def _no_constant(name: str) -> object:
@@ -162,7 +195,8 @@ def _text(value: Mapping[str, object], key: str, required: bool) -> str:
             raise _Rejected(f"`{key}` is missing")
         return ""
     if not isinstance(found, str) or not found.strip():
-        raise _Rejected(f"`{key}` must be a non-empty string, not {json.dumps(found)}")
+        raise _Rejected(f"`{key}` must be a non-empty string, not "
+                        f"{_quoted(json.dumps(found))}")
     return found.strip()
 
 

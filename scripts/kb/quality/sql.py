@@ -41,7 +41,7 @@ from kb.model import KnowledgeBase, Metadata
 from kb.quality.casedata import CaseCheck, connect, open_case_data
 from kb.quality.predictions import PredictionFile, read_predictions
 
-__all__ = ["QueryResult", "format_result", "open_database", "run_query"]
+__all__ = ["QueryResult", "ReadOnlyError", "format_result", "open_database", "run_query"]
 
 # column kinds, turned into Arrow types when the tables are built (pyarrow loads only then)
 _TEXT, _TEXTS, _INT, _FLOAT, _DATE = "text", "texts", "int", "float", "date"
@@ -79,12 +79,44 @@ def open_database(kb: KnowledgeBase, cases: Path | None = None, cases_format: st
         con.register("_predictions", _predictions_table(read))
         con.execute("CREATE TABLE predictions AS SELECT * FROM _predictions")
         con.unregister("_predictions")
+    _confine(con)
     return Database(con, check, read)
 
 
+# Once the tables are loaded the query needs nothing outside the database: no files, no
+# network, no extensions; and the query cannot switch any of that back on.
+_CONFINEMENT = ("SET autoinstall_known_extensions = false",
+                "SET autoload_known_extensions = false",
+                "SET enable_external_access = false",
+                "SET lock_configuration = true")
+
+
+class ReadOnlyError(ValueError):
+    """The query is not exactly one read-only (SELECT-like) statement."""
+
+
+def _confine(con: duckdb.DuckDBPyConnection) -> None:
+    for setting in _CONFINEMENT:
+        con.execute(setting)
+
+
+def _one_select(sql: str) -> duckdb.Statement:
+    """The query's only statement, parsed by DuckDB, when it is a SELECT (also WITH, FROM,
+    VALUES, DESCRIBE, SHOW, SUMMARIZE); ReadOnlyError otherwise."""
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise ReadOnlyError(f"expected exactly one SQL statement, found {len(statements)}")
+    statement = statements[0]
+    if statement.type != duckdb.StatementType.SELECT:
+        raise ReadOnlyError(f"only read-only queries (SELECT, WITH, DESCRIBE...) run here, "
+                            f"not {statement.type.name}")
+    return statement
+
+
 def run_query(db: Database, sql: str) -> QueryResult:
-    """Run one statement; duckdb.Error when it fails."""
-    cursor = db.con.execute(sql)
+    """Run one read-only statement; ReadOnlyError when it is not one, duckdb.Error when it
+    fails."""
+    cursor = db.con.execute(_one_select(sql))
     columns = tuple(d[0] for d in cursor.description or ())
     rows = cursor.fetchall() if columns else []
     return QueryResult(columns, rows)

@@ -155,3 +155,57 @@ Good:
     id: upi-failed-debit
     ```
 """)
+
+declare("KB010", "nesting-too-deep", """Brackets and YAML must not nest without bound.
+
+What it checks:
+    No Markdown block (paragraph, list, table) has more than 32 `[` or `](` open at once
+    (nested or never closed; fewer in a very long block), and no YAML document has more than
+    64 mappings or lists inside each other. Fenced code and `\\[` are not counted.
+Why it matters:
+    The site's Markdown renderer scans for the closer of every open bracket, so thousands of
+    them take minutes (quadratic time) and stall every build; deeply nested YAML exhausts the
+    memory and recursion limits of the tools that read it.
+Bad:
+    ```markdown
+    [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ (and on)
+    ```
+Good:
+    ```markdown
+    A [link](other.md), [[nested] text](other.md) and a literal \\[ bracket.
+    ```
+""")
+
+declare("KB011", "symlink", """No symbolic links under the content folders, unless allowlisted.
+
+What it checks:
+    No symbolic link (to a file or a folder) under docs/ or the trees folder, except those
+    listed in the kb option `allow_symlinks` that resolve inside the repository. A link that
+    is refused is not read.
+Why it matters:
+    MkDocs follows links and copies their targets into the site: a link to
+    `/proc/self/environ`, `/etc/passwd` or a folder outside the repository would publish CI
+    secrets or private files.
+Bad:
+    `docs/upi/env.txt -> /proc/self/environ`
+Good:
+    The file itself in docs/, or `docs/img/logo.png -> ../../brand/logo.png` listed in
+    `allow_symlinks`.
+Options:
+    `allow_symlinks` in the kb plugin options.
+""")
+
+declare("KB012", "file-type", """Only articles and allowed images under docs/; only YAML in trees.
+
+What it checks:
+    Every file under docs/ is an article (`.md`), a raster image (`.png`, `.jpg`, `.jpeg`,
+    `.webp`, `.gif`) or a quality file named in the config; every file in the trees folder is
+    `.yaml`. SVG is refused: it can carry script, event handlers and external references.
+Why it matters:
+    kb checks only what it reads, but MkDocs publishes every file under docs/: an `.html` or
+    `.js` file runs script on the site, and a `.markdown` page is rendered without any check.
+Bad:
+    `docs/upi/help.html` with a `<script>`; `docs/upi/notes.markdown`; `docs/img/chart.svg`.
+Good:
+    `docs/upi/help.md`; `docs/img/chart.png`.
+""")
