@@ -3,6 +3,7 @@ repository, so an entry written anywhere else (or edited) is ignored and rewritt
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,39 @@ def test_own_entries_are_trusted_and_secret_is_private(tmp_path: Path,
     assert key is not None
     rel = "docs/guides/reply-refund.md"
     assert Table(root, "load", key).get(rel, digest((root / rel).read_bytes())) is not None
+
+
+def test_a_cache_tracked_by_git_is_never_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Even an entry that verifies (a secret shared or leaked) is not read once the cache folder
+    is committed: the loader parses the file itself and the exports stay clean."""
+    root = make_kb(tmp_path / "kb")
+    reply = (root / "docs/guides/reply-refund.md").read_text(encoding="utf-8")
+    internal = (reply.replace("id: reply-refund", "id: hidden-reply")
+                .replace("type: macro", "type: reference")
+                .replace("visibility: public", "visibility: internal")
+                .replace("\n# ", f"\n{SECRET_TEXT}\n\n# ", 1))
+    (root / ARTICLE).write_text(internal, encoding="utf-8")
+    _use_secret(monkeypatch, tmp_path / "shared-secret")
+    assert run_cli(root, "lint")[0] == 0
+    key = config_key(load_config(root))
+    assert key is not None
+    table = Table(root, "load", key)
+    blob = table.get(ARTICLE, digest(internal.encode()))
+    assert blob is not None
+    restricted = internal.replace("visibility: internal", "visibility: restricted").encode()
+    (root / ARTICLE).write_bytes(restricted)
+    table.put(ARTICLE, digest(restricted), blob)
+    table.save(keep={ARTICLE})
+    for argv in (["init", "-q"], ["add", "-A"], ["add", "-f", CACHE_DIR],
+                 ["-c", "user.name=a", "-c", "user.email=a@example.org", "commit", "-qm", "x"]):
+        subprocess.run(["git", "-C", str(root), *argv], check=True)
+    cache.tracked_by_git.cache_clear()
+    capsys.readouterr()
+    out = tmp_path / "out"
+    code, text = run_cli(root, "export", "--out", str(out))
+    assert code == 0, text
+    exported = [p for p in out.rglob("*") if p.is_file()]
+    assert exported
+    assert not any(SECRET_TEXT.encode() in p.read_bytes() for p in exported)
+    assert "tracked by git: the cache is not used" in capsys.readouterr().err

@@ -19,6 +19,8 @@ under a per-machine secret kept outside the repository (`KB_CACHE_SECRET` names 
 by default `$XDG_CACHE_HOME/kb/secret` or `~/.cache/kb/secret`, created 0600 on first use): a
 file this machine did not write fails verification and is treated as damaged. Without a usable
 secret file, the secret is random per process, and nothing cached by another run is trusted.
+And a cache folder with any file tracked by git is not read at all (a cache is never committed;
+`kb` says so once and works without it), whatever its entries' HMACs say.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import hashlib
 import hmac
 import os
 import re
+import subprocess
 import sys
 import zlib
 from collections.abc import Collection, Iterable
@@ -220,9 +223,28 @@ def _mac(payload: bytes | memoryview) -> bytes:
     return hmac.new(_secret(), payload, hashlib.sha256).digest()
 
 
+@cache
+def tracked_by_git(folder: Path) -> bool:
+    """Whether git tracks any file in `folder` (False outside a git checkout or without git);
+    says so on stderr, once, when it does."""
+    try:
+        listed = subprocess.run(["git", "-C", str(folder.parent), "ls-files", "-z", "--",
+                                 folder.name], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    tracked = listed.returncode == 0 and bool(listed.stdout)
+    if tracked:
+        print(f"kb: {folder} holds files tracked by git: the cache is not used (a committed "
+              f"cache is never trusted); untrack it with `git rm -r --cached {folder.name}`",
+              file=sys.stderr, flush=True)
+    return tracked
+
+
 def _read_file(path: Path, key: str) -> object | None:
-    """The value a cache file holds under `key`, or None (missing, damaged, foreign, or not
-    written on this machine)."""
+    """The value a cache file holds under `key`, or None (missing, damaged, foreign, not
+    written on this machine, or in a cache folder tracked by git)."""
+    if path.parent.is_dir() and tracked_by_git(path.parent):
+        return None
     try:
         data = path.read_bytes()
     except OSError:
