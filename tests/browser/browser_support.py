@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -165,3 +165,28 @@ def open_web(browser: Browser, served: Served) -> Web:
     context.route("**/*", guard)
     web.page.set_default_timeout(10_000)
     return web
+
+
+def search(web: Web, query: str, attempts: int = 3) -> list[str]:
+    """Type `query` into Material's search box; the result links, resolved to absolute URLs
+    (without the fragment and Material's highlight query). Typing again when no result shows:
+    on a busy machine the search worker may still be building its index when the query
+    arrives, and Material does not run an earlier query once it is ready."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = web.page
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    box = page.locator("input.md-search__input")
+    for attempt in range(attempts):
+        box.fill("")
+        box.press_sequentially(query, delay=20)
+        try:
+            page.locator(".md-search-result__item").first.wait_for()
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+    links: list[str] = page.eval_on_selector_all(
+        ".md-search-result__item a.md-search-result__link",
+        "(links) => links.map((a) => a.href)")
+    return [urlunsplit((*urlsplit(u)[:3], "", "")) for u in links]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import Served, build_site_with, open_web, serve, stop
+from browser_support import Served, build_site_with, open_web, search, serve, stop
 
 from kb.render import render_body
 from kb.sanitise import sanitise_html
@@ -89,9 +89,7 @@ def test_search_shows_a_hostile_title_as_text(browser: Browser, payload_site: Se
     web.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
         page = web.goto("payloads/attack/")
-        page.keyboard.press("s")  # Material's search shortcut
-        page.locator("input.md-search__input").fill("Attack article")
-        page.locator(".md-search-result__item").first.wait_for()
+        assert search(web, "Attack article")
         assert page.evaluate(TRIGGER) is None
         assert dialogs == []
     finally:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from browser_support import REPO, Web
+from browser_support import REPO, Web, search
 
 from kb.loader import load, load_config
 from kb.model import Article, KnowledgeBase
@@ -43,20 +42,6 @@ def body_word() -> tuple[str, Article]:
         if unique:
             return unique[0], article
     raise AssertionError("no article has a word of its own")
-
-
-def search(web: Web, query: str) -> list[str]:
-    """Type `query` into Material's search box; the result links, resolved to absolute URLs."""
-    page = web.page
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    box.press_sequentially(query, delay=20)
-    page.locator(".md-search-result__item").first.wait_for()
-    links: list[str] = page.eval_on_selector_all(
-        ".md-search-result__item a.md-search-result__link",
-        "(links) => links.map((a) => a.href)")
-    # without the fragment and Material's highlight query (?h=...)
-    return [urlunsplit((*urlsplit(u)[:3], "", "")) for u in links]
 
 
 def test_search_finds_an_article_by_a_word_of_its_body(web: Web) -> None:
