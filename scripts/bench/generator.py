@@ -790,11 +790,11 @@ def bare_config(kb_site_config: str) -> str:
     return "\n".join(out) + "\n"
 
 
-class _AnyTagLoader(yaml.SafeLoader):
+class AnyTagLoader(yaml.SafeLoader):
     """Reads a mkdocs.yml whatever its tags (`!!python/name:`, `!ENV`): tagged values are None."""
 
 
-_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def with_top_level(config_text: str, values: Mapping[str, object]) -> str:

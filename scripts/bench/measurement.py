@@ -14,15 +14,11 @@ import platform
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,89 +327,6 @@ class Bench:
 
     # --- steps ----------------------------------------------------------------------------
 
-
-def _serve_problem(proc: subprocess.Popen[bytes], log: Path) -> str:
-    """Why `kb serve` served nothing: it exited (a rejected option, a failed build), or not."""
-    if proc.poll() is None:
-        return "never served a page (see serve.log)"
-    output = log.read_text(encoding="utf-8", errors="replace")
-    rejected = re.search(r"^.*error: (unrecognized arguments|argument|invalid choice).*$",
-                         output, re.M)
-    if rejected:
-        return f"kb serve rejected its command line: {rejected.group(0).strip()}"
-    return f"kb serve exited ({proc.returncode}) before serving: {_reason(output)}"
-
-
-def _dirty(pid: int) -> str:
-    """Whether the `mkdocs serve` under `pid` was given --dirty (only changed pages rebuilt)."""
-    for child in process_tree(pid):
-        with contextlib.suppress(OSError):
-            argv = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
-            if b"mkdocs" in argv and b"serve" in argv:
-                return "yes" if b"--dirty" in argv else "no"
-    return "unknown (no mkdocs serve process found)"
-
-
-def _contains(marker: str) -> Callable[[str], bool]:
-    return lambda page: marker in page
-
-
-def _killpg(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)
-
-
-def _reason(output: str) -> str:
-    """The most telling line of a failed build's output."""
-    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
-    for ln in reversed(lines):
-        if "Aborted" in ln or "Error" in ln or "error" in ln:
-            return ln
-    return lines[-1] if lines else "no output"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return exc.code
-    except (urllib.error.URLError, OSError):
-        return 0
-
-
-def _poll(url: str, ok: Callable[[str], bool], timeout: float,
-          proc: subprocess.Popen[bytes]) -> float | None:
-    """Seconds until `url` answers 200 with a page that passes `ok`; None on timeout or when
-    the server exits."""
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        if proc.poll() is not None:
-            return None
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                page = response.read().decode("utf-8", errors="replace")
-                if response.status == 200 and ok(page):
-                    return time.perf_counter() - start
-        except urllib.error.HTTPError as exc:
-            exc.close()
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.05)
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Findability of the built site: clicks from the home page, and Material's search in Chromium
 
 def code_version() -> str:
     """The git commit of the repository, whether scripts/kb differs from it, and a hash of the

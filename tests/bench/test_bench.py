@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bench import cli, findability, generator, measurement
+from bench import cli, findability, generator, measurement, steps
 from kb.diagnostics import Severity
 from kb.lint import lint_kb
 from kb.loader import load, load_config
@@ -241,7 +241,7 @@ def test_serve_problem_names_a_rejected_option(tmp_path: Path) -> None:
              "print('kb serve: error: unrecognized arguments: --dirty'); sys.exit(2)"],
             stdout=sink)
         proc.wait()
-    assert measurement._serve_problem(proc, log) == \
+    assert steps._serve_problem(proc, log) == \
         "kb serve rejected its command line: kb serve: error: unrecognized arguments: --dirty"
 
 
