@@ -823,8 +823,3 @@ def generate(root: Path, size: int, seed: int, today: dt.date,
     (root / "mkdocs-bare.yml").write_text(bare_config(text), encoding="utf-8")
     config = load_config(root)
     return Generator(config, size, seed, today).write(root)
-
-
-# ---------------------------------------------------------------------------------------------
-# Running and timing whole processes
-

@@ -35,7 +35,6 @@ PROGRAMS = Path(__file__).resolve().parent / "programs"
 QUIET = {"NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Running and timing whole processes
 
@@ -367,12 +366,3 @@ def machine() -> dict[str, str]:
         "libyaml": "yes" if getattr(yaml, "__with_libyaml__", False) else "no",
         **versions,
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Profiling `kb lint` (--profile)
-
-
-# --- the safety-policy proof (KB7xx): its share of a cold kb lint, as one self-contained step ---
-
-#: the policy every tree is proven against in this step

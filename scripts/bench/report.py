@@ -41,7 +41,6 @@ def findability_lines(found: Mapping[str, Mapping[str, Any]], why_not: str) -> l
     return lines
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Reporting
 

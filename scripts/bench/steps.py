@@ -35,6 +35,9 @@ from bench.measurement import (
 )
 from bench.report import FIGURE_NAMES, table
 
+# ---------------------------------------------------------------------------------------------
+# `kb serve`: helpers of the serve step
+
 
 def _serve_problem(proc: subprocess.Popen[bytes], log: Path) -> str:
     """Why `kb serve` served nothing: it exited (a rejected option, a failed build), or not."""
@@ -117,7 +120,7 @@ def _poll(url: str, ok: Callable[[str], bool], timeout: float,
 
 
 # ---------------------------------------------------------------------------------------------
-# Findability of the built site: clicks from the home page, and Material's search in Chromium
+# The timed steps
 
 
 class Steps(Bench):
@@ -385,6 +388,9 @@ class Steps(Bench):
             self._progress(figure.name, figure.runs[-1])
 
 
+# --- the safety-policy proof (KB7xx): its share of a cold kb lint, as one self-contained step ---
+
+#: the policy every tree is proven against in this step
 BENCH_POLICIES = """\
 policies:
   bench-risk:
@@ -466,6 +472,10 @@ def policy_proof_overhead(bench: Bench) -> None:
         print(f"policy proof: {bench.checks['policy proof']}", file=bench.out, flush=True)
 
 
+# ---------------------------------------------------------------------------------------------
+# Profiling `kb lint` (--profile)
+
+
 def profile_lint(bench: Bench, out: TextIO) -> None:
     """cProfile `kb lint` cold and warm in one process, and time the load and each rule."""
     root, logs = bench.root, bench.logs
@@ -542,7 +552,3 @@ def _print_profile(prof: Path, out: TextIO) -> None:
     print(table(["library or builtin (by own time)", "own s", "calls"],
                 [[n, f"{o:.2f}", f"{k:,}"] for o, k, n in others[:12]], {1, 2}), file=out)
     print("", file=out)
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
