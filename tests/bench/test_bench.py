@@ -1,4 +1,4 @@
-"""scripts/bench.py: a valid, reproducible synthetic KB; a small run prints every figure.
+"""scripts/bench: a valid, reproducible synthetic KB; a small run prints every figure.
 
 Timings are never asserted here (issue 6: targets are read from the script's output); only that
 each figure and ratio is printed with a value.
@@ -6,18 +6,17 @@ each figure and ratio is printed with a value.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import yaml
 
+from bench import cli, findability, generator, measurement, steps
 from kb.diagnostics import Severity
 from kb.lint import lint_kb
 from kb.loader import load, load_config
@@ -25,16 +24,6 @@ from kb.loader import load, load_config
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts" / "bench.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
 
 NUMBER = r"[0-9]+\.[0-9]+"
 
@@ -45,10 +34,10 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def test_generated_kb_lints_clean_and_is_reproducible(tmp_path: Path) -> None:
-    stats = bench.generate(tmp_path / "a", 80, 6, bench.DEFAULT_TODAY)
-    bench.generate(tmp_path / "b", 80, 6, bench.DEFAULT_TODAY)
+    stats = generator.generate(tmp_path / "a", 80, 6, generator.DEFAULT_TODAY)
+    generator.generate(tmp_path / "b", 80, 6, generator.DEFAULT_TODAY)
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
-    bench.generate(tmp_path / "c", 80, 7, bench.DEFAULT_TODAY)
+    generator.generate(tmp_path / "c", 80, 7, generator.DEFAULT_TODAY)
     assert _files(tmp_path / "a") != _files(tmp_path / "c")
 
     loaded = load(load_config(tmp_path / "a"))
@@ -68,15 +57,15 @@ def test_generated_kb_lints_clean_and_is_reproducible(tmp_path: Path) -> None:
 
 def test_site_config_keeps_the_theme_fixes_today_and_bare_drops_the_plugin() -> None:
     source = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text = bench.site_config(source, bench.DEFAULT_TODAY)
+    text = generator.site_config(source, generator.DEFAULT_TODAY)
     ours, original = yaml.safe_load(text), yaml.safe_load(source)
     assert ours["theme"] == original["theme"]
     assert ours["markdown_extensions"] == original["markdown_extensions"]
     kb_options = next(p["kb"] for p in ours["plugins"] if isinstance(p, dict) and "kb" in p)
-    assert str(kb_options["today"]) == bench.DEFAULT_TODAY.isoformat()
+    assert str(kb_options["today"]) == generator.DEFAULT_TODAY.isoformat()
     assert "nav" not in ours
 
-    bare = yaml.safe_load(bench.bare_config(text))
+    bare = yaml.safe_load(generator.bare_config(text))
     assert bare["theme"] == original["theme"]
     assert not any(p == "kb" or (isinstance(p, dict) and "kb" in p) for p in bare["plugins"])
     assert {k: v for k, v in bare.items() if k != "plugins"} == \
@@ -87,14 +76,14 @@ def test_site_config_replaces_an_existing_today_and_drops_a_nav() -> None:
     source = ("site_name: x\nnav:\n  - a.md\n  - B: b.md\nplugins:\n  - search\n  - kb:\n"
               "      today: 2020-01-01\n      quality_cases: q.csv\n      markets: [IN]\n"
               "theme:\n  name: material\n")
-    got = yaml.safe_load(bench.site_config(source, bench.DEFAULT_TODAY))
-    assert got["plugins"][1] == {"kb": {"today": bench.DEFAULT_TODAY, "markets": ["IN"]}}
+    got = yaml.safe_load(generator.site_config(source, generator.DEFAULT_TODAY))
+    assert got["plugins"][1] == {"kb": {"today": generator.DEFAULT_TODAY, "markets": ["IN"]}}
     assert "nav" not in got and got["theme"] == {"name": "material"}
 
 
 def _run(argv: list[str]) -> tuple[int, str]:
     out = io.StringIO()
-    code = bench.main(argv, out=out)
+    code = cli.main(argv, out=out)
     return code, out.getvalue()
 
 
@@ -183,7 +172,7 @@ def test_the_bare_build_with_mkdocs_nav_is_skipped_above_the_threshold(tmp_path:
                                   ["--only", "floor,nothing"], ["--default-nav-max", "-1"]])
 def test_bad_arguments_are_usage_errors(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        bench.parse_args(argv)
+        cli.parse_args(argv)
     assert exc.value.code == 2
 
 
@@ -206,17 +195,17 @@ def test_clicks_from_the_home_page_follow_links_between_built_pages(tmp_path: Pa
     (site / "assets").mkdir()
     (site / "assets" / "style.css").write_text("", encoding="utf-8")
 
-    pages = bench.built_pages(site)
-    depths = bench.click_depths(site, pages)
+    pages = findability.built_pages(site)
+    depths = findability.click_depths(site, pages)
     assert depths == {"index.html": 0, "a/index.html": 1, "section/index.html": 1,
                       "a/one.html": 2, "section/deep/index.html": 2, "a/two.html": 3}
-    report = bench.clicks_report(depths, ["a/one.html", "a/two.html", "orphan/index.html"])
+    report = findability.clicks_report(depths, ["a/one.html", "a/two.html", "orphan/index.html"])
     assert report["max"] == 3 and report["distribution"] == {"2": 1, "3": 1}
     assert report["unreachable"] == 1 and report["unreachable_examples"] == ["orphan/index.html"]
-    assert bench.click_depths(site, pages, start="missing.html") == {}
-    assert bench.built_page("a/b.md", {"a/b/index.html"}) == "a/b/index.html"
-    assert bench.built_page("a/b.md", {"a/b.html"}) == "a/b.html"
-    assert bench.built_page("a/index.md", set()) == "a/index.html"
+    assert findability.click_depths(site, pages, start="missing.html") == {}
+    assert findability.built_page("a/b.md", {"a/b/index.html"}) == "a/b/index.html"
+    assert findability.built_page("a/b.md", {"a/b.html"}) == "a/b.html"
+    assert findability.built_page("a/index.md", set()) == "a/index.html"
 
 
 def test_process_tree_memory_sums_forked_children(tmp_path: Path) -> None:
@@ -227,7 +216,7 @@ def test_process_tree_memory_sums_forked_children(tmp_path: Path) -> None:
                "block = b\"x\" * (64 * 2**20)\n"
                "time.sleep(0.6)\n"
                "os._exit(0) if pid == 0 else os.waitpid(pid, 0)\n")
-    run = bench.run_process([sys.executable, "-c", program], tmp_path, {}, tmp_path / "log",
+    run = measurement.run_process([sys.executable, "-c", program], tmp_path, {}, tmp_path / "log",
                             60)
     assert run.code == 0, run.output
     assert run.tree_measure in ("PSS", "RSS", "PSS+RSS")
@@ -239,7 +228,7 @@ def test_process_tree_memory_sums_forked_children(tmp_path: Path) -> None:
 def test_with_top_level_replaces_whole_entries() -> None:
     text = ("site_name: x\nnav:\n- a.md\n  # note\n- b.md\ndocs_dir: docs\n"
             "theme:\n  name: material\n")
-    got = yaml.safe_load(bench.with_top_level(text, {"nav": ["c.md"], "docs_dir": "/d"}))
+    got = yaml.safe_load(generator.with_top_level(text, {"nav": ["c.md"], "docs_dir": "/d"}))
     assert got == {"site_name": "x", "theme": {"name": "material"}, "nav": ["c.md"],
                    "docs_dir": "/d"}
 
@@ -252,7 +241,7 @@ def test_serve_problem_names_a_rejected_option(tmp_path: Path) -> None:
              "print('kb serve: error: unrecognized arguments: --dirty'); sys.exit(2)"],
             stdout=sink)
         proc.wait()
-    assert bench._serve_problem(proc, log) == \
+    assert steps._serve_problem(proc, log) == \
         "kb serve rejected its command line: kb serve: error: unrecognized arguments: --dirty"
 
 
@@ -266,4 +255,4 @@ def test_the_generator_takes_branches_as_kb_walk_does(when: object, value: objec
                                                       taken: str) -> None:
     nodes = {"q": {"ask": "f", "branches": [{"when": when, "next": "yes"}], "default": "no"},
              "yes": {"outcome": {}}, "no": {"outcome": {}}}
-    assert bench._walk("q", nodes, {"f": value}) == taken
+    assert generator._walk("q", nodes, {"f": value}) == taken
