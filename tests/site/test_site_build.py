@@ -51,6 +51,16 @@ def test_agent_exports_are_written_into_the_site(built: tuple[Path, Path, Knowle
     assert not ids & {"fraud-signals", "pix-draft"}, "restricted and draft stay out"
 
 
+def test_every_html_page_carries_the_content_security_policy(
+        built: tuple[Path, Path, KnowledgeBase]) -> None:
+    _, site, _ = built
+    pages = sorted(site.rglob("*.html"))
+    assert site / "404.html" in pages
+    missing = [p.relative_to(site).as_posix() for p in pages
+               if 'http-equiv="Content-Security-Policy"' not in p.read_text(encoding="utf-8")]
+    assert missing == []
+
+
 def test_generated_pages_are_in_nav_and_search(built: tuple[Path, Path, KnowledgeBase]) -> None:
     _, site, _ = built
     home = page_html(site, "index.md")

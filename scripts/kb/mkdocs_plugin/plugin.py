@@ -146,6 +146,12 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         return csp.with_policy(output)
 
+    def on_post_template(self, output_content: str, /, *, template_name: str,
+                         config: MkDocsConfig) -> str | None:
+        """The theme's own pages (404.html) carry the policy too; sitemap.xml is not HTML."""
+        return csp.with_policy(output_content) if template_name.endswith(".html") \
+            else output_content
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.parts is None:
             return
