@@ -88,3 +88,11 @@ def test_every_internal_link_leads_to_a_built_page_and_anchor(
         real: tuple[Path, KnowledgeBase]) -> None:
     site, _ = real
     assert broken_links(site) == {}
+
+
+def test_the_diagram_legend_keeps_its_colours(real: tuple[Path, KnowledgeBase]) -> None:
+    """The legend is the kb's own HTML: the content sanitiser, which drops `style`, leaves it."""
+    site, kb = real
+    for tree in kb.trees.values():
+        html = page_html(site, f"trees/{tree.id}.md")
+        assert html.count('class="kb-swatch" style="border-color:') == 3, tree.id

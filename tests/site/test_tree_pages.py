@@ -290,7 +290,7 @@ def test_page_sections_and_links(kb_dir: Path, base_kb: KnowledgeBase) -> None:
     assert len(SVG_BLOCK.findall(page)) == 1
     # the heavy parts are HTML blocks, one line each, between blank lines; headings are not
     blocks = [line for line in page.splitlines() if line.startswith(OPENING)]
-    assert len(blocks) == 7  # walker, diagram, facts, outcomes, guidance, coverage, about
+    assert len(blocks) == 8  # walker, legend, diagram, facts, outcomes, guidance, coverage, about
     assert all(f"\n\n{b}\n\n" in page or page.endswith(f"\n\n{b}\n") for b in blocks)
     assert not any(re.search(r"<h\d", b) for b in blocks)
     # the Markdown parts' relative .md links resolve from docs/trees/, to an authored or a

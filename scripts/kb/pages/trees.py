@@ -336,17 +336,17 @@ def _walker_block(tree: Tree, kb: KnowledgeBase) -> str:
 def _legend() -> list[str]:
     inform, resolve, escalate = (RESOLUTION_COLOURS[k][1] for k in ("inform", "resolve",
                                                                     "escalate"))
-    return [
-        "Questions are square-cornered boxes headed by the fact they ask (the first is marked "
+    # kb-made HTML (an HTML block), so the sanitiser leaves the swatches' colours alone
+    return [html_block(
+        "<p>Questions are square-cornered boxes headed by the fact they ask (the first is marked "
         "START); the arrows out of a question are labeled with the answers that take them, and "
-        "*otherwise* marks the default. Outcomes are round-cornered boxes whose first line names "
-        "the resolution and who handles it: "
+        "<em>otherwise</em> marks the default. Outcomes are round-cornered boxes whose first "
+        "line names the resolution and who handles it: "
         f'<span class="kb-swatch" style="border-color:{inform}">INFORM</span>, '
         f'<span class="kb-swatch" style="border-color:{resolve}">RESOLVE</span>, '
         f'<span class="kb-swatch" style="border-color:{escalate}">ESCALATE</span>; '
         "a dashed outline marks a SPECIALIST outcome, a solid one an AI outcome. "
-        "Wide trees scroll sideways; while you walk, the path is highlighted.",
-    ]
+        "Wide trees scroll sideways; while you walk, the path is highlighted.</p>")]
 
 
 def _facts_table(tree: Tree) -> str:
