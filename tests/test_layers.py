@@ -24,9 +24,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                                "html_blocks"})),
     ("model", frozenset({"model", "diagnostics", "when", "graph", "walk", "casetest"})),
     ("loader", frozenset({"loader"})),
-    ("rules, exporters, metrics", frozenset({"lint", "export", "quality"})),
+    ("rules, exporters, metrics", frozenset({"lint", "export", "quality", "search"})),
     ("pages", frozenset({"pages"})),
-    ("adapters", frozenset({"commands", "mkdocs_plugin"})),
+    ("client", frozenset({"client"})),
+    ("adapters", frozenset({"commands", "mkdocs_plugin", "mcp_server"})),
     ("command line", frozenset({"cli"})),
 )
 

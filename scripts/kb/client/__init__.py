@@ -1,0 +1,25 @@
+"""`kb.client`: the published knowledge base for AI agents, from Python.
+
+    from kb.client import Client
+    kb = Client.from_bundle("site/kb-bundle.json")      # or Client.from_repo(".")
+    kb.search("money debited not received", market="IN")
+    kb.walk("upi-debited-not-credited", {"payment_type": "p2p"})
+
+It serves exactly what the bundle holds (restricted and draft items never enter a bundle), after
+checking the bundle's format, schema and every hash. The MCP server (`kb mcp`) is built on it.
+"""
+
+from kb.client.client import (
+    ArticleView,
+    Client,
+    MacroView,
+    SearchResult,
+    SectionInfo,
+    TreeSummary,
+)
+from kb.client.errors import BundleError, ClientError, FactError, NotFound
+from kb.client.walker import Outcome, Question, RaisedSignal, Reference, WalkResult
+
+__all__ = ["ArticleView", "BundleError", "Client", "ClientError", "FactError", "MacroView",
+           "NotFound", "Outcome", "Question", "RaisedSignal", "Reference", "SearchResult",
+           "SectionInfo", "TreeSummary", "WalkResult"]

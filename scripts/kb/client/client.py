@@ -1,0 +1,208 @@
+"""The client: a verified bundle, its search index, and the questions an agent asks of it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kb.client.bundle import Bundle, read_bundle, verify_bundle
+from kb.client.errors import ClientError, NotFound
+from kb.client.walker import Reference, WalkResult, walk_tree
+from kb.search import Document, SearchIndex
+from kb.urls import absolute, with_anchor
+
+# The result types are frozen dataclasses without __slots__: the MCP server's output schemas
+# are read from their fields, and a slot would pass for a default value there.
+
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    #: `article-id#anchor`: what `article(id, section=anchor)` reads
+    section_id: str
+    article_id: str
+    anchor: str
+    title: str
+    heading: str
+    type: str
+    url: str
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class SectionInfo:
+    anchor: str
+    heading: str
+    level: int
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    title: str
+    type: str
+    summary: str
+    url: str
+    markets: tuple[str, ...]
+    products: tuple[str, ...]
+    sections: tuple[SectionInfo, ...]
+    #: the whole article's Markdown, or the one section's text when a section was asked for
+    text: str
+    section: str
+    related: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MacroView:
+    id: str
+    title: str
+    url: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class TreeSummary:
+    id: str
+    title: str
+    summary: str
+    url: str
+    markets: tuple[str, ...]
+    products: tuple[str, ...]
+    #: what the tree asks first
+    first_question: str
+
+
+class Client:
+    """Read-only access to one verified bundle; safe to share between threads and tasks."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self._site_url: str = bundle["build"]["site"]["url"] or ""
+        self._articles: dict[str, Any] = {a["id"]: a for a in bundle["articles"]}
+        self._trees: dict[str, Any] = {t["id"]: t for t in bundle["trees"]}
+        self._policies: dict[str, Any] = {p["id"]: p for p in bundle["policies"]}
+        self._index = SearchIndex.build(self._documents())
+
+    @classmethod
+    def from_bundle(cls, path: str | Path) -> Client:
+        """The client of a kb-bundle.json file; BundleError when it cannot be trusted."""
+        return cls(read_bundle(Path(path)))
+
+    @classmethod
+    def from_repo(cls, root: str | Path = ".") -> Client:
+        """The client of the knowledge base checked out at `root`, its bundle built in memory
+        (ClientError when the knowledge base has lint errors)."""
+        from kb.buildinfo import build_info
+        from kb.export.bundle import build_bundle, bundle_json
+        from kb.lint.api import lint_kb
+        from kb.loader import load
+        from kb.loader.config_file import find_root, load_config
+
+        loaded = load(load_config(find_root(Path(root).resolve())))
+        result = lint_kb(loaded.kb, loaded.problems, loaded.ambiguous)
+        if result.errors:
+            first = "; ".join(d.format() for d in result.diagnostics[:3])
+            raise ClientError(f"the knowledge base has {result.errors} lint error(s): {first}")
+        bundle = build_bundle(loaded.kb, build_info(loaded.kb.config.root))
+        return cls(verify_bundle(json.loads(bundle_json(bundle)), "built bundle"))
+
+    # --- what an agent asks -----------------------------------------------------------------
+
+    def search(self, query: str, *, market: str | None = None, product: str | None = None,
+               limit: int = DEFAULT_LIMIT) -> list[SearchResult]:
+        """Article sections that answer `query`, best first (at most `limit`, up to 50)."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ClientError(f"limit takes a number from 1 to {MAX_LIMIT}, not {limit}")
+        hits = self._index.search(query, limit=limit, markets=[market] if market else (),
+                                  products=[product] if product else ())
+        return [self._result(hit.key, hit.snippet, hit.score) for hit in hits]
+
+    def article(self, article_id: str, section: str | None = None) -> ArticleView:
+        article = self._article(article_id)
+        sections = tuple(SectionInfo(s["anchor"], s["heading"], s["level"])
+                         for s in article["sections"])
+        text, anchor = article["markdown"], ""
+        if section:
+            chosen = next((s for s in article["sections"] if s["anchor"] == section), None)
+            if chosen is None:
+                anchors = ", ".join(s.anchor for s in sections)
+                raise NotFound(f"article `{article_id}` has no section `{section}`; "
+                               f"its sections are {anchors}")
+            text, anchor = chosen["text"], section
+        return ArticleView(article["id"], article["title"], article["type"], article["summary"],
+                           self._url(article["url"], anchor), tuple(article["markets"]),
+                           tuple(article["products"]), sections, text, anchor,
+                           tuple(article["related"]))
+
+    def macro(self, macro_id: str) -> MacroView:
+        article = self._article(macro_id)
+        if article["type"] != "macro":
+            raise NotFound(f"`{macro_id}` is a {article['type']} article, not a macro")
+        return MacroView(article["id"], article["title"], self._url(article["url"]),
+                         article["markdown"])
+
+    def trees(self, *, market: str | None = None,
+              product: str | None = None) -> list[TreeSummary]:
+        """The decision trees (of `market` and `product` when given), by id."""
+        return [TreeSummary(t["id"], t["title"], t["summary"], self._url(t["url"]),
+                            tuple(t["markets"]), tuple(t["products"]),
+                            t["facts"][t["nodes"][t["start"]]["ask"]]["question"]
+                            if "ask" in t["nodes"][t["start"]] else "")
+                for t in self._trees.values()
+                if (not market or market in t["markets"])
+                and (not product or product in t["products"])]
+
+    def tree(self, tree_id: str) -> Mapping[str, Any]:
+        """A decision tree as the bundle has it (facts, nodes, outcomes)."""
+        tree = self._trees.get(tree_id)
+        if tree is None:
+            raise NotFound(f"no decision tree `{tree_id[:80]}`; list_trees names them")
+        return tree  # type: ignore[no-any-return]
+
+    def walk(self, tree_id: str, facts: Mapping[str, object]) -> WalkResult:
+        """The next question of `tree_id` given every fact known so far, or its outcome."""
+        return walk_tree(self.tree(tree_id), facts, self._policies, self._macro_text)
+
+    # --- inside ---------------------------------------------------------------------------
+
+    def _article(self, article_id: str) -> Any:
+        article = self._articles.get(article_id)
+        if article is None:
+            raise NotFound(f"no article `{article_id[:80]}`; search finds article ids")
+        return article
+
+    def _url(self, url: str, anchor: str = "") -> str:
+        return absolute(self._site_url, with_anchor(url, anchor))
+
+    def _macro_text(self, ref: Reference) -> str:
+        macro = self._articles[ref.id]
+        if ref.anchor:
+            for section in macro["sections"]:
+                if section["anchor"] == ref.anchor:
+                    return str(section["text"])
+        return str(macro["markdown"])
+
+    def _documents(self) -> Iterator[Document]:
+        for article in self._articles.values():
+            tags = " ".join([*article["tags"], article["type"]])
+            for section in article["sections"]:
+                yield Document(
+                    key=f"{article['id']}#{section['anchor']}", title=article["title"],
+                    body=section["text"], headings=" ".join(section["heading_path"][1:]),
+                    tags=tags, summary=article["summary"], markets=tuple(article["markets"]),
+                    products=tuple(article["products"]), kind=article["type"])
+
+    def _result(self, key: str, snippet: str, score: float) -> SearchResult:
+        article_id, _, anchor = key.partition("#")
+        article = self._articles[article_id]
+        section = next(s for s in article["sections"] if s["anchor"] == anchor)
+        url_anchor = anchor if section["level"] > 1 else ""
+        return SearchResult(key, article_id, anchor, article["title"], section["heading"],
+                            article["type"], self._url(article["url"], url_anchor), snippet,
+                            score)

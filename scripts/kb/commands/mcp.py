@@ -1,0 +1,45 @@
+"""`kb mcp`: serve the published knowledge base to AI agents over the Model Context Protocol."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from kb.commands._shared import EXIT_OK, UsageError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "mcp", help="serve the knowledge base to AI agents over MCP (stdio or HTTP)",
+        description="Serve search, articles, decision-tree walks and reply macros over the Model "
+                    "Context Protocol: over stdio (for an agent that starts the server), or over "
+                    "Streamable HTTP at http://HOST:PORT/mcp with --http. It serves exactly the "
+                    "agent bundle: no restricted or draft item.")
+    p.add_argument("--bundle", metavar="FILE",
+                   help="serve this kb-bundle.json (checked first); default: build the bundle "
+                        "of this checkout in memory")
+    p.add_argument("--http", action="store_true", help="Streamable HTTP instead of stdio")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on with --http (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8765, help="port with --http (default 8765)")
+    p.set_defaults(run=cmd_mcp)
+
+
+def cmd_mcp(args: argparse.Namespace, out: TextIO) -> int:
+    from kb.client import Client, ClientError
+    from kb.mcp_server import serve
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port takes 1 to 65535, not {args.port}")
+    try:
+        client = (Client.from_bundle(args.bundle) if args.bundle
+                  else Client.from_repo(args.root or "."))
+    except ClientError as exc:
+        raise UsageError(str(exc)) from None
+    if args.http:
+        counts = client.bundle["build"]["counts"]
+        print(f"kb mcp: serving {counts['articles']} articles and {counts['trees']} trees at "
+              f"http://{args.host}:{args.port}/mcp", file=sys.stderr)
+    serve(client, http=args.http, host=args.host, port=args.port)
+    return EXIT_OK

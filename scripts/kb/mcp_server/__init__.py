@@ -1,0 +1,128 @@
+"""`kb mcp`: the published knowledge base over the Model Context Protocol, built on `kb.client`.
+
+Tools (JSON Schemas for inputs and outputs come from the signatures and the client's result
+types): `search`, `get_article`, `list_trees`, `walk_tree`, `get_macro`. Resources:
+`kb://articles/{id}` (Markdown) and `kb://trees/{id}` (the tree as the bundle has it). The server
+holds nothing but one verified bundle, so it serves exactly what the agent exports contain.
+A bad argument is a tool error with the client's message; the server goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp_types import ToolAnnotations
+from pydantic import Field
+
+from kb.client import (
+    ArticleView,
+    Client,
+    ClientError,
+    MacroView,
+    SearchResult,
+    TreeSummary,
+    WalkResult,
+)
+
+NAME = "payments-kb"
+INSTRUCTIONS = (
+    "The payments support knowledge base (UPI, Pix, cards, refunds, disputes, account takeover, "
+    "KYC). Find the decision tree for a case with list_trees, then call walk_tree with every fact "
+    "known so far until it returns an outcome; follow the outcome (its resolution, who handles "
+    "it, its queue and SLA) and any raised safety signal, and cite the outcome's article. Use "
+    "search and get_article for questions no tree covers, and get_macro for reply texts.")
+
+#: caps on what a caller may send
+MAX_TEXT = 500
+MAX_ID = 200
+MAX_FACTS = 100
+
+Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
+Filter = Annotated[str | None, Field(max_length=40)]
+FactValue = bool | int | float | Annotated[str, Field(max_length=MAX_ID)]
+T = TypeVar("T")
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
+
+
+def _answer(call: Callable[[], T]) -> T:
+    """The client's answer, or its refusal as a tool error (a clear message, never a crash)."""
+    try:
+        return call()
+    except ClientError as exc:
+        raise ToolError(str(exc)) from None
+
+
+def build_server(client: Client) -> MCPServer:
+    server: MCPServer = MCPServer(NAME, instructions=INSTRUCTIONS, log_level="WARNING")
+
+    @server.tool(annotations=READ_ONLY)
+    def search(query: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)],
+               market: Filter = None, product: Filter = None,
+               limit: Annotated[int, Field(ge=1, le=20)] = 5) -> list[SearchResult]:
+        """Article sections that answer a question, best first, with a snippet and the URL of
+        the section on the specialists' site. `market` (IN, BR) and `product` (upi, pix,
+        cards, ...) narrow the search."""
+        return _answer(lambda: client.search(query, market=market, product=product,
+                                             limit=limit))
+
+    @server.tool(annotations=READ_ONLY)
+    def get_article(id: Id, section: Annotated[str | None, Field(max_length=MAX_ID)] = None
+                    ) -> ArticleView:
+        """An article's Markdown (or one section's text, by the anchor of a search result)."""
+        return _answer(lambda: client.article(id, section))
+
+    @server.tool(annotations=READ_ONLY)
+    def list_trees(market: Filter = None, product: Filter = None) -> list[TreeSummary]:
+        """The decision trees, with what each decides and its first question."""
+        return _answer(lambda: client.trees(market=market, product=product))
+
+    @server.tool(annotations=READ_ONLY)
+    def walk_tree(tree: Id,
+                  facts: Annotated[dict[Annotated[str, Field(max_length=MAX_ID)], FactValue],
+                                   Field(max_length=MAX_FACTS)] | None = None) -> WalkResult:
+        """Walk a decision tree with every fact known so far (stateless: send them all each
+        time). Returns the next question (fact, question, type, options, min, max, unit) or
+        the outcome (resolution, handled_by, queue, SLA, cited article, macro text,
+        guidance), and the safety signals the answers raised."""
+        return _answer(lambda: client.walk(tree, facts or {}))
+
+    @server.tool(annotations=READ_ONLY)
+    def get_macro(id: Id) -> MacroView:
+        """A reply macro's text, to send to the customer once its placeholders are filled."""
+        return _answer(lambda: client.macro(id))
+
+    @server.resource("kb://articles/{id}", mime_type="text/markdown",
+                     description="An article's Markdown")
+    def article_resource(id: str) -> str:
+        return _resource(lambda: client.article(id).text)
+
+    @server.resource("kb://trees/{id}", mime_type="application/json",
+                     description="A decision tree as the bundle has it")
+    def tree_resource(id: str) -> str:
+        return _resource(lambda: json.dumps(client.tree(id), ensure_ascii=False, indent=1))
+
+    return server
+
+
+def _resource(read: Callable[[], str]) -> str:
+    try:
+        return read()
+    except ClientError as exc:
+        raise ResourceNotFoundError(str(exc)) from None
+
+
+def serve(client: Client, *, http: bool = False, host: str = "127.0.0.1",
+          port: int = 8765) -> None:
+    """Serve over stdio, or over Streamable HTTP at http://host:port/mcp."""
+    server = build_server(client)
+    if http:
+        server.run("streamable-http", host=host, port=port)
+    else:
+        server.run()
+
+
+__all__ = ["build_server", "serve"]

@@ -1,0 +1,246 @@
+"""`kb mcp` through the official MCP SDK's client, over stdio and over Streamable HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from client_support import labeled_cases, shipped_client
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
+
+from export.export_support import GOLDEN_KB, HIDDEN_IDS, HIDDEN_WORDS, exports_of
+from kbtest import REPO
+
+KB = str(Path(sys.executable).with_name("kb"))
+TOOLS = {"search", "get_article", "list_trees", "walk_tree", "get_macro"}
+
+Session = Callable[[ClientSession], Awaitable[Any]]
+
+
+@asynccontextmanager
+async def stdio_session(*args: str, root: Path = REPO) -> AsyncIterator[ClientSession]:
+    params = StdioServerParameters(command=KB, args=["--root", str(root), "mcp", *args],
+                                   cwd=str(root))
+    with open(os.devnull, "w") as quiet:
+        async with stdio_client(params, errlog=quiet) as (read, write), \
+                ClientSession(read, write) as session:
+            await session.initialize()
+            yield session
+
+
+def over_stdio(body: Session, root: Path = REPO) -> Any:
+    async def run() -> Any:
+        async with stdio_session(root=root) as session:
+            return await body(session)
+    return anyio.run(run)
+
+
+async def call(session: ClientSession, tool: str, **arguments: Any) -> Any:
+    result = await session.call_tool(tool, arguments)
+    assert not result.is_error, result.content
+    return result.structured_content
+
+
+async def error_of(session: ClientSession, tool: str, **arguments: Any) -> str:
+    result = await session.call_tool(tool, arguments)
+    assert result.is_error
+    return "\n".join(c.text for c in result.content)  # type: ignore[union-attr]
+
+
+# --- tools ------------------------------------------------------------------------------------
+
+def test_the_tools_have_input_and_output_schemas() -> None:
+    async def body(session: ClientSession) -> Any:
+        return (await session.list_tools()).tools
+    tools = over_stdio(body)
+    assert {t.name for t in tools} == TOOLS
+    for tool in tools:
+        assert tool.input_schema["type"] == "object" and tool.output_schema, tool.name
+        assert tool.annotations is not None and tool.annotations.read_only_hint
+    walk_tool = next(t for t in tools if t.name == "walk_tree")
+    assert walk_tool.output_schema is not None
+    assert {"question", "outcome", "signals", "path"} <= set(walk_tool.output_schema["properties"])
+
+
+def test_search_get_article_and_macro() -> None:
+    async def body(session: ClientSession) -> Any:
+        found = await call(session, "search", query="upi debited not credited to merchant",
+                           market="IN")
+        top = found["result"][0]
+        section = await call(session, "get_article", id=top["article_id"], section=top["anchor"])
+        trees = await call(session, "list_trees", market="BR")
+        macro_id = next(a["id"] for a in shipped_client().bundle["articles"]
+                        if a["type"] == "macro")
+        macro = await call(session, "get_macro", id=macro_id)
+        return found["result"], section, trees["result"], macro
+    found, section, trees, macro = over_stdio(body)
+    assert "upi-failed-debit" in [r["article_id"] for r in found[:3]]
+    assert section["section"] == found[0]["anchor"] and section["text"]
+    assert trees and all("BR" in t["markets"] for t in trees)
+    assert macro["markdown"]
+
+
+def test_every_labeled_case_walks_to_its_outcome_through_walk_tree() -> None:
+    cases = list(labeled_cases())
+
+    async def body(session: ClientSession) -> list[tuple[str, str, list[str]]]:
+        reached = []
+        for tree, case in cases:
+            known: dict[str, Any] = {}
+            for _ in range(50):
+                step = await call(session, "walk_tree", tree=tree.id, facts=known)
+                if step["outcome"] is not None:
+                    break
+                fact = step["question"]["fact"]
+                known[fact] = case.facts[fact]
+            reached.append((case.expected, step["outcome"]["node"], step["path"]))
+        return reached
+    reached = over_stdio(body)
+    assert len(reached) == len(cases) > 50
+    for (expected, node, path), (tree, case) in zip(reached, cases, strict=True):
+        assert node == expected, case.id
+        assert tuple(path) == shipped_client().walk(tree.id, case.facts).path
+
+
+def test_bad_arguments_are_tool_errors_and_the_server_goes_on() -> None:
+    async def body(session: ClientSession) -> list[str]:
+        errors = [
+            await error_of(session, "walk_tree", tree="upi-debited-not-credited",
+                           facts={"debited": "yes"}),
+            await error_of(session, "walk_tree", tree="no-such-tree", facts={}),
+            await error_of(session, "walk_tree", tree="upi-debited-not-credited",
+                           facts={"debited": {"nested": True}}),
+            await error_of(session, "search", query="refund", limit=0),
+            await error_of(session, "search", query="x" * 5000),
+            await error_of(session, "search"),
+            await error_of(session, "get_article", id="upi-failed-debit", section="nope"),
+            await error_of(session, "get_macro", id="upi-failed-debit"),
+        ]
+        still = await call(session, "search", query="refund timelines")
+        assert still["result"]
+        return errors
+    errors = over_stdio(body)
+    assert "fact `debited` takes true or false, not `yes`" in errors[0]
+    assert "no decision tree `no-such-tree`" in errors[1]
+    assert "has no section `nope`" in errors[6]
+    assert "not a macro" in errors[7]
+    assert all(errors)
+
+
+def test_articles_and_trees_are_resources() -> None:
+    async def body(session: ClientSession) -> Any:
+        templates = (await session.list_resource_templates()).resource_templates
+        article = await session.read_resource("kb://articles/upi-failed-debit")
+        tree = await session.read_resource("kb://trees/upi-debited-not-credited")
+        with pytest.raises(MCPError, match="no article `nope`"):
+            await session.read_resource("kb://articles/nope")
+        return templates, article.contents[0].text, tree.contents[0].text  # type: ignore[union-attr]
+    templates, article, tree = over_stdio(body)
+    assert {t.uri_template for t in templates} == {"kb://articles/{id}", "kb://trees/{id}"}
+    assert article == shipped_client().article("upi-failed-debit").text
+    assert json.loads(tree)["id"] == "upi-debited-not-credited"
+
+
+# --- what it must never serve -----------------------------------------------------------------
+
+def test_no_restricted_or_draft_item_in_any_answer(tmp_path: Path) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(GOLDEN_KB, root)
+
+    async def body(session: ClientSession) -> str:
+        seen = []
+        for word in (*HIDDEN_WORDS, *HIDDEN_IDS):
+            seen.append(json.dumps((await session.call_tool(
+                "search", {"query": word, "limit": 20})).structured_content))
+        for item in HIDDEN_IDS:
+            for tool, args in (("get_article", {"id": item}), ("get_macro", {"id": item}),
+                               ("walk_tree", {"tree": item, "facts": {}})):
+                result = await session.call_tool(tool, args)
+                assert result.is_error
+                seen.append(result.content[0].text.replace(item, ""))  # type: ignore[union-attr]
+            for uri in (f"kb://articles/{item}", f"kb://trees/{item}"):
+                with pytest.raises(MCPError) as refused:
+                    await session.read_resource(uri)
+                seen.append(str(refused.value).replace(item, ""))
+        trees = await call(session, "list_trees")
+        seen.append(json.dumps(trees))
+        for tree in trees["result"]:
+            seen.append(json.dumps(await call(session, "walk_tree", tree=tree["id"], facts={})))
+        seen.append(json.dumps([t.model_dump() for t in (await session.list_tools()).tools]))
+        return "\n".join(seen).lower()
+    served = over_stdio(body, root)
+    assert "refund-triage" in served  # the exported tree is there
+    for word in (*HIDDEN_WORDS, *HIDDEN_IDS):
+        assert word.lower() not in served
+
+
+def test_a_tampered_bundle_is_refused_at_start(tmp_path: Path) -> None:
+    bundle = json.loads(exports_of(GOLDEN_KB)["kb-bundle.json"])
+    bundle["trees"][0]["nodes"][bundle["trees"][0]["start"]]["branches"] = []
+    path = tmp_path / "kb-bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    run = subprocess.run([KB, "mcp", "--bundle", str(path)], capture_output=True, text=True,
+                         cwd=REPO, timeout=60, stdin=subprocess.DEVNULL)
+    assert run.returncode == 2
+    assert "does not match its sha256" in run.stderr and "Traceback" not in run.stderr
+
+
+# --- Streamable HTTP --------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_streamable_http_on_localhost(tmp_path: Path) -> None:
+    port = free_port()
+    bundle = tmp_path / "kb-bundle.json"
+    bundle.write_bytes(exports_of(REPO)["kb-bundle.json"])
+    server = subprocess.Popen([KB, "mcp", "--http", "--port", str(port), "--bundle", str(bundle)],
+                              cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+
+        async def run() -> Any:
+            async with streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write), \
+                    ClientSession(read, write) as session:
+                await session.initialize()
+                names = {t.name for t in (await session.list_tools()).tools}
+                found = await call(session, "search", query="pix med golpe", market="BR")
+                tree, case = next(iter(labeled_cases()))
+                walked = await call(session, "walk_tree", tree=tree.id, facts=dict(case.facts))
+                bad = await error_of(session, "walk_tree", tree=tree.id, facts={"x": 1})
+                return names, found["result"], walked, case.expected, bad
+        names, found, walked, expected, bad = anyio.run(run)
+        assert names == TOOLS
+        assert found and all(r["article_id"] for r in found)
+        assert walked["outcome"]["node"] == expected
+        assert "is not a fact of tree" in bad
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/mcp" in err
