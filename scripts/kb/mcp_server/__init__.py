@@ -120,7 +120,8 @@ def serve(client: Client, *, http: bool = False, host: str = "127.0.0.1",
     """Serve over stdio, or over Streamable HTTP at http://host:port/mcp."""
     server = build_server(client)
     if http:
-        server.run("streamable-http", host=host, port=port)
+        server.run("streamable-http", host=host, port=port, stateless_http=True,
+                   json_response=True)
     else:
         server.run()
 
