@@ -25,8 +25,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("model", frozenset({"model", "diagnostics", "when", "graph", "walk", "casetest"})),
     ("loader", frozenset({"loader"})),
     ("rules, exporters, metrics", frozenset({"lint", "export", "quality", "search"})),
-    ("pages", frozenset({"pages"})),
     ("client", frozenset({"client"})),
+    ("pages", frozenset({"pages"})),
     ("adapters", frozenset({"commands", "mkdocs_plugin", "mcp_server"})),
     ("command line", frozenset({"cli"})),
 )

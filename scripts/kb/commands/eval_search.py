@@ -9,11 +9,9 @@ from typing import TextIO
 from kb.commands._report import add_report_options, fail_under, print_report
 from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError
 
-DEFAULT_QUERIES = Path("evaluation") / "search-queries.yaml"
-
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from kb.quality.search_eval import SEARCH_FIGURES
+    from kb.quality.search_eval import SEARCH_FIGURES, SEARCH_QUERIES
 
     p = sub.add_parser(
         "eval-search", help="measure search on labeled queries: recall@1, recall@5, MRR",
@@ -22,7 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "MRR per market and overall, on the held-out `test` split unless --split "
                     "says otherwise. Exit 1 when an entry is malformed or a --fail-under "
                     "threshold is missed.")
-    p.add_argument("queries", nargs="?", help=f"the labeled queries (default: {DEFAULT_QUERIES})")
+    p.add_argument("queries", nargs="?", help=f"the labeled queries (default: {SEARCH_QUERIES})")
     p.add_argument("--split", choices=("test", "tune", "all"), default="test")
     p.add_argument("--bundle", metavar="FILE",
                    help="search this kb-bundle.json (default: this checkout's, built in memory)")
@@ -33,39 +31,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_eval_search(args: argparse.Namespace, out: TextIO) -> int:
     from kb.client import Client, ClientError
+    from kb.client.evaluation import evaluate_client_search
     from kb.loader.config_file import find_root
     from kb.quality.search_eval import (
         SEARCH_FIGURES,
-        LabeledQuery,
-        evaluate_search,
+        SEARCH_QUERIES,
         evaluation_json,
         evaluation_markdown,
         evaluation_text,
-        read_queries,
     )
 
     thresholds = fail_under(args, SEARCH_FIGURES)
     root = find_root(Path(args.root or ".").resolve())
-    path = Path(args.queries) if args.queries else root / DEFAULT_QUERIES
+    path = Path(args.queries) if args.queries else root / SEARCH_QUERIES
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     try:
         client = Client.from_bundle(args.bundle) if args.bundle else Client.from_repo(root)
     except ClientError as exc:
         raise UsageError(str(exc)) from None
-    sections = {a["id"]: {s["anchor"] for s in a["sections"]} for a in client.bundle["articles"]}
     try:
-        query_set = read_queries(path, sections)
+        query_set, report = evaluate_client_search(client, path, args.split)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     for problem in query_set.problems:
         print(f"{path}:{problem.line}:{problem.column}: {problem.message} (left out)", file=out)
-
-    def search(query: LabeledQuery) -> list[tuple[str, str]]:
-        return [(r.section_id, r.article_id)
-                for r in client.search(query.query, market=query.market or None, limit=10)]
-
-    report = evaluate_search(query_set.queries, args.split, search)
     misses = print_report(args, out, thresholds, report.overall.as_dict(),
                           as_json=lambda: evaluation_json(report),
                           as_text=lambda: evaluation_text(report),

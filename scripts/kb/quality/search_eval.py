@@ -16,6 +16,8 @@ from pathlib import Path
 from kb.loader.yaml_strict import parse_yaml
 from kb.quality.thresholds import Better
 
+#: where a knowledge base keeps its labeled search queries, from its root
+SEARCH_QUERIES = "evaluation/search-queries.yaml"
 SPLITS = ("tune", "test")
 DEPTH = 10
 MAX_QUERY_CHARS = 500
