@@ -4,8 +4,9 @@
 
 Size 0 is the shipped knowledge base; any other size is the synthetic KB of `scripts/bench` with
 that many articles. For each, it builds the bundle, starts the server on 127.0.0.1, runs the
-clients at once (each call waits for the previous one of its client: closed loop, no pause),
+clients at once (each call waits for the previous one of its client: a closed loop),
 and prints p50/p95/p99 latency per tool, errors, throughput, and the server's memory.
+`--pause-ms` makes each client pause after each answer, as an agent does while its model thinks.
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ def _some_facts(tree: dict[str, Any], rng: random.Random) -> dict[str, object]:
     return facts
 
 
-async def one_client(url: str, plan: Sequence[Call],
-                     timings: dict[str, list[float]], errors: list[str]) -> None:
+async def one_client(url: str, plan: Sequence[Call], timings: dict[str, list[float]],
+                     errors: list[str], pause: float = 0.0) -> None:
     async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
         for tool, arguments in plan:
@@ -110,6 +111,8 @@ async def one_client(url: str, plan: Sequence[Call],
             except Exception as exc:  # a failed call is counted, not fatal to the run
                 errors.append(f"{tool}: {type(exc).__name__}: {exc}"[:160])
             timings.setdefault(tool, []).append((time.perf_counter() - start) * 1000)
+            if pause:
+                await asyncio.sleep(pause)
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -136,7 +139,8 @@ def run_size(size: int, args: argparse.Namespace, work: Path, out: TextIO) -> di
         url = f"http://127.0.0.1:{port}/mcp"
 
         async def everyone() -> None:
-            await asyncio.gather(*(one_client(url, plan, timings, errors) for plan in plans))
+            await asyncio.gather(*(one_client(url, plan, timings, errors, args.pause_ms / 1000)
+                                   for plan in plans))
         start = time.perf_counter()
         asyncio.run(everyone())
         seconds = time.perf_counter() - start
@@ -147,7 +151,8 @@ def run_size(size: int, args: argparse.Namespace, work: Path, out: TextIO) -> di
     label = "shipped KB" if size == 0 else f"{size} articles"
     calls = sum(len(v) for v in timings.values())
     print(f"\n{label}: {len(bundle['articles'])} articles, {len(bundle['trees'])} trees; "
-          f"{args.clients} clients x {args.calls} calls in {seconds:.1f} s "
+          f"{args.clients} clients x {args.calls} calls"
+          f"{f' ({args.pause_ms:g} ms apart)' if args.pause_ms else ''} in {seconds:.1f} s "
           f"({calls / seconds:.0f} calls/s), {len(errors)} errors; server memory "
           f"{idle_kib / 1024:.0f} MiB idle, {busy_kib / 1024:.0f} MiB after ({kind})", file=out)
     print(f"  {'tool':<12} {'calls':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}", file=out)
@@ -185,6 +190,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--calls", type=int, default=200, help="calls per client")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pause-ms", type=float, default=0.0,
+                        help="each client's pause after each answer, as an agent's model takes "
+                             "its turn (default 0: back to back)")
     args = parser.parse_args(argv)
     print(f"kb mcp under load, {dt.datetime.now(dt.UTC):%Y-%m-%d}", file=out)
     with tempfile.TemporaryDirectory(prefix="kb-mcp-load-") as work:

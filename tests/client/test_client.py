@@ -96,7 +96,7 @@ def test_nothing_restricted_or_draft_is_served(tmp_path: Path) -> None:
 # --- search -----------------------------------------------------------------------------------
 
 def test_search_ranks_the_section_that_answers() -> None:
-    results = shipped_client().search("UPI money debited but merchant did not receive it",
+    results = shipped_client().search("UPI payment debited not credited to the payee",
                                       market="IN")
     assert "upi-failed-debit" in [r.article_id for r in results[:3]]
     top = results[0]

@@ -244,3 +244,19 @@ def test_streamable_http_on_localhost(tmp_path: Path) -> None:
         server.terminate()
         _, err = server.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/mcp" in err
+
+
+# --- the agents' page -------------------------------------------------------------------------
+
+def test_the_agents_page_names_the_servers_tools_and_the_measured_figures() -> None:
+    from client_support import shipped_kb
+
+    from kb.mcp_server import build_server
+    from kb.pages.agent_access import TOOLS as PAGE_TOOLS
+    from kb.pages.agent_access import search_quality_markdown
+
+    served = anyio.run(build_server(shipped_client()).list_tools)
+    assert {name for name, _ in PAGE_TOOLS} == {t.name for t in served} == TOOLS
+    page = search_quality_markdown(shipped_kb())
+    assert "| IN |" in page and "| BR |" in page and "| **overall** |" in page
+

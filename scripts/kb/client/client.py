@@ -19,6 +19,8 @@ from kb.urls import absolute, with_anchor
 
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 50
+#: sections that list where an article's facts come from: read, never searched
+UNSEARCHED_HEADINGS = frozenset({"sources", "references"})
 
 
 @dataclass(frozen=True)
@@ -189,14 +191,26 @@ class Client:
         return str(macro["markdown"])
 
     def _documents(self) -> Iterator[Document]:
+        """One chunk per section; a macro is one chunk (it is used whole), found at its reply."""
         for article in self._articles.values():
             tags = " ".join([*article["tags"], article["type"]])
-            for section in article["sections"]:
+            sections = [s for s in article["sections"]
+                        if s["heading"].strip().lower() not in UNSEARCHED_HEADINGS]
+            if article["type"] == "macro" and sections:
+                reply = next((s for s in sections if s["heading"].lower().startswith("reply")
+                              and s["level"] > 1), sections[-1])
+                chunks = [(reply["anchor"], " ".join(h for s in sections
+                                                     for h in s["heading_path"][1:]),
+                           "\n".join(s["text"] for s in sections))]
+            else:
+                chunks = [(s["anchor"], " ".join(s["heading_path"][1:]), s["text"])
+                          for s in sections]
+            for anchor, headings, body in chunks:
                 yield Document(
-                    key=f"{article['id']}#{section['anchor']}", title=article["title"],
-                    body=section["text"], headings=" ".join(section["heading_path"][1:]),
-                    tags=tags, summary=article["summary"], markets=tuple(article["markets"]),
-                    products=tuple(article["products"]), kind=article["type"])
+                    key=f"{article['id']}#{anchor}", title=article["title"], body=body,
+                    headings=headings, tags=tags, summary=article["summary"],
+                    markets=tuple(article["markets"]), products=tuple(article["products"]),
+                    kind=article["type"])
 
     def _result(self, key: str, snippet: str, score: float) -> SearchResult:
         article_id, _, anchor = key.partition("#")

@@ -76,9 +76,11 @@ def build_server(client: Client) -> MCPServer:
         return _answer(lambda: client.article(id, section))
 
     @server.tool(annotations=READ_ONLY)
-    def list_trees(market: Filter = None, product: Filter = None) -> list[TreeSummary]:
-        """The decision trees, with what each decides and its first question."""
-        return _answer(lambda: client.trees(market=market, product=product))
+    def list_trees(market: Filter = None, product: Filter = None,
+                   limit: Annotated[int, Field(ge=1, le=1000)] = 100) -> list[TreeSummary]:
+        """The decision trees (the first `limit`, by id), with what each decides and its first
+        question; `market` and `product` narrow the list."""
+        return _answer(lambda: client.trees(market=market, product=product)[:limit])
 
     @server.tool(annotations=READ_ONLY)
     def walk_tree(tree: Id,

@@ -13,9 +13,9 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 #: the longest query read, in characters, and the most words kept from it
@@ -29,9 +29,16 @@ _WORD = re.compile(r"[^\W_]+")
 
 def words(text: str) -> list[str]:
     """The words of `text`: lowercase, accents stripped, letters and digits only."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _WORD.findall(plain)
+    lowered = text.lower()
+    if lowered.isascii():
+        return _WORD.findall(lowered)
+    return [w for word in _WORD.findall(lowered) for w in _WORD.findall(_plain(word))]
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +90,7 @@ def read_query(query: str, vocabulary: Vocabulary) -> QueryTerms:
             phrase = tuple(typed[i:i + size])
             meaning = table.phrases.get(phrase)
             if meaning is not None:
-                terms.extend(meaning)
+                terms.extend(w for w in meaning if w not in table.filler)
                 if size == 1 and phrase[0] in vocabulary:  # a word the content uses too
                     terms.append(phrase[0])
                 rewritten[" ".join(phrase)] = " ".join(meaning)
@@ -92,10 +99,10 @@ def read_query(query: str, vocabulary: Vocabulary) -> QueryTerms:
         else:
             word = typed[i]
             i += 1
+            if word in table.filler:
+                continue
             if word in vocabulary:
                 terms.append(word)
-            elif word in table.filler:
-                continue
             else:
                 nearest = vocabulary.nearest(word)
                 if nearest:
@@ -105,15 +112,21 @@ def read_query(query: str, vocabulary: Vocabulary) -> QueryTerms:
 
 
 class Vocabulary:
-    """The words of the indexed documents, for telling a known word from a misspelt one."""
+    """The words of the indexed documents, for telling a known word from a misspelt one.
 
-    __slots__ = ("_by_initial", "_known")
+    A word is known when it, or its stem (`stem`: the index's own analyzer), is in the
+    documents: `delivered` is known to a text that says `delivery`.
+    """
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    __slots__ = ("_by_initial", "_known", "_stem", "_stems")
+
+    def __init__(self, texts: Iterable[str], stem: Callable[[str], str]) -> None:
         known: set[str] = set()
         for text in texts:
             known.update(words(text))
         self._known = frozenset(known)
+        self._stem = stem
+        self._stems = frozenset(stem(w) for w in known)
         by_initial: dict[str, list[str]] = {}
         for word in sorted(known):
             if len(word) >= MIN_CORRECTED - 1:
@@ -121,7 +134,7 @@ class Vocabulary:
         self._by_initial = by_initial
 
     def __contains__(self, word: object) -> bool:
-        return word in self._known
+        return word in self._known or (isinstance(word, str) and self._stem(word) in self._stems)
 
     def nearest(self, word: str) -> str:
         """The known word closest to `word`, or '' when none is close enough."""
