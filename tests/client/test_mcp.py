@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,18 @@ async def stdio_session(*args: str, root: Path = REPO) -> AsyncIterator[ClientSe
             yield session
 
 
+def run_async(main: Callable[[], Awaitable[Any]]) -> Any:
+    """`anyio.run(main)` in a thread of its own: the browser tests' Playwright keeps an event
+    loop running in the test thread for the whole session."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, main).result()
+
+
 def over_stdio(body: Session, root: Path = REPO) -> Any:
     async def run() -> Any:
         async with stdio_session(root=root) as session:
             return await body(session)
-    return anyio.run(run)
+    return run_async(run)
 
 
 async def call(session: ClientSession, tool: str, **arguments: Any) -> Any:
@@ -234,7 +242,7 @@ def test_streamable_http_on_localhost(tmp_path: Path) -> None:
                 walked = await call(session, "walk_tree", tree=tree.id, facts=dict(case.facts))
                 bad = await error_of(session, "walk_tree", tree=tree.id, facts={"x": 1})
                 return names, found["result"], walked, case.expected, bad
-        names, found, walked, expected, bad = anyio.run(run)
+        names, found, walked, expected, bad = run_async(run)
         assert names == TOOLS
         assert found and all(r["article_id"] for r in found)
         assert walked["outcome"]["node"] == expected
@@ -255,7 +263,7 @@ def test_the_agents_page_names_the_servers_tools_and_the_measured_figures() -> N
     from kb.pages.agent_access import TOOLS as PAGE_TOOLS
     from kb.pages.agent_access import search_quality_markdown
 
-    served = anyio.run(build_server(shipped_client()).list_tools)
+    served = run_async(build_server(shipped_client()).list_tools)
     assert {name for name, _ in PAGE_TOOLS} == {t.name for t in served} == TOOLS
     page = search_quality_markdown(shipped_kb())
     assert "| IN |" in page and "| BR |" in page and "| **overall** |" in page
