@@ -4,7 +4,8 @@ Tools (JSON Schemas for inputs and outputs come from the signatures and the clie
 types): `search`, `get_article`, `list_trees`, `walk_tree`, `get_macro`. Resources:
 `kb://articles/{id}` (Markdown) and `kb://trees/{id}` (the tree as the bundle has it). The server
 holds nothing but one verified bundle, so it serves exactly what the agent exports contain.
-A bad argument is a tool error with the client's message; the server goes on.
+A bad argument is a tool error with the client's message; the server goes on. Every answer
+takes milliseconds, so the tools run on the event loop rather than hopping to a worker thread.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def build_server(client: Client) -> MCPServer:
     server: MCPServer = MCPServer(NAME, instructions=INSTRUCTIONS, log_level="WARNING")
 
     @server.tool(annotations=READ_ONLY)
-    def search(query: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)],
+    async def search(query: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)],
                market: Filter = None, product: Filter = None,
                limit: Annotated[int, Field(ge=1, le=20)] = 5) -> list[SearchResult]:
         """Article sections that answer a question, best first, with a snippet and the URL of
@@ -70,20 +71,20 @@ def build_server(client: Client) -> MCPServer:
                                              limit=limit))
 
     @server.tool(annotations=READ_ONLY)
-    def get_article(id: Id, section: Annotated[str | None, Field(max_length=MAX_ID)] = None
+    async def get_article(id: Id, section: Annotated[str | None, Field(max_length=MAX_ID)] = None
                     ) -> ArticleView:
         """An article's Markdown (or one section's text, by the anchor of a search result)."""
         return _answer(lambda: client.article(id, section))
 
     @server.tool(annotations=READ_ONLY)
-    def list_trees(market: Filter = None, product: Filter = None,
+    async def list_trees(market: Filter = None, product: Filter = None,
                    limit: Annotated[int, Field(ge=1, le=1000)] = 100) -> list[TreeSummary]:
         """The decision trees (the first `limit`, by id), with what each decides and its first
         question; `market` and `product` narrow the list."""
         return _answer(lambda: client.trees(market=market, product=product)[:limit])
 
     @server.tool(annotations=READ_ONLY)
-    def walk_tree(tree: Id,
+    async def walk_tree(tree: Id,
                   facts: Annotated[dict[Annotated[str, Field(max_length=MAX_ID)], FactValue],
                                    Field(max_length=MAX_FACTS)] | None = None) -> WalkResult:
         """Walk a decision tree with every fact known so far (stateless: send them all each
@@ -93,7 +94,7 @@ def build_server(client: Client) -> MCPServer:
         return _answer(lambda: client.walk(tree, facts or {}))
 
     @server.tool(annotations=READ_ONLY)
-    def get_macro(id: Id) -> MacroView:
+    async def get_macro(id: Id) -> MacroView:
         """A reply macro's text, to send to the customer once its placeholders are filled."""
         return _answer(lambda: client.macro(id))
 
