@@ -179,6 +179,12 @@ class Fact:
     pos: Pos
     #: the risk signals its values raise, in file order
     signals: tuple[Signal, ...] = ()
+    #: option value -> the label people read, for the options that have one
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, value: object) -> str:
+        """How `value` reads to a person: its label, else the value itself."""
+        return self.labels.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 @dataclass(frozen=True, slots=True)

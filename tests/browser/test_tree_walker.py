@@ -51,6 +51,9 @@ def answer_text(tree: Tree, fact_id: str, value: object) -> str:
     fact = tree.facts[fact_id]
     if fact.type == "boolean":
         return "Yes" if value else "No"
+    if fact.type == "choice":
+        assert isinstance(value, str) and value in fact.labels, "shipped options carry labels"
+        return fact.labels[value]
     return value_text(value) + (f" {fact.unit}" if fact.type == "number" and fact.unit else "")
 
 

@@ -155,6 +155,16 @@ def _authored(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def _authored_fact(fact: dict[str, Any]) -> dict[str, Any]:
+    """An authored fact as the bundle carries it: options as values, their labels apart."""
+    options = fact.get("options")
+    if not options or all(isinstance(o, str) for o in options):
+        return fact
+    labels = {o["value"]: o["label"] for o in options if isinstance(o, dict)}
+    return {**fact, "options": [o["value"] if isinstance(o, dict) else o for o in options],
+            "labels": labels}
+
+
 @pytest.mark.parametrize("which", ["small", "real"])
 def test_trees_carry_facts_and_nodes_exactly_as_authored(
         which: str, small: dict[str, Any], real: dict[str, Any], real_kb: KnowledgeBase) -> None:
@@ -165,7 +175,8 @@ def test_trees_carry_facts_and_nodes_exactly_as_authored(
         raw = kb.trees[exported["id"]].source.value
         assert isinstance(raw, dict)
         assert exported["start"] == raw["start"]
-        assert exported["facts"] == _authored(raw["facts"])
+        assert exported["facts"] == {f: _authored_fact(v)
+                                     for f, v in _authored(raw["facts"]).items()}
         assert list(exported["nodes"]) == list(raw["nodes"])
         for node_id, node in exported["nodes"].items():
             authored = _authored(raw["nodes"][node_id])

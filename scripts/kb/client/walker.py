@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kb.client.errors import FactError
@@ -27,6 +27,8 @@ class Question:
     min: float | None = None
     max: float | None = None
     unit: str = ""
+    #: option value -> the words to show a person (send the value)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,8 @@ def walk_tree(tree: Mapping[str, Any], facts: Mapping[str, object],
 
 def _question(node: str, name: str, fact: Mapping[str, Any]) -> Question:
     return Question(node, name, fact["question"], fact["type"], tuple(fact.get("options", ())),
-                    fact.get("min"), fact.get("max"), fact.get("unit", ""))
+                    fact.get("min"), fact.get("max"), fact.get("unit", ""),
+                    dict(fact.get("labels", {})))
 
 
 def _reference(ref: Mapping[str, Any] | None) -> Reference | None:

@@ -56,7 +56,8 @@ def cmd_walk(args: argparse.Namespace, out: TextIO) -> int:
 def _ask(tree: Tree, fact_id: str, out: TextIO) -> object:
     fact = tree.facts[fact_id]
     if fact.type == "choice":
-        choices = "  ".join(f"{i}) {o}" for i, o in enumerate(fact.options, 1))
+        choices = "  ".join(f"{i}) {fact.label(o)}" + (f" ({o})" if o in fact.labels else "")
+                            for i, o in enumerate(fact.options, 1))
         prompt = f"{fact.question}\n  {choices}\n> "
     elif fact.type == "boolean":
         prompt = f"{fact.question} [true/false]\n> "

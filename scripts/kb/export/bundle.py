@@ -137,6 +137,9 @@ def fact_entry(fact: Fact) -> JsonObject:
     entry: JsonObject = {"question": fact.question, "type": fact.type}
     if fact.options:
         entry["options"] = list(fact.options)
+    if fact.labels:
+        entry["labels"] = {value: fact.labels[value] for value in fact.options
+                           if value in fact.labels}
     if fact.min is not None:
         entry["min"] = fact.min
     if fact.max is not None:

@@ -151,7 +151,9 @@ def _describe_fact(fact: Mapping[str, Any]) -> str:
     kind = str(fact["type"])
     details: list[str] = []
     if fact.get("options"):
-        details.append(", ".join(fact["options"]))
+        labels = fact.get("labels", {})
+        details.append(", ".join(f"{o} ({labels[o]})" if o in labels else str(o)
+                                 for o in fact["options"]))
     if "min" in fact:
         details.append(f"at least {format_value(fact['min'])}")
     if "max" in fact:

@@ -95,6 +95,21 @@ def _outcome(raw: Mapping[object, object]) -> Outcome:
     )
 
 
+def _options(raw: object) -> tuple[tuple[str, ...], dict[str, str]]:
+    """A choice fact's option values, and the labels of those that have one
+    (`- pending` or `- {value: pending, label: Pending in the app}`)."""
+    values: list[str] = []
+    labels: dict[str, str] = {}
+    for item in raw if isinstance(raw, list) else ():
+        if isinstance(item, (str, int)) and not isinstance(item, bool):
+            values.append(str(item))
+        elif isinstance(item, dict) and isinstance(item.get("value"), str):
+            values.append(item["value"])
+            if isinstance(item.get("label"), str) and item["label"].strip():
+                labels[item["value"]] = item["label"].strip()
+    return tuple(values), labels
+
+
 def tree(path: str, doc: YamlDoc) -> Tree:
     raw = _mapping(doc.value)
     facts: dict[str, Fact] = {}
@@ -102,13 +117,12 @@ def tree(path: str, doc: YamlDoc) -> Tree:
         if not isinstance(fact_id, str):
             continue
         f = _mapping(fact_raw)
-        raw_options = f.get("options")
+        options, labels = _options(f.get("options"))
         facts[fact_id] = Fact(
             id=fact_id,
             question=_str(f.get("question")),
             type=_str(f.get("type")),
-            options=tuple(str(o) for o in raw_options if isinstance(o, (str, int)))
-            if isinstance(raw_options, list) else (),
+            options=options,
             min=_number(f.get("min")),
             max=_number(f.get("max")),
             unit=_str(f.get("unit")),
@@ -117,6 +131,7 @@ def tree(path: str, doc: YamlDoc) -> Tree:
                                                               signal_id))
                           for signal_id, when in _mapping(f.get("signals")).items()
                           if isinstance(signal_id, str)),
+            labels=labels,
         )
     nodes: dict[str, Node] = {}
     for node_id, node_raw in _mapping(raw.get("nodes")).items():

@@ -26,7 +26,7 @@ from html import escape
 from typing import Protocol
 
 from kb.graph import depth_first
-from kb.model import Node, Tree
+from kb.model import Fact, Node, Tree
 from kb.when import as_label
 
 __all__ = ["Edge", "Layout", "PlacedNode", "layout_tree", "tree_svg"]
@@ -182,6 +182,16 @@ class Layout:
 # --- layout -----------------------------------------------------------------------------------
 
 
+def branch_label(fact: Fact | None, when: object) -> str:
+    """How a branch's `when` reads on an edge: the options' labels where the fact has them."""
+    if fact is not None and fact.labels:
+        if isinstance(when, str):
+            return fact.label(when)
+        if isinstance(when, list) and all(isinstance(w, str) for w in when):
+            return " or ".join(fact.label(w) for w in when)
+    return as_label(when)
+
+
 def _edges(tree: Tree) -> list[Edge]:
     """The tree's edges, one per (source, target) pair, labels of parallel branches joined."""
     edges: list[Edge] = []
@@ -190,7 +200,7 @@ def _edges(tree: Tree) -> list[Edge]:
         for branch in node.branches:
             if branch.next in tree.nodes:
                 labels, indexes = grouped.setdefault(branch.next, ([], []))
-                labels.append(as_label(branch.when))
+                labels.append(branch_label(tree.facts.get(node.ask), branch.when))
                 indexes.append(branch.index)
         if node.default in tree.nodes:
             labels, indexes = grouped.setdefault(node.default, ([], []))

@@ -371,7 +371,8 @@ def accepted_answers(fact: Fact) -> str:
     if fact.type == "boolean":
         return f"{_code('true')} or {_code('false')}"
     if fact.type == "choice":
-        return ", ".join(_code(o) for o in fact.options) or "no options"
+        return ", ".join(_code(o) + (f" ({_text(fact.labels[o])})" if o in fact.labels else "")
+                         for o in fact.options) or "no options"
     unit = f" {fact.unit}" if fact.unit else ""
     if fact.min is not None and fact.max is not None:
         text = f"a number from {as_label(fact.min)} to {as_label(fact.max)}{unit}"

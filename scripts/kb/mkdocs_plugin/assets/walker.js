@@ -187,6 +187,9 @@
 
   function answerText(fact, value) {
     if (fact && fact.type === "boolean") return value ? "Yes" : "No";
+    if (fact && fact.labels && typeof value === "string" && has(fact.labels, value)) {
+      return fact.labels[value];  // the option's label: what people read
+    }
     if (fact && fact.type === "number" && fact.unit) return formatValue(value) + " " + fact.unit;
     return formatValue(value);
   }
