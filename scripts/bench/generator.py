@@ -272,6 +272,15 @@ def _yaml(value: object) -> str:
     return re.sub(r"^reviewed: '([0-9-]+)'$", r"reviewed: \1", text, flags=re.M)
 
 
+def _labelled(fact: Mapping[str, object]) -> dict[str, object]:
+    """A fact as authors write it: each choice option with the label people read."""
+    options = fact.get("options")
+    if not isinstance(options, list):
+        return dict(fact)
+    return {**fact, "options": [{"value": o, "label": _capital(str(o).replace("-", " "))}
+                                for o in options]}
+
+
 def _pick(config_words: Sequence[str], preferred: Sequence[str], rng: random.Random,
           k: int) -> list[str]:
     """`k` distinct words from the config's vocabulary, preferring those in `preferred`."""
@@ -613,7 +622,7 @@ class Generator:
             "tags": _pick(cfg.tags, TAGS_BY_TOPIC.get(where.topic, ()), r, 2),
             "related": related,
             "start": start,
-            "facts": facts,
+            "facts": {fid: _labelled(spec) for fid, spec in facts.items()},
             "nodes": yaml_nodes,
         }
         if not tree["related"]:
