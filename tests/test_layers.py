@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                                "html_blocks"})),
     ("model", frozenset({"model", "diagnostics", "when", "graph", "walk", "casetest"})),
     ("loader", frozenset({"loader"})),
-    ("rules, exporters, metrics", frozenset({"lint", "export", "quality"})),
+    ("rules, exporters, metrics", frozenset({"lint", "export", "quality", "changes"})),
     ("pages", frozenset({"pages"})),
     ("adapters", frozenset({"commands", "mkdocs_plugin"})),
     ("command line", frozenset({"cli"})),
