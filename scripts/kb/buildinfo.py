@@ -87,7 +87,7 @@ def git_head(root: Path) -> tuple[str, dt.datetime | None]:
         done = subprocess.run(
             ["git", "-C", str(root), "log", "-1", "--format=%H %ct", "HEAD"],
             capture_output=True, text=True, timeout=30, check=False,
-            env=_git_env(),
+            env=git_env(),
         )
     except (OSError, subprocess.SubprocessError):
         return "", None
@@ -97,7 +97,7 @@ def git_head(root: Path) -> tuple[str, dt.datetime | None]:
     return parts[0], dt.datetime.fromtimestamp(int(parts[1]), tz=dt.UTC)
 
 
-def _git_env() -> dict[str, str]:
+def git_env() -> dict[str, str]:
     """The environment without GIT_* variables (a hook's GIT_DIR would name another checkout)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C")

@@ -7,6 +7,7 @@ author sees in lint are exactly the ones the site build enforces.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,8 @@ class KbConfig:
     #: repo-relative paths of symbolic links under the docs and trees folders that may stay
     #: (each must also resolve inside the repository)
     allow_symlinks: tuple[str, ...] = ()
+    #: team -> the GitHub handle (`@org/team` or `@user`) that reviews its content (CODEOWNERS)
+    code_owners: Mapping[str, str] = field(default_factory=dict)
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -80,6 +83,8 @@ OPTION_DOCS: dict[str, str] = {
                      "only its index page, which links every article of the section.",
     "allow_symlinks": "Symbolic links under docs/ and the trees folder that may stay "
                       "(repo-relative paths; each must resolve inside the repository).",
+    "code_owners": "Team -> GitHub handle (`@org/team` or `@user`) that `kb owners` writes "
+                   "into CODEOWNERS, so the owning team reviews its content.",
 }
 
 
@@ -150,7 +155,27 @@ def config_from_options(root: Path, options: Mapping[str, object],
         use_directory_urls=use_directory_urls,
         markdown_extensions=markdown_extensions,
         allow_symlinks=words("allow_symlinks"),
+        code_owners=_code_owners(options.get("code_owners", {}), words("teams")),
     )
+
+
+#: a GitHub user (`@name`) or team (`@org/team`): CODEOWNERS accepts nothing looser from us
+GITHUB_HANDLE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?$")
+
+
+def _code_owners(raw: object, teams: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(raw, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        raise ConfigError("kb option `code_owners` must map team names to GitHub handles")
+    unknown = sorted(set(raw) - set(teams))
+    if unknown:
+        raise ConfigError(f"kb option `code_owners` names teams not in `teams`: "
+                          f"{', '.join(unknown)}")
+    bad = sorted(v for v in raw.values() if not GITHUB_HANDLE.match(v))
+    if bad:
+        raise ConfigError(f"kb option `code_owners`: not a GitHub handle (@user or @org/team): "
+                          f"{', '.join(bad)}")
+    return dict(raw)
 
 
 def _positive_int(options: Mapping[str, object], key: str, default: int) -> int:

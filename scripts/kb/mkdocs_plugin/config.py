@@ -71,6 +71,10 @@ class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
     """Symbolic links under docs/ and the trees folder that may stay (repo-relative paths; each
     must resolve inside the repository). Every other link is refused (KB011)."""
 
+    code_owners = c.Type(dict, default={})
+    """Team -> GitHub handle (`@org/team` or `@user`) that `kb owners` writes into CODEOWNERS,
+    so the owning team is asked to review its content."""
+
 
 def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     """The validated KbConfig for this site; `kb.config.ConfigError` when a value is wrong."""
