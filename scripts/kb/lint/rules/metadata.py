@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -44,7 +45,8 @@ def validator(name: str) -> Draft202012Validator:
 @cache
 def is_valid(name: str) -> Callable[[object], bool]:
     """A compiled check of the same schema, many times faster; used to skip valid documents."""
-    compiled = fastjsonschema.compile(schema(name))
+    # fastjsonschema rewrites the `$ref`s of the schema it is given: give it a copy
+    compiled = fastjsonschema.compile(copy.deepcopy(schema(name)))
 
     def check(value: object) -> bool:
         try:
