@@ -65,6 +65,7 @@ def diff_json(root: Path, *argv: str) -> dict[str, Any]:
 def test_two_commits_show_what_changes_for_reviewers(repo: tuple[Path, str, str]) -> None:
     root, base, head = repo
     diff = diff_json(root, base, head)
+    assert (diff["format"], diff["version"]) == ("kb-diff", 1)
     assert diff["cases"] == [{"tree": "refund", "case": "r-2", "expected": "wait",
                               "old": "wait", "new": "escalate", "parts_at": "age"}]
     assert diff["fields"] == [{"kind": "article", "id": "guide-refund", "field": "visibility",

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from kb.commands.schemas import editor_schema, editor_schemas
+from kb.commands.schemas import VOCABULARIES, editor_schema, editor_schemas
+from kb.lint.rules.metadata import is_valid
 from kb.loader import load, load_config
 from kbtest import REPO, run_cli
 
@@ -23,7 +24,9 @@ def shipped() -> Any:
     return load(load_config(REPO))
 
 
-def test_committed_schemas_are_the_generated_ones(tmp_path: Path) -> None:
+def test_committed_schemas_are_the_generated_ones() -> None:
+    for name in VOCABULARIES:  # the linter's compiled check must leave its schema as written
+        is_valid(name)({})
     generated = editor_schemas(load_config(REPO))
     committed = {p.name: p.read_bytes() for p in (REPO / "schemas").glob("*.json")}
     assert committed == generated, "run `kb schemas --out schemas` and commit the result"

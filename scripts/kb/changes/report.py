@@ -118,7 +118,8 @@ def _markdown(diff: KbDiff, rows: int) -> str:
 
 
 def diff_json(diff: KbDiff) -> str:
-    return json.dumps({"format": "kb-diff", **asdict(diff)}, indent=2, ensure_ascii=False)
+    return json.dumps({"format": "kb-diff", "version": 1, **asdict(diff)}, indent=2,
+                      ensure_ascii=False)
 
 
 RENDERERS: dict[str, Callable[[KbDiff], str]] = {

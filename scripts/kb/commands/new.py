@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -70,11 +71,12 @@ def _prompter(out: TextIO) -> Prompt:
     return ask
 
 
+@dataclass(frozen=True, slots=True)
 class Values:
     """The flags' values; missing ones asked for on a terminal, else a usage error."""
 
-    def __init__(self, args: argparse.Namespace, ask: Prompt | None) -> None:
-        self.args, self.ask = args, ask
+    args: argparse.Namespace
+    ask: Prompt | None
 
     def one(self, name: str, offered: Sequence[str] = (), *, single: bool = True) -> str:
         """The value of `--name`; with `single`, it must be one of `offered` (when given)."""
