@@ -26,7 +26,7 @@ from export.export_support import GOLDEN_KB, HIDDEN_IDS, HIDDEN_WORDS, exports_o
 from kbtest import REPO
 
 KB = str(Path(sys.executable).with_name("kb"))
-TOOLS = {"search", "get_article", "list_trees", "walk_tree", "get_macro"}
+TOOLS = {"search", "get_article", "list_trees", "route", "walk_tree", "get_macro"}
 
 Session = Callable[[ClientSession], Awaitable[Any]]
 

@@ -29,6 +29,8 @@ TOOLS = (
     ("get_article", "an article's Markdown, or one section's text (`section`: the anchor of a "
                     "search result)"),
     ("list_trees", "the decision trees, with what each decides and its first question"),
+    ("route", "which decision tree applies to a customer's message: trees ranked with scores "
+              "and the examples that matched, or `no_tree` when none applies"),
     ("walk_tree", "the next question of a tree given every fact known so far, or its outcome "
                   "(resolution, who handles it, queue, SLA, cited article section, the macro's "
                   "text, guidance), with any safety signal the answers raised"),
