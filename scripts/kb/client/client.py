@@ -6,13 +6,17 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.client.bundle import Bundle, read_bundle, verify_bundle
 from kb.client.errors import ClientError, NotFound
 from kb.client.walker import Reference, WalkResult, walk_tree
 from kb.search import Document, RoutedTree, Router, SearchIndex
 from kb.urls import absolute, with_anchor
+
+if TYPE_CHECKING:
+    from kb.buildinfo import BuildInfo
+    from kb.model import KnowledgeBase
 
 # The result types are frozen dataclasses without __slots__: the MCP server's output schemas
 # are read from their fields, and a slot would pass for a default value there.
@@ -125,7 +129,6 @@ class Client:
         """The client of the knowledge base checked out at `root`, its bundle built in memory
         (ClientError when the knowledge base has lint errors)."""
         from kb.buildinfo import build_info
-        from kb.export.bundle import build_bundle, bundle_json
         from kb.lint.api import lint_kb
         from kb.loader import load
         from kb.loader.config_file import find_root, load_config
@@ -135,7 +138,16 @@ class Client:
         if result.errors:
             first = "; ".join(d.format() for d in result.diagnostics[:3])
             raise ClientError(f"the knowledge base has {result.errors} lint error(s): {first}")
-        bundle = build_bundle(loaded.kb, build_info(loaded.kb.config.root))
+        return cls.from_kb(loaded.kb, build_info(loaded.kb.config.root))
+
+    @classmethod
+    def from_kb(cls, kb: KnowledgeBase, info: BuildInfo | None = None) -> Client:
+        """The client of a loaded knowledge base's bundle, built in memory with `info` (an
+        empty one by default); the caller has linted the knowledge base."""
+        from kb.buildinfo import BuildInfo
+        from kb.export.bundle import build_bundle, bundle_json
+
+        bundle = build_bundle(kb, info or BuildInfo())
         return cls(verify_bundle(json.loads(bundle_json(bundle)), "built bundle"))
 
     # --- what an agent asks -----------------------------------------------------------------
