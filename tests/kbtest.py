@@ -35,6 +35,10 @@ def cannot_run(what: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+#: the routing metadata of the base tree, for tests that write a published tree of their own
+ROUTING = "applies_when:" + (BASE_KB / "decision_trees" / "refund.yaml").read_text(
+    encoding="utf-8").partition("\napplies_when:")[2]
+
 FileSpec = str | Mapping[str, object] | None
 
 

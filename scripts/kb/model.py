@@ -229,6 +229,29 @@ class Node:
 
 
 @dataclass(frozen=True, slots=True)
+class Example:
+    """A customer message, as written under a tree's `examples` or `not_for`."""
+
+    message: str
+    pos: Pos
+    #: for `not_for`: the id of the tree that should take the message instead
+    tree: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """When a tree applies: a sentence or two, example messages it takes, and messages it must
+    not take (each naming the tree that should)."""
+
+    applies_when: str = ""
+    examples: tuple[Example, ...] = ()
+    not_for: tuple[Example, ...] = ()
+
+
+NO_ROUTING = Routing()
+
+
+@dataclass(frozen=True, slots=True)
 class Tree:
     path: str
     meta: Metadata
@@ -236,6 +259,7 @@ class Tree:
     facts: Mapping[str, Fact]
     nodes: Mapping[str, Node]
     source: YamlDoc
+    routing: Routing = NO_ROUTING
 
     @property
     def id(self) -> str:

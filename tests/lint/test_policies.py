@@ -31,7 +31,7 @@ from kb.model import (
 )
 from kb.walk import walk
 from kb.when import holds
-from kbtest import edit, make_kb, run_cli
+from kbtest import ROUTING, edit, make_kb, run_cli
 
 POLICY = Policy("risk", "Risk", "Risky cases reach a person fast.", ("escalate",), ("specialist",),
                 ("fraud-response",), 4, False, START)
@@ -104,7 +104,7 @@ policies:
 
 
 def _kb(tmp_path: Path, tree: str = TREE, policies: str = POLICIES) -> Path:
-    return make_kb(tmp_path, {"decision_trees/refund.yaml": tree,
+    return make_kb(tmp_path, {"decision_trees/refund.yaml": tree + ROUTING,
                               "decision_trees/policies.yaml": policies})
 
 

@@ -4,6 +4,7 @@
     kb = Client.from_bundle("site/kb-bundle.json")      # or Client.from_repo(".")
     kb.search("money debited not received", market="IN")
     kb.walk("upi-debited-not-credited", {"payment_type": "p2p"})
+    kb.route("paise kat gaye par merchant ko nahi mila")   # which tree applies
 
 It serves exactly what the bundle holds (restricted and draft items never enter a bundle), after
 checking the bundle's format, schema and every hash. The MCP server (`kb mcp`) is built on it.
@@ -13,13 +14,15 @@ from kb.client.client import (
     ArticleView,
     Client,
     MacroView,
+    RouteResult,
     SearchResult,
     SectionInfo,
+    TreeRoute,
     TreeSummary,
 )
 from kb.client.errors import BundleError, ClientError, FactError, NotFound
 from kb.client.walker import Outcome, Question, RaisedSignal, Reference, WalkResult
 
 __all__ = ["ArticleView", "BundleError", "Client", "ClientError", "FactError", "MacroView",
-           "NotFound", "Outcome", "Question", "RaisedSignal", "Reference", "SearchResult",
-           "SectionInfo", "TreeSummary", "WalkResult"]
+           "NotFound", "Outcome", "Question", "RaisedSignal", "Reference", "RouteResult",
+           "SearchResult", "SectionInfo", "TreeRoute", "TreeSummary", "WalkResult"]

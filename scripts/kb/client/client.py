@@ -6,13 +6,17 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.client.bundle import Bundle, read_bundle, verify_bundle
 from kb.client.errors import ClientError, NotFound
 from kb.client.walker import Reference, WalkResult, walk_tree
-from kb.search import Document, SearchIndex
+from kb.search import Document, RoutedTree, Router, SearchIndex
 from kb.urls import absolute, with_anchor
+
+if TYPE_CHECKING:
+    from kb.buildinfo import BuildInfo
+    from kb.model import KnowledgeBase
 
 # The result types are frozen dataclasses without __slots__: the MCP server's output schemas
 # are read from their fields, and a slot would pass for a default value there.
@@ -80,6 +84,27 @@ class TreeSummary:
     first_question: str
 
 
+@dataclass(frozen=True)
+class TreeRoute:
+    tree_id: str
+    title: str
+    url: str
+    score: float
+    #: the tree's example messages closest to the message, best first
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RouteResult:
+    #: the tree that applies, or '' when no tree applies (`no_tree`)
+    tree_id: str
+    no_tree: bool
+    #: every tree the message matched, best first
+    matches: tuple[TreeRoute, ...]
+    #: the best score under which no tree applies
+    threshold: float
+
+
 class Client:
     """Read-only access to one verified bundle; safe to share between threads and tasks."""
 
@@ -90,6 +115,9 @@ class Client:
         self._trees: dict[str, Any] = {t["id"]: t for t in bundle["trees"]}
         self._policies: dict[str, Any] = {p["id"]: p for p in bundle["policies"]}
         self._index = SearchIndex.build(self._documents())
+        self._router = Router(RoutedTree(t["id"], t["title"], t["routing"]["applies_when"],
+                                         tuple(t["routing"]["examples"]), tuple(t["markets"]))
+                              for t in self._trees.values())
 
     @classmethod
     def from_bundle(cls, path: str | Path) -> Client:
@@ -101,7 +129,6 @@ class Client:
         """The client of the knowledge base checked out at `root`, its bundle built in memory
         (ClientError when the knowledge base has lint errors)."""
         from kb.buildinfo import build_info
-        from kb.export.bundle import build_bundle, bundle_json
         from kb.lint.api import lint_kb
         from kb.loader import load
         from kb.loader.config_file import find_root, load_config
@@ -111,7 +138,16 @@ class Client:
         if result.errors:
             first = "; ".join(d.format() for d in result.diagnostics[:3])
             raise ClientError(f"the knowledge base has {result.errors} lint error(s): {first}")
-        bundle = build_bundle(loaded.kb, build_info(loaded.kb.config.root))
+        return cls.from_kb(loaded.kb, build_info(loaded.kb.config.root))
+
+    @classmethod
+    def from_kb(cls, kb: KnowledgeBase, info: BuildInfo | None = None) -> Client:
+        """The client of a loaded knowledge base's bundle, built in memory with `info` (an
+        empty one by default); the caller has linted the knowledge base."""
+        from kb.buildinfo import BuildInfo
+        from kb.export.bundle import build_bundle, bundle_json
+
+        bundle = build_bundle(kb, info or BuildInfo())
         return cls(verify_bundle(json.loads(bundle_json(bundle)), "built bundle"))
 
     # --- what an agent asks -----------------------------------------------------------------
@@ -124,6 +160,20 @@ class Client:
         hits = self._index.search(query, limit=limit, markets=[market] if market else (),
                                   products=[product] if product else ())
         return [self._result(hit.key, hit.snippet, hit.score) for hit in hits]
+
+    def route(self, message: str, *, market: str | None = None, limit: int = DEFAULT_LIMIT,
+              threshold: float | None = None) -> RouteResult:
+        """Which decision tree applies to a customer `message` (of `market` when given): the
+        trees it matches, best first (at most `limit`), and the one that applies, if any (none
+        when the best score is under `threshold`, by default the calibrated one)."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ClientError(f"limit takes a number from 1 to {MAX_LIMIT}, not {limit}")
+        route = self._router.route(message, markets=[market] if market else (),
+                                   threshold=threshold)
+        matches = tuple(TreeRoute(m.tree, self._trees[m.tree]["title"],
+                                  self._url(self._trees[m.tree]["url"]), m.score, m.examples)
+                        for m in route.matches[:limit])
+        return RouteResult(route.tree, not route.tree, matches, route.threshold)
 
     def article(self, article_id: str, section: str | None = None) -> ArticleView:
         article = self._article(article_id)
@@ -220,3 +270,4 @@ class Client:
         return SearchResult(key, article_id, anchor, article["title"], section["heading"],
                             article["type"], self._url(article["url"], url_anchor), snippet,
                             score)
+

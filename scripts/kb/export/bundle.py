@@ -18,7 +18,17 @@ from kb.export.json_text import dumps_indented
 from kb.export.markdown import export_markdown
 from kb.export.scope import ExportScope, JsonObject
 from kb.loader.markdown_body import parse_body
-from kb.model import Article, Fact, KnowledgeBase, Metadata, Node, Outcome, Policy, Tree
+from kb.model import (
+    Article,
+    Fact,
+    KnowledgeBase,
+    Metadata,
+    Node,
+    Outcome,
+    Policy,
+    Routing,
+    Tree,
+)
 
 FORMAT = "kb-bundle"
 VERSION = 1
@@ -126,11 +136,22 @@ def tree_entry(scope: ExportScope, tree: Tree) -> JsonObject:
     entry = _metadata(scope, tree.meta, None)
     entry.update({
         "url": scope.tree_url(tree),
+        "routing": routing_entry(scope, tree.routing),
         "start": tree.start,
         "facts": {fact_id: fact_entry(fact) for fact_id, fact in tree.facts.items()},
         "nodes": {node_id: node_entry(scope, node) for node_id, node in tree.nodes.items()},
     })
     return entry
+
+
+def routing_entry(scope: ExportScope, routing: Routing) -> JsonObject:
+    """When a tree applies; a `not_for` naming a tree outside the export is left out."""
+    return {
+        "applies_when": routing.applies_when,
+        "examples": [e.message for e in routing.examples],
+        "not_for": [{"message": e.message, "tree": e.tree} for e in routing.not_for
+                    if e.message and scope.tree_ref(e.tree) is not None],
+    }
 
 
 def fact_entry(fact: Fact) -> JsonObject:

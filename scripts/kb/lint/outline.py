@@ -26,10 +26,12 @@ from kb.model import (
     Body,
     Case,
     CaseSet,
+    Example,
     Heading,
     Metadata,
     PolicySet,
     Pos,
+    Routing,
     SectionPage,
     Tree,
     YamlDoc,
@@ -55,8 +57,10 @@ def outline(item: Item | None, sha: str) -> Outline:
     if isinstance(item, SectionPage):
         return ("section", tuple(h.anchor for h in item.body.headings))
     if isinstance(item, Tree):
-        # the cases of a tree depend on all of it: any change to its file is a new outline
-        return ("tree", item.meta.id, sha)
+        # the cases of a tree depend on all of it: any change to its file is a new outline;
+        # other trees read its routing examples
+        return ("tree", item.meta.id, sha,
+                tuple((e.message, e.pos.line, e.pos.col) for e in item.routing.examples))
     if isinstance(item, PolicySet):
         # every tree is proven against all of it: any change to its file is a new outline
         return ("policies", sha)
@@ -115,7 +119,9 @@ class StandIns:
             return SectionPage(path, "", self._body(outline[1]))
         if kind == "tree":
             meta = Metadata(str(outline[1]), "", "", "", "", "", None, (), (), (), (), "")
-            return Tree(path, meta, "", {}, {}, _NO_DOC)
+            examples = tuple(Example(message, Pos(line, col))
+                             for message, line, col in _listed_cases(outline[3]))
+            return Tree(path, meta, "", {}, {}, _NO_DOC, Routing(examples=examples))
         if kind == "cases":
             _, tree, listed = outline
             cases: list[Case] = []
@@ -149,14 +155,20 @@ def valid(value: object) -> bool:
     if kind == "section":
         return len(value) == 2 and _strings(value[1])
     if kind == "tree":
-        return len(value) == 3 and isinstance(value[1], str) and isinstance(value[2], str)
+        return len(value) == 4 and isinstance(value[1], str) and isinstance(value[2], str) \
+            and _positioned(value[3])
     if kind == "policies":
         return len(value) == 2 and isinstance(value[1], str)
     if kind == "cases":
-        return len(value) == 3 and isinstance(value[1], str) and isinstance(value[2], tuple) \
-            and all(isinstance(c, tuple) and len(c) == 3 and isinstance(c[0], str)
-                    and isinstance(c[1], int) and isinstance(c[2], int) for c in value[2])
+        return len(value) == 3 and isinstance(value[1], str) and _positioned(value[2])
     return value == ("file",)
+
+
+def _positioned(value: object) -> bool:
+    """Whether `value` is a tuple of (text, line, column) triples."""
+    return isinstance(value, tuple) and all(
+        isinstance(c, tuple) and len(c) == 3 and isinstance(c[0], str)
+        and isinstance(c[1], int) and isinstance(c[2], int) for c in value)
 
 
 def _strings(value: object) -> bool:
@@ -164,7 +176,8 @@ def _strings(value: object) -> bool:
 
 
 def _listed_cases(value: object) -> tuple[tuple[str, int, int], ...]:
-    """The (id, line, column) of each case in an outline (checked by `valid`)."""
+    """The (id or message, line, column) of each case or example in an outline (checked by
+    `valid`)."""
     return cast(tuple[tuple[str, int, int], ...], value)
 
 

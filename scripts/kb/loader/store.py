@@ -33,6 +33,7 @@ from kb.model import (
     Branch,
     Case,
     CaseSet,
+    Example,
     Fact,
     Heading,
     KeyPath,
@@ -43,6 +44,7 @@ from kb.model import (
     Policy,
     PolicySet,
     Pos,
+    Routing,
     Section,
     SectionPage,
     Signal,
@@ -103,7 +105,8 @@ def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[object, ...]]]:
 
 _BY_FIELDS: tuple[type, ...] = (
     Pos, Heading, Link, Section, Body, Metadata, Article, SectionPage, Signal, Fact, Branch,
-    Outcome, Node, Tree, Policy, PolicySet, Annotation, Case, CaseSet, Diagnostic, FileResult,
+    Outcome, Node, Example, Routing, Tree, Policy, PolicySet, Annotation, Case, CaseSet,
+    Diagnostic, FileResult,
 )
 _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,

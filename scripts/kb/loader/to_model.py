@@ -16,12 +16,14 @@ from kb.model import (
     Branch,
     Case,
     CaseSet,
+    Example,
     Fact,
     Metadata,
     Node,
     Outcome,
     Policy,
     PolicySet,
+    Routing,
     Signal,
     Tree,
     YamlDoc,
@@ -157,7 +159,21 @@ def tree(path: str, doc: YamlDoc) -> Tree:
             default_pos=doc.pos(*path_, "default") if default else None,
         )
     return Tree(path=path, meta=metadata(raw), start=_str(raw.get("start")), facts=facts,
-                nodes=nodes, source=doc)
+                nodes=nodes, source=doc, routing=_routing(raw, doc))
+
+
+def _routing(raw: Mapping[object, object], doc: YamlDoc) -> Routing:
+    examples = raw.get("examples")
+    not_for = raw.get("not_for")
+    return Routing(
+        applies_when=_str(raw.get("applies_when")),
+        examples=tuple(Example(m, doc.pos("examples", i))
+                       for i, m in enumerate(examples if isinstance(examples, list) else [])
+                       if isinstance(m, str)),
+        not_for=tuple(Example(_str(_mapping(m).get("message")), doc.pos("not_for", i),
+                              _str(_mapping(m).get("tree")))
+                      for i, m in enumerate(not_for if isinstance(not_for, list) else [])),
+    )
 
 
 def case_set(path: str, doc: YamlDoc) -> CaseSet:

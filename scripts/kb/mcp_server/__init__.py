@@ -1,7 +1,7 @@
 """`kb mcp`: the published knowledge base over the Model Context Protocol, built on `kb.client`.
 
 Tools (JSON Schemas for inputs and outputs come from the signatures and the client's result
-types): `search`, `get_article`, `list_trees`, `walk_tree`, `get_macro`. Resources:
+types): `search`, `get_article`, `list_trees`, `route`, `walk_tree`, `get_macro`. Resources:
 `kb://articles/{id}` (Markdown) and `kb://trees/{id}` (the tree as the bundle has it). The server
 holds nothing but one verified bundle, so it serves exactly what the agent exports contain.
 A bad argument is a tool error with the client's message; the server goes on. Every answer
@@ -24,6 +24,7 @@ from kb.client import (
     Client,
     ClientError,
     MacroView,
+    RouteResult,
     SearchResult,
     TreeSummary,
     WalkResult,
@@ -32,7 +33,8 @@ from kb.client import (
 NAME = "payments-kb"
 INSTRUCTIONS = (
     "The payments support knowledge base (UPI, Pix, cards, refunds, disputes, account takeover, "
-    "KYC). Find the decision tree for a case with list_trees, then call walk_tree with every fact "
+    "KYC). Find the decision tree for a case with route (the customer's message) or list_trees, "
+    "then call walk_tree with every fact "
     "known so far until it returns an outcome; follow the outcome (its resolution, who handles "
     "it, its queue and SLA) and any raised safety signal, and cite the outcome's article. Use "
     "search and get_article for questions no tree covers, and get_macro for reply texts.")
@@ -82,6 +84,15 @@ def build_server(client: Client) -> MCPServer:
         """The decision trees (the first `limit`, by id), with what each decides and its first
         question; `market` and `product` narrow the list."""
         return _answer(lambda: client.trees(market=market, product=product)[:limit])
+
+    @server.tool(annotations=READ_ONLY)
+    async def route(message: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)],
+              market: Filter = None,
+              limit: Annotated[int, Field(ge=1, le=20)] = 5) -> RouteResult:
+        """Which decision tree applies to a customer's message: the trees it matches, best
+        first, with scores and the tree examples that matched, and the one that applies
+        (`tree_id`), or `no_tree` when none does. `market` (IN, BR) narrows the trees."""
+        return _answer(lambda: client.route(message, market=market, limit=limit))
 
     @server.tool(annotations=READ_ONLY)
     async def walk_tree(tree: Id,

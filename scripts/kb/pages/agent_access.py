@@ -8,14 +8,10 @@ search the agents get.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
-from kb.buildinfo import BuildInfo
 from kb.client import Client
-from kb.client.bundle import verify_bundle
 from kb.client.evaluation import evaluate_client_search
-from kb.export.bundle import build_bundle, bundle_json
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, page_generator
 from kb.quality.search_eval import SEARCH_QUERIES, evaluation_markdown
@@ -29,6 +25,8 @@ TOOLS = (
     ("get_article", "an article's Markdown, or one section's text (`section`: the anchor of a "
                     "search result)"),
     ("list_trees", "the decision trees, with what each decides and its first question"),
+    ("route", "which decision tree applies to a customer's message: trees ranked with scores "
+              "and the examples that matched, or `no_tree` when none applies"),
     ("walk_tree", "the next question of a tree given every fact known so far, or its outcome "
                   "(resolution, who handles it, queue, SLA, cited article section, the macro's "
                   "text, guidance), with any safety signal the answers raised"),
@@ -110,7 +108,7 @@ def search_quality_markdown(kb: KnowledgeBase) -> str:
     heading = "## Search quality\n\n"
     if not path.is_file():
         return heading + f"No labeled search queries (`{SEARCH_QUERIES}`) yet.\n"
-    client = Client(verify_bundle(json.loads(bundle_json(build_bundle(kb, BuildInfo())))))
+    client = Client.from_kb(kb)
     _, report = evaluate_client_search(client, path)
     return (heading + "Measured while this site was built, on the labeled queries of "
             f"`{SEARCH_QUERIES}` as customers and specialists phrase them (misspellings, "

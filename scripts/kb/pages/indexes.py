@@ -242,11 +242,11 @@ def _tree_index(kb: KnowledgeBase) -> str:
     if not trees:
         lines += ["No decision trees yet.", ""]
         return "\n".join(lines)
-    head = ["Tree", "Type", "Visibility", "Summary", "Owner", "Markets", "Products",
-            "Labeled cases"]
+    head = ["Tree", "Type", "Visibility", "Summary", "Applies when", "Owner", "Markets",
+            "Products", "Labeled cases"]
     rows = [[_title_cell(kb, tree.meta, here, tree_page(tree.id)), "decision tree",
              _text(_visibility_cell(tree.meta.visibility)), _text(tree.meta.summary),
-             _text(tree.meta.owner), _text(_join(tree.meta.markets)),
+             _applies_cell(tree), _text(tree.meta.owner), _text(_join(tree.meta.markets)),
              _text(_join(tree.meta.products)), _case_count(kb, tree)]
             for tree in trees]
     lines += [html_block(html_table(head, rows)), ""]
@@ -254,6 +254,19 @@ def _tree_index(kb: KnowledgeBase) -> str:
 
 
 # --- pieces -----------------------------------------------------------------------------------
+
+
+#: how many of a tree's example messages its row in the tree index quotes
+INDEX_EXAMPLES = 3
+
+
+def _applies_cell(tree: Tree) -> str:
+    """When the tree applies, and its first example messages (all are on its page)."""
+    examples = [e.message for e in tree.routing.examples[:INDEX_EXAMPLES]]
+    quoted = "; ".join(f"“{e}”" for e in examples)
+    text = " ".join(filter(None, [tree.routing.applies_when,
+                                  f"For example: {quoted}." if quoted else ""]))
+    return _text(text)
 
 
 def _table(kb: KnowledgeBase, members: list[Entry], here: str) -> str:

@@ -4,7 +4,8 @@
 `quality/evaluation.md` (the agent evaluation: per-tree table, under- and over-escalations,
 calibration, per-outcome scores and confusion matrices) when predictions are configured, and
 `quality/metrics.md` (weekly trends, automation by tree, worst outcomes, node traffic) when a
-case export is. Pages built from the shipped sample say so at the top. The data is read once
+case export is, and `quality/routing.md` (the router on the labeled routing set). Pages built
+from the shipped sample say so at the top. The data is read once
 per KnowledgeBase (`kb.quality.quality_data`), shared with the tree pages.
 """
 
@@ -25,6 +26,7 @@ from kb.quality.report_markdown import (
     index_markdown,
     metrics_markdown,
 )
+from kb.quality.route_report import ROUTING_PAGE, routing_page_markdown
 
 __all__ = ["quality_pages"]
 
@@ -35,6 +37,7 @@ def quality_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
     if data is None:
         return
     yield GeneratedPage(INDEX_PAGE, index_markdown(kb, data))
+    yield GeneratedPage(ROUTING_PAGE, routing_page_markdown(kb))
     if data.predictions is not None:
         site = Site(EVALUATION_PAGE, data.predictions.sample)
         if data.evaluation is not None:

@@ -186,6 +186,7 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
         lines += [meta.summary, ""]
     lines += _notices(tree)
     lines += [_metadata_line(tree, kb), ""]
+    lines += _routing(tree, kb)
     lines += [
         "## Walk the tree",
         "",
@@ -226,6 +227,31 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
         _metadata_table(tree, kb),
     ]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _routing(tree: Tree, kb: KnowledgeBase) -> list[str]:
+    """When the tree applies, the customer messages it takes and those it must not take."""
+    routing = tree.routing
+    if not (routing.applies_when or routing.examples or routing.not_for):
+        return []
+    parts = [f"<p>{_text(routing.applies_when)}</p>"] if routing.applies_when else []
+    if routing.examples:
+        parts += ["<p>Customer messages it takes:</p>", "<ul>",
+                  *(f"<li>{_text(e.message)}</li>" for e in routing.examples), "</ul>"]
+    if routing.not_for:
+        parts += ["<p>Not for these (the tree that takes them instead):</p>", "<ul>",
+                  *(f"<li>{_text(e.message)} → {_tree_link(kb, tree, e.tree)}</li>"
+                    for e in routing.not_for), "</ul>"]
+    return ["## When this tree applies", "", html_block("\n".join(parts)), ""]
+
+
+def _tree_link(kb: KnowledgeBase, tree: Tree, other_id: str) -> str:
+    """An HTML link to another tree's page, titled; its id as code when it is unknown."""
+    other = kb.trees.get(other_id)
+    if other is None:
+        return _code(other_id)
+    href = page_href(kb, tree_page(tree.id), tree_page(other.id))
+    return f'<a href="{escape(href)}">{_text(other.meta.title or other.id)}</a>'
 
 
 def _quality(tree: Tree, kb: KnowledgeBase) -> list[str]:

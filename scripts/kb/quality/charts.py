@@ -28,7 +28,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-__all__ = ["Series", "bar_chart", "calibration_chart", "inline_svg", "line_chart"]
+__all__ = ["Series", "bar_chart", "calibration_chart", "confusion_chart", "inline_svg",
+           "line_chart"]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 HATCHES = ("", "///", "...", "xx", "\\\\\\", "++")
@@ -149,6 +150,30 @@ def calibration_chart(salt: str, title: str, confidence: Sequence[float],
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel("mean confidence in bucket")
         ax.set_ylabel("accuracy in bucket")
+        ax.set_title(title, loc="left", fontsize=10)
+        return _svg(fig, title)
+
+
+def confusion_chart(salt: str, title: str, labels: Sequence[str],
+                    counts: Sequence[Sequence[int]]) -> str:
+    """A confusion matrix: a row per expected label, a column per predicted one, each cell
+    shaded by its share of its row and labelled with its count (readable without the shade)."""
+    with _style(salt):
+        size = 0.55 * max(len(labels), 1) + 2.6
+        fig = Figure(figsize=(size + 1.2, size))
+        ax = fig.add_subplot()
+        shares = [[n / (sum(row) or 1) for n in row] for row in counts]
+        ax.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0, aspect="equal")
+        for y, row in enumerate(counts):
+            for x, n in enumerate(row):
+                if n:
+                    ax.text(x, y, str(n), ha="center", va="center", fontsize=8,
+                            color="white" if shares[y][x] > 0.6 else INK,
+                            fontweight="bold" if x == y else "normal")
+        ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xlabel("routed to")
+        ax.set_ylabel("expected")
         ax.set_title(title, loc="left", fontsize=10)
         return _svg(fig, title)
 

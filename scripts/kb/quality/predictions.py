@@ -34,8 +34,9 @@ from typing import BinaryIO
 from kb.model import KnowledgeBase
 from kb.quality.ground_truth import LabeledCase, labeled_cases, outcome_of
 
-__all__ = ["MAX_LINE_BYTES", "LineProblem", "Prediction", "PredictionFile",
-           "parse_predictions", "read_predictions"]
+__all__ = ["MAX_LINE_BYTES", "LineProblem", "LineRejected", "Prediction", "PredictionFile",
+           "bounded_lines", "json_object", "parse_predictions", "quoted", "read_predictions",
+           "text_field"]
 
 #: one prediction is a few hundred bytes; a longer line is rejected (and never read whole)
 MAX_LINE_BYTES = 1 << 20
@@ -84,10 +85,10 @@ class PredictionFile:
 def read_predictions(path: Path, kb: KnowledgeBase, source: str = "") -> PredictionFile:
     """Read and check a predictions file; OSError when it cannot be read at all."""
     with path.open("rb") as handle:
-        return parse_predictions(_bounded_lines(handle), kb, source or str(path))
+        return parse_predictions(bounded_lines(handle), kb, source or str(path))
 
 
-def _bounded_lines(handle: BinaryIO) -> Iterator[bytes]:
+def bounded_lines(handle: BinaryIO) -> Iterator[bytes]:
     """The file's lines, each cut after `MAX_LINE_BYTES + 1` bytes (the rest is skipped
     unread into memory), so an over-long line is seen as one without being held whole."""
     while line := handle.readline(MAX_LINE_BYTES + 1):
@@ -114,7 +115,7 @@ def parse_predictions(lines: Iterable[bytes], kb: KnowledgeBase,
             continue
         try:
             prediction = _parse_line(number, raw, cases)
-        except _Rejected as exc:
+        except LineRejected as exc:
             problems.append(LineProblem(number, str(exc)))
             continue
         first = seen.get(prediction.case)
@@ -128,38 +129,27 @@ def parse_predictions(lines: Iterable[bytes], kb: KnowledgeBase,
     return PredictionFile(source, read, tuple(good), tuple(problems))
 
 
-class _Rejected(Exception):
-    pass
+class LineRejected(Exception):
+    """A line that is not a JSON object (or not a valid entry): the message says why."""
 
 
 def _parse_line(number: int, raw: bytes, cases: Mapping[str, LabeledCase]) -> Prediction:
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise _Rejected(f"not UTF-8 (byte {exc.start + 1})") from None
-    try:
-        value = json.loads(text, parse_constant=_no_constant)
-    except RecursionError:
-        raise _Rejected("JSON nested too deeply") from None
-    except (ValueError, _Rejected) as exc:  # JSONDecodeError, or an integer over the digit limit
-        raise _Rejected(f"not valid JSON: {_quoted(str(exc))}") from None
-    if not isinstance(value, dict):
-        raise _Rejected(f"expected a JSON object, found {_json_kind(value)}")
-    case_id = _text(value, "case", required=True)
-    outcome = _text(value, "outcome", required=True)
+    value = json_object(raw)
+    case_id = text_field(value, "case", required=True)
+    outcome = text_field(value, "outcome", required=True)
     labeled = cases.get(case_id)
     if labeled is None:
-        raise _Rejected(f"unknown case `{_quoted(case_id)}` (no labeled case has this id)")
+        raise LineRejected(f"unknown case `{quoted(case_id)}` (no labeled case has this id)")
     tree = labeled.tree
     if outcome_of(tree, outcome) is None:
         what = "a question node" if outcome in tree.nodes else "not a node"
-        raise _Rejected(f"outcome `{_quoted(outcome)}` is {what} of tree `{tree.id}`; outcomes: "
+        raise LineRejected(f"outcome `{quoted(outcome)}` is {what} of tree `{tree.id}`; outcomes: "
                         + ", ".join(n.id for n in tree.outcomes()))
     path = _texts(value, "path")
     if path is not None:
         unknown = [n for n in path if n not in tree.nodes]
         if unknown:
-            raise _Rejected(f"path names {_quoted(', '.join(f'`{n}`' for n in unknown))}, not "
+            raise LineRejected(f"path names {quoted(', '.join(f'`{n}`' for n in unknown))}, not "
                             f"node(s) of tree `{tree.id}`")
         if path and path[-1] != outcome and tree.nodes[path[-1]].outcome is None:
             path = (*path, outcome)
@@ -168,16 +158,33 @@ def _parse_line(number: int, raw: bytes, cases: Mapping[str, LabeledCase]) -> Pr
         isinstance(confidence, bool) or not isinstance(confidence, (int, float))
         or not 0 <= confidence <= 1 or not math.isfinite(confidence)  # no float(huge int)
     ):
-        raise _Rejected(f"`confidence` must be a number from 0 to 1, not "
-                        f"{_quoted(json.dumps(confidence))}")
+        raise LineRejected(f"`confidence` must be a number from 0 to 1, not "
+                        f"{quoted(json.dumps(confidence))}")
     model = value.get("model", "")
     if not isinstance(model, str):
-        raise _Rejected(f"`model` must be a string, not {_json_kind(model)}")
+        raise LineRejected(f"`model` must be a string, not {_json_kind(model)}")
     return Prediction(number, case_id, tree.id, outcome, path, _texts(value, "citations"),
                       None if confidence is None else float(confidence), model)
 
 
-def _quoted(text: str) -> str:
+def json_object(raw: bytes) -> dict[str, object]:
+    """The JSON object on a line; LineRejected saying why when there is none."""
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise LineRejected(f"not UTF-8 (byte {exc.start + 1})") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise LineRejected("JSON nested too deeply") from None
+    except (ValueError, LineRejected) as exc:  # JSONDecodeError, or an integer over the limit
+        raise LineRejected(f"not valid JSON: {quoted(str(exc))}") from None
+    if not isinstance(value, dict):
+        raise LineRejected(f"expected a JSON object, found {_json_kind(value)}")
+    return value
+
+
+def quoted(text: str) -> str:
     """`text`, cut to `MAX_QUOTED` characters: a message never echoes a huge input."""
     if len(text) <= MAX_QUOTED:
         return text
@@ -185,18 +192,18 @@ def _quoted(text: str) -> str:
 
 
 def _no_constant(name: str) -> object:
-    raise _Rejected(f"{name} is not JSON")
+    raise LineRejected(f"{name} is not JSON")
 
 
-def _text(value: Mapping[str, object], key: str, required: bool) -> str:
+def text_field(value: Mapping[str, object], key: str, required: bool) -> str:
     found = value.get(key)
     if found is None:
         if required:
-            raise _Rejected(f"`{key}` is missing")
+            raise LineRejected(f"`{key}` is missing")
         return ""
     if not isinstance(found, str) or not found.strip():
-        raise _Rejected(f"`{key}` must be a non-empty string, not "
-                        f"{_quoted(json.dumps(found))}")
+        raise LineRejected(f"`{key}` must be a non-empty string, not "
+                        f"{quoted(json.dumps(found))}")
     return found.strip()
 
 
@@ -205,7 +212,7 @@ def _texts(value: Mapping[str, object], key: str) -> tuple[str, ...] | None:
     if found is None:
         return None
     if not isinstance(found, list) or not all(isinstance(x, str) and x.strip() for x in found):
-        raise _Rejected(f"`{key}` must be a list of non-empty strings")
+        raise LineRejected(f"`{key}` must be a list of non-empty strings")
     return tuple(x.strip() for x in found)
 
 

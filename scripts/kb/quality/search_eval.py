@@ -173,8 +173,8 @@ def evaluation_text(report: SearchEvaluation) -> str:
              f"{'market':<10} {'queries':>7} {'recall@1':>9} {'recall@5':>9} {'MRR':>6}"]
     rows = [*((m or "(none)", f) for m, f in report.markets.items()), ("overall", report.overall)]
     for name, figures in rows:
-        lines.append(f"{name:<10} {figures.queries:>7} {_pct(figures.recall_at_1):>9} "
-                     f"{_pct(figures.recall_at_5):>9} {_num(figures.mrr):>6}")
+        lines.append(f"{name:<10} {figures.queries:>7} {percent(figures.recall_at_1):>9} "
+                     f"{percent(figures.recall_at_5):>9} {_num(figures.mrr):>6}")
     if report.misses:
         lines.append("")
         lines.append("not in the first five:")
@@ -193,8 +193,8 @@ def evaluation_markdown(report: SearchEvaluation) -> str:
     rows = [*((m or "(none)", f) for m, f in report.markets.items()),
             ("**overall**", report.overall)]
     for name, f in rows:
-        lines.append(f"| {name} | {f.queries} | {_pct(f.recall_at_1)} | {_pct(f.recall_at_5)} "
-                     f"| {_num(f.mrr)} |")
+        lines.append(f"| {name} | {f.queries} | {percent(f.recall_at_1)} "
+                     f"| {percent(f.recall_at_5)} | {_num(f.mrr)} |")
     return "\n".join(lines)
 
 
@@ -209,7 +209,7 @@ def evaluation_json(report: SearchEvaluation) -> dict[str, object]:
     }
 
 
-def _pct(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 

@@ -6,9 +6,13 @@ query is read as words only (no query syntax reaches tantivy); words the index d
 mapped through the glossary (Portuguese and Hinglish phrasings to the KB's English terms) and,
 failing that, corrected to the nearest known word, so a misspelt query still finds its section.
 Equal documents and an equal query give equal results, in the same order.
+
+`Router` routes a customer message to the decision tree that applies, over the same index.
 """
 
 from kb.search.index import Document, Hit, SearchIndex
 from kb.search.query import QueryTerms, read_query
+from kb.search.route import Route, RoutedTree, Router, TreeMatch
 
-__all__ = ["Document", "Hit", "QueryTerms", "SearchIndex", "read_query"]
+__all__ = ["Document", "Hit", "QueryTerms", "Route", "RoutedTree", "Router", "SearchIndex",
+           "TreeMatch", "read_query"]

@@ -1,0 +1,49 @@
+"""Routing on the site: tree pages and the tree index say when a tree applies, and the Quality
+section's routing page shows the figures with the confusion matrix as SVG and as a table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kb.loader import load, load_config
+from kb.pages import generate_pages
+from kb.pages.indexes import TREES_INDEX
+from kb.pages.trees import tree_markdown
+from kb.quality.route_report import ROUTING_PAGE, routing_page_markdown
+from kbtest import REPO, make_kb
+
+
+def test_a_tree_page_shows_when_it_applies_its_examples_and_where_not_for_goes() -> None:
+    kb = load(load_config(REPO)).kb
+    page = tree_markdown(kb.trees["upi-wrong-recipient"], kb)
+    section = page[page.index("## When this tree applies"):page.index("## Walk the tree")]
+    assert "sent a UPI payment to the wrong person" in section
+    assert section.count("<li>") == 9 + 2
+    assert '→ <a href="../pix-med-refund/">Pix refund or MED eligibility</a>' in section
+
+
+def test_the_tree_index_quotes_applies_when_and_the_first_examples(tmp_path: Path) -> None:
+    kb = load(load_config(make_kb(tmp_path))).kb
+    index = next(p.markdown for p in generate_pages(kb) if p.path == TREES_INDEX)
+    assert "<th>Applies when</th>" in index
+    assert ("<td>A customer waits for a refund that has not arrived. For example: “My refund "
+            "has not arrived yet”; “The refund was issued a week ago and I still do not have "
+            "it”; “When will I get my refund?”.</td>") in index
+
+
+def test_the_routing_page_has_figures_a_confusion_svg_and_table() -> None:
+    kb = load(load_config(REPO)).kb
+    assert ROUTING_PAGE in {p.path for p in generate_pages(kb)}
+    page = routing_page_markdown(kb)
+    accuracy = re.search(r"accuracy \*\*(\d+\.\d)%\*\*", page)
+    assert accuracy is not None and float(accuracy.group(1)) >= 85.0
+    assert "| expected \\ routed |" in page and "<svg" in page
+    assert "<title id=\"routing-confusion-title\">" in page
+    # the table's diagonal for a tree no message of the held-out split left
+    assert re.search(r"\| `merchant-refund-not-received` \|( \d+ \|){3} 10 \|", page)
+
+
+def test_without_a_routing_set_the_page_says_so(tmp_path: Path) -> None:
+    kb = load(load_config(make_kb(tmp_path))).kb
+    assert "No labeled routing messages" in routing_page_markdown(kb)
