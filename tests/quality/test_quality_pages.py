@@ -40,7 +40,8 @@ def _svgs(markdown: str) -> list[str]:
 def test_quality_pages_with_charts_and_sample_label(tmp_path: Path) -> None:
     kb = load_kb(_sample_root(tmp_path))
     pages = {p.path: p.markdown for p in generate_pages(kb) if p.path.startswith("quality/")}
-    assert set(pages) == {"quality/index.md", "quality/evaluation.md", "quality/metrics.md"}
+    assert set(pages) == {"quality/index.md", "quality/evaluation.md", "quality/metrics.md",
+                          "quality/routing.md"}
     for text in pages.values():
         assert text.index('!!! warning "Sample data"') < text.index("\n## ")
     assert "[Download sample-cases.csv](sample-cases.csv)" in pages["quality/metrics.md"]
