@@ -621,6 +621,10 @@ class Generator:
             else list(cfg.products[:1]),
             "tags": _pick(cfg.tags, TAGS_BY_TOPIC.get(where.topic, ()), r, 2),
             "related": related,
+            "applies_when": f"A customer reports a {label} {problem}.",
+            # the case number twice keeps every tree's examples apart (KB331)
+            "examples": [f"case {i}: {label} {problem}, message {n} of case {i}"
+                         for n in range(1, 9)],
             "start": start,
             "facts": {fid: _labelled(spec) for fid, spec in facts.items()},
             "nodes": yaml_nodes,

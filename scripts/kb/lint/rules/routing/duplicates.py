@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from collections.abc import Iterator
 
 from kb.diagnostics import Finding
@@ -42,21 +43,40 @@ def duplicate_example(ctx: LintContext) -> Iterator[Finding]:
         ```
     """
     trees = sorted(ctx.kb.all_trees(), key=lambda t: t.path)
-    read = {id(e): words(e.message) for t in trees for e in t.routing.examples}
-    for tree in trees:
-        for example in tree.routing.examples:
-            for other in trees:
-                if other.path == tree.path:
-                    continue
-                for twin in other.routing.examples:
-                    if _alike(read[id(example)], read[id(twin)]):
-                        yield _finding(tree, example, other, twin)
+    listed = [(tree, example, words(example.message))
+              for tree in trees for example in tree.routing.examples]
+    for i, j in _twins([read for _, _, read in listed],
+                       [tree.path for tree, _, _ in listed]):
+        (tree, example, _), (other, twin, _) = listed[i], listed[j]
+        yield _finding(tree, example, other, twin)
+
+
+def _twins(read: list[list[str]], owners: list[str]) -> Iterator[tuple[int, int]]:
+    """Every (i, j) of near-identical word lists with different owners, in order.
+
+    Only candidates are compared: a ratio of at least 0.9 leaves unmatched at most 2/11 of
+    either list's words, so a near twin of `read[i]` holds one of its `len // 5 + 1` rarest
+    words (the rarest first, across all lists); each list is compared with the lists holding
+    one of those, found through an index of words.
+    """
+    holding: dict[str, list[int]] = defaultdict(list)
+    for index, found in enumerate(read):
+        for word in set(found) or {""}:
+            holding[word].append(index)
+    for i, found in enumerate(read):
+        rarest = sorted(set(found) or {""}, key=lambda w: (len(holding[w]), w))
+        candidates = {j for w in rarest[:len(found) // 5 + 1] for j in holding[w]}
+        for j in sorted(candidates):
+            if owners[j] != owners[i] and _alike(found, read[j]):
+                yield i, j
 
 
 def _alike(first: list[str], second: list[str]) -> bool:
     if first == second:
         return True
-    return difflib.SequenceMatcher(None, first, second).ratio() >= NEAR_IDENTICAL
+    matcher = difflib.SequenceMatcher(None, first, second)
+    return matcher.real_quick_ratio() >= NEAR_IDENTICAL and \
+        matcher.quick_ratio() >= NEAR_IDENTICAL and matcher.ratio() >= NEAR_IDENTICAL
 
 
 def _finding(tree: Tree, example: Example, other: Tree, twin: Example) -> Finding:
