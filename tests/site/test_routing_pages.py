@@ -9,8 +9,8 @@ from pathlib import Path
 from kb.loader import load, load_config
 from kb.pages import generate_pages
 from kb.pages.indexes import TREES_INDEX
+from kb.pages.quality import ROUTING_PAGE, routing_page_markdown
 from kb.pages.trees import tree_markdown
-from kb.quality.route_report import ROUTING_PAGE, routing_page_markdown
 from kbtest import REPO, make_kb
 
 

@@ -87,6 +87,9 @@ def big_tree_yaml() -> str:
         "visibility": "internal", "status": "published", "owner": "payments-ops-in",
         "reviewed": "2026-10-01", "markets": ["IN"], "products": ["upi"],
         "start": _big_id(1), "facts": facts, "nodes": nodes,
+        "applies_when": "A test of how a tree with many nodes is drawn.",
+        "examples": [f"the {word} diagram case" for word in (
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")],
     }
     return yaml.safe_dump(doc, sort_keys=False).replace("'2026-10-01'", "2026-10-01")
 
@@ -284,13 +287,15 @@ def section(page: str, heading: str, following: str) -> str:
 def test_page_sections_and_links(kb_dir: Path, base_kb: KnowledgeBase) -> None:
     page = tree_markdown(base_kb.trees["refund"], base_kb)
     headings = [line for line in page.splitlines() if line.startswith("#")]
-    assert headings == ["# Refund triage", "## Walk the tree", "## Diagram", "## Facts",
+    assert headings == ["# Refund triage", "## When this tree applies", "## Walk the tree",
+                        "## Diagram", "## Facts",
                         "## Outcomes", "### Guidance by outcome", "## Labeled-case coverage",
                         "## About this tree"]
     assert len(SVG_BLOCK.findall(page)) == 1
     # the heavy parts are HTML blocks, one line each, between blank lines; headings are not
     blocks = [line for line in page.splitlines() if line.startswith(OPENING)]
-    assert len(blocks) == 8  # walker, legend, diagram, facts, outcomes, guidance, coverage, about
+    assert len(blocks) == 9  # when, walker, legend, diagram, facts, outcomes, guidance, coverage,
+    #                          about
     assert all(f"\n\n{b}\n\n" in page or page.endswith(f"\n\n{b}\n") for b in blocks)
     assert not any(re.search(r"<h\d", b) for b in blocks)
     # the Markdown parts' relative .md links resolve from docs/trees/, to an authored or a
