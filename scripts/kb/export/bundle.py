@@ -18,7 +18,17 @@ from kb.export.json_text import dumps_indented
 from kb.export.markdown import export_markdown
 from kb.export.scope import ExportScope, JsonObject
 from kb.loader.markdown_body import parse_body
-from kb.model import Article, Fact, KnowledgeBase, Metadata, Node, Outcome, Policy, Tree
+from kb.model import (
+    Article,
+    Fact,
+    KnowledgeBase,
+    Metadata,
+    Node,
+    Outcome,
+    Policy,
+    Source,
+    Tree,
+)
 
 FORMAT = "kb-bundle"
 VERSION = 1
@@ -118,7 +128,18 @@ def article_entry(scope: ExportScope, article: Article) -> JsonObject:
             for s in body.sections
         ],
         "links": list(links.values()),
+        "sources": [source_entry(source) for source in article.sources],
     })
+    return entry
+
+
+def source_entry(source: Source) -> JsonObject:
+    entry: JsonObject = {"title": source.title, "type": source.type}
+    if source.url:
+        entry["url"] = source.url
+    if source.circular:
+        entry["circular"] = source.circular
+    entry["checked"] = source.checked.isoformat() if source.checked else None
     return entry
 
 
