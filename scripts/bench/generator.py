@@ -399,6 +399,11 @@ class Generator:
             meta["related"] = related
         if "superseded_by" in a.meta:
             meta["superseded_by"] = a.meta["superseded_by"]
+        if a.type == "policy":
+            # policies need sources (KB520); checked when last reviewed, so never overdue
+            meta["sources"] = [{"title": f"Circular behind {a.title.lower()}",
+                                "type": "regulation", "circular": f"BENCH/{a.id}",
+                                "checked": meta["reviewed"]}]
         return meta
 
     def _nearby(self, a: ArticlePlan, *, macro: bool | None = None,

@@ -27,6 +27,18 @@ class ReviewPolicy:
     def interval_for(self, kind: str) -> int:
         return self.interval_days.get(kind, self.interval_days.get("default", 180))
 
+    def days_overdue(self, kind: str, since: dt.date, today: dt.date) -> int:
+        """Days past the interval for `kind` that a date `since` is on `today` (0 or less:
+        not yet due)."""
+        return (today - since).days - self.interval_for(kind)
+
+
+#: how often each type of source is re-checked, in days, when mkdocs.yml does not say
+SOURCE_CHECK_DEFAULTS: Mapping[str, int] = {
+    "regulation": 365, "scheme-rule": 180, "network-rule": 180, "guidance": 180,
+    "industry": 120, "default": 180,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class KbConfig:
@@ -40,6 +52,11 @@ class KbConfig:
     tags: tuple[str, ...] = ()
     review: ReviewPolicy = field(
         default_factory=lambda: ReviewPolicy(interval_days={"default": 180}, error_after_days=90)
+    )
+    #: how often an article's `sources` are re-checked, per source type (same shape as review)
+    source_checks: ReviewPolicy = field(
+        default_factory=lambda: ReviewPolicy(interval_days=SOURCE_CHECK_DEFAULTS,
+                                             error_after_days=60)
     )
     #: documented test values that the privacy rules must not flag
     pii_allow: tuple[str, ...] = ()
@@ -74,6 +91,8 @@ OPTION_DOCS: dict[str, str] = {
     "queues": "Specialist queues an escalation outcome may name (`queue`).",
     "tags": "Tags an article or tree may carry.",
     "review": "`interval_days` per article type (trees use `tree`) and `error_after_days` past it.",
+    "source_checks": "`interval_days` per source type (`regulation`, `scheme-rule`, "
+                     "`network-rule`, `guidance`, `industry`, `default`) and `error_after_days`.",
     "pii_allow": "Documented test values the privacy rules accept (exact strings).",
     "max_file_bytes": "Content files larger than this are refused.",
     "today": "Judge freshness on this date (YYYY-MM-DD) instead of today; for reproducible runs.",
@@ -103,17 +122,8 @@ def config_from_options(root: Path, options: Mapping[str, object],
             raise ConfigError(f"kb option `{key}` must be a list of strings")
         return tuple(value)
 
-    review_raw = options.get("review", {})
-    if not isinstance(review_raw, Mapping):
-        raise ConfigError("kb option `review` must be a mapping")
-    intervals = review_raw.get("interval_days", {"default": 180})
-    if not isinstance(intervals, Mapping) or not all(
-        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in intervals.values()
-    ):
-        raise ConfigError("kb option `review.interval_days` must map types to positive day counts")
-    error_after = review_raw.get("error_after_days", 90)
-    if not isinstance(error_after, int) or isinstance(error_after, bool) or error_after < 0:
-        raise ConfigError("kb option `review.error_after_days` must be a non-negative integer")
+    review = _interval_policy(options, "review", {"default": 180}, 90)
+    source_checks = _interval_policy(options, "source_checks", SOURCE_CHECK_DEFAULTS, 60)
 
     today_raw = options.get("today")
     today: dt.date | None = None
@@ -145,7 +155,8 @@ def config_from_options(root: Path, options: Mapping[str, object],
         teams=words("teams"),
         queues=words("queues"),
         tags=words("tags"),
-        review=ReviewPolicy(interval_days=dict(intervals), error_after_days=error_after),
+        review=review,
+        source_checks=source_checks,
         pii_allow=words("pii_allow"),
         max_file_bytes=max_bytes,
         today=today,
@@ -176,6 +187,22 @@ def _code_owners(raw: object, teams: tuple[str, ...]) -> dict[str, str]:
         raise ConfigError(f"kb option `code_owners`: not a GitHub handle (@user or @org/team): "
                           f"{', '.join(bad)}")
     return dict(raw)
+def _interval_policy(options: Mapping[str, object], key: str, intervals: Mapping[str, int],
+                     error_after: int) -> ReviewPolicy:
+    """The `interval_days` and `error_after_days` under option `key`; intervals named there
+    replace the defaults one by one."""
+    raw = options.get(key, {})
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"kb option `{key}` must be a mapping")
+    given = raw.get("interval_days", {})
+    if not isinstance(given, Mapping) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in given.values()
+    ):
+        raise ConfigError(f"kb option `{key}.interval_days` must map types to positive day counts")
+    after = raw.get("error_after_days", error_after)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise ConfigError(f"kb option `{key}.error_after_days` must be a non-negative integer")
+    return ReviewPolicy(interval_days={**intervals, **given}, error_after_days=after)
 
 
 def _positive_int(options: Mapping[str, object], key: str, default: int) -> int:

@@ -136,12 +136,34 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """One entry of an article's `sources`: where its rules and figures come from, and the day
+    someone last checked them against it."""
+
+    title: str
+    #: regulation, scheme-rule, network-rule, guidance or industry
+    type: str
+    url: str
+    circular: str
+    checked: dt.date | None
+    #: its place in the `sources` list, for positions (`YamlDoc.pos("sources", index)`)
+    index: int
+
+    @property
+    def reference(self) -> str:
+        """The URL, else the circular number."""
+        return self.url or self.circular
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     path: str
     meta: Metadata
     type: str
     body: Body
     source: YamlDoc
+    #: the front matter's `sources`, in order
+    sources: tuple[Source, ...] = ()
 
     @property
     def id(self) -> str:

@@ -119,7 +119,7 @@ RECORD_VIOLATIONS = """document.addEventListener('securitypolicyviolation', e =>
 });"""
 
 SHIPPED_PAGES = ("", "upi/", "trees/", "browse/products/", "reference/lint-rules/",
-                 "trees/upi-debited-not-credited/#walk=debited:true")
+                 "trees/upi-debited-not-credited/#walk=app_status:failed")
 
 
 @pytest.mark.parametrize("path", SHIPPED_PAGES)

@@ -15,7 +15,7 @@ def test_tree_pages_show_figures_and_traffic_from_the_configured_data() -> None:
     traffic = node_traffic(kb)["upi-debited-not-credited"]
     page = next(p for p in tree_pages(kb) if p.path == "trees/upi-debited-not-credited.md")
     assert "\n## Quality\n" in page.markdown
-    start = traffic["debited"]
+    start = traffic[kb.trees["upi-debited-not-credited"].start]
     assert f"{start.visits:,} walks · {start.drop_offs:,} stopped here" in page.markdown
     assert page.markdown.count('class="kb-traffic"') == len(traffic)
 

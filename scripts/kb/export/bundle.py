@@ -27,6 +27,7 @@ from kb.model import (
     Outcome,
     Policy,
     Routing,
+    Source,
     Tree,
 )
 
@@ -128,7 +129,18 @@ def article_entry(scope: ExportScope, article: Article) -> JsonObject:
             for s in body.sections
         ],
         "links": list(links.values()),
+        "sources": [source_entry(source) for source in article.sources],
     })
+    return entry
+
+
+def source_entry(source: Source) -> JsonObject:
+    entry: JsonObject = {"title": source.title, "type": source.type}
+    if source.url:
+        entry["url"] = source.url
+    if source.circular:
+        entry["circular"] = source.circular
+    entry["checked"] = source.checked.isoformat() if source.checked else None
     return entry
 
 

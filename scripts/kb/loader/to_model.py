@@ -25,6 +25,7 @@ from kb.model import (
     PolicySet,
     Routing,
     Signal,
+    Source,
     Tree,
     YamlDoc,
 )
@@ -75,10 +76,21 @@ def metadata(raw: Mapping[object, object]) -> Metadata:
     )
 
 
+def _sources(value: object) -> tuple[Source, ...]:
+    entries = value if isinstance(value, list) else []
+    found = []
+    for i, entry in enumerate(entries):
+        raw = _mapping(entry)
+        found.append(Source(title=_str(raw.get("title")), type=_str(raw.get("type")),
+                            url=_str(raw.get("url")), circular=_str(raw.get("circular")),
+                            checked=_date(raw.get("checked")), index=i))
+    return tuple(found)
+
+
 def article(path: str, doc: YamlDoc, body: Body) -> Article:
     raw = _mapping(doc.value)
     return Article(path=path, meta=metadata(raw), type=_str(raw.get("type")), body=body,
-                   source=doc)
+                   source=doc, sources=_sources(raw.get("sources")))
 
 
 def _outcome(raw: Mapping[object, object]) -> Outcome:

@@ -46,6 +46,12 @@ class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
     """Review policy: `interval_days` per article type (trees use `tree`, others `default`) and
     `error_after_days`, the days past the interval after which staleness is an error."""
 
+    source_checks = c.Type(dict, default={})
+    """How often an article's `sources` are re-checked: `interval_days` per source type
+    (`regulation`, `scheme-rule`, `network-rule`, `guidance`, `industry`, `default`) and
+    `error_after_days`, past which an overdue check is an error. Types not named keep their
+    defaults (365 days for regulations, 120 for industry sources, 180 for the rest)."""
+
     pii_allow = c.ListOfItems(c.Type(str), default=[])
     """Documented test values the privacy rules accept (exact strings)."""
 

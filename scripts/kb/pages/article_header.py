@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from kb.model import Article, KnowledgeBase
+from kb.model import Article, KnowledgeBase, Source
 from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor
 from kb.urls import page_url, relative_url, with_anchor
 
@@ -152,7 +152,26 @@ def _meta_lines(article: Article, kb: KnowledgeBase, today: dt.date, links: _Lin
     if meta.tags:
         lines.append("<strong>Tags:</strong> "
                      + ", ".join(f"<code>{escape(t)}</code>" for t in meta.tags))
+    if article.sources:
+        items = "".join(f"<li>{_source_text(s, kb, today)}</li>" for s in article.sources)
+        lines.append(f'<strong>Sources:</strong>\n<ul class="kb-sources">{items}</ul>')
     return lines
+
+
+def _source_text(source: Source, kb: KnowledgeBase, today: dt.date) -> str:
+    """One source: its title (a link when it has an https URL), circular, type and check date."""
+    title = escape(source.title or "untitled source")
+    if source.url.startswith("https://"):
+        title = f'<a href="{escape(source.url)}" rel="noopener">{title}</a>'
+    parts = [title]
+    if source.circular:
+        parts.append(f"circular <code>{escape(source.circular)}</code>")
+    parts.append(escape(source.type or "untyped"))
+    checked = f"checked {source.checked.isoformat()}" if source.checked else "never checked"
+    if source.checked and kb.config.source_checks.days_overdue(source.type, source.checked,
+                                                               today) > 0:
+        checked += f" {_badge('stale', 'Re-check due')}"
+    return f"{parts[0]} ({', '.join(parts[1:])}; {checked})"
 
 
 def _review_text(state: Freshness) -> str:

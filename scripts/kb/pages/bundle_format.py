@@ -27,6 +27,7 @@ REFERENCE_SECTIONS = (
     ("Articles", "article"),
     ("Article sections", "section"),
     ("Article links", "link"),
+    ("Article sources", "source"),
     ("Trees", "tree"),
     ("Facts", "fact"),
     ("Question nodes", "question"),
@@ -45,7 +46,8 @@ _SIMPLE_DEFS = {
 }
 
 _OBJECT_DEFS = {"build": "build", "article": "article", "section": "section", "link": "link",
-                "tree": "tree", "fact": "fact", "node": "node", "question": "question node",
+                "source": "source", "tree": "tree", "fact": "fact", "node": "node",
+                "question": "question node",
                 "branch": "branch", "outcome_node": "outcome node", "outcome": "outcome",
                 "ref": "reference", "policy": "policy"}
 

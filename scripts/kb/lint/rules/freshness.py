@@ -55,7 +55,7 @@ def _overdue(ctx: LintContext) -> Iterator[Overdue]:
             continue
         kind = "tree" if isinstance(item, Tree) else item.type
         interval = review.interval_for(kind)
-        days = (ctx.today - reviewed).days - interval
+        days = review.days_overdue(kind, reviewed, ctx.today)
         if days > 0:
             yield Overdue(item, reviewed, interval, days, kind)
 
