@@ -28,6 +28,14 @@ class ReviewPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class TranslationPolicy:
+    #: per market, the locales every customer-facing macro for that market must exist in
+    required_locales: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: days after the source's `reviewed` date after which a stale translation is an error
+    stale_error_after_days: int = 14
+
+
+@dataclass(frozen=True, slots=True)
 class KbConfig:
     root: Path
     docs_dir: str = "docs"
@@ -58,6 +66,7 @@ class KbConfig:
     #: repo-relative paths of symbolic links under the docs and trees folders that may stay
     #: (each must also resolve inside the repository)
     allow_symlinks: tuple[str, ...] = ()
+    translations: TranslationPolicy = field(default_factory=TranslationPolicy)
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -80,6 +89,10 @@ OPTION_DOCS: dict[str, str] = {
                      "only its index page, which links every article of the section.",
     "allow_symlinks": "Symbolic links under docs/ and the trees folder that may stay "
                       "(repo-relative paths; each must resolve inside the repository).",
+    "translations": "`required_locales` (market: [locale, ...]) that customer-facing macros "
+                    "for a market must exist in, and `stale_error_after_days`: days after the "
+                    "source's `reviewed` date that a stale translation turns from a warning "
+                    "into an error.",
 }
 
 
@@ -150,7 +163,25 @@ def config_from_options(root: Path, options: Mapping[str, object],
         use_directory_urls=use_directory_urls,
         markdown_extensions=markdown_extensions,
         allow_symlinks=words("allow_symlinks"),
+        translations=_translation_policy(options.get("translations", {})),
     )
+
+
+def _translation_policy(raw: object) -> TranslationPolicy:
+    if not isinstance(raw, Mapping):
+        raise ConfigError("kb option `translations` must be a mapping")
+    unknown = sorted(set(raw) - {"required_locales", "stale_error_after_days"})
+    if unknown:
+        raise ConfigError(f"unknown kb option(s) translations.{', translations.'.join(unknown)}")
+    required = raw.get("required_locales", {})
+    if not isinstance(required, Mapping) or not all(
+        isinstance(m, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for m, v in required.items()
+    ):
+        raise ConfigError("kb option `translations.required_locales` must map markets to "
+                          "lists of locales")
+    days = _positive_int(raw, "stale_error_after_days", 14)
+    return TranslationPolicy({m: tuple(v) for m, v in required.items()}, days)
 
 
 def _positive_int(options: Mapping[str, object], key: str, default: int) -> int:

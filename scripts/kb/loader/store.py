@@ -40,12 +40,14 @@ from kb.model import (
     Metadata,
     Node,
     Outcome,
+    Placeholder,
     Policy,
     PolicySet,
     Pos,
     Section,
     SectionPage,
     Signal,
+    Translation,
     Tree,
     YamlDoc,
 )
@@ -104,6 +106,7 @@ def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[object, ...]]]:
 _BY_FIELDS: tuple[type, ...] = (
     Pos, Heading, Link, Section, Body, Metadata, Article, SectionPage, Signal, Fact, Branch,
     Outcome, Node, Tree, Policy, PolicySet, Annotation, Case, CaseSet, Diagnostic, FileResult,
+    Placeholder, Translation,
 )
 _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,

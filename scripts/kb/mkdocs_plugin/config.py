@@ -71,6 +71,11 @@ class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
     """Symbolic links under docs/ and the trees folder that may stay (repo-relative paths; each
     must resolve inside the repository). Every other link is refused (KB011)."""
 
+    translations = c.Type(dict, default={})
+    """Translations: `required_locales` (market: [locale, ...]) that customer-facing macros for
+    a market must exist in, and `stale_error_after_days`, the days after the source's `reviewed`
+    date after which a stale translation is an error rather than a warning."""
+
 
 def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     """The validated KbConfig for this site; `kb.config.ConfigError` when a value is wrong."""
