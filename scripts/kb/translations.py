@@ -60,3 +60,32 @@ def languages(kb: KnowledgeBase) -> Iterator[tuple[Article, list[Article]]]:
         source = kb.articles.get(source_id)
         if source is not None:
             yield source, sorted(found, key=locale_of)
+
+
+def versions(kb: KnowledgeBase, article: Article) -> list[Article]:
+    """Every language version of `article` (itself a source or a translation): the source
+    first, then its translations by locale."""
+    source = kb.articles.get(article.translation.of, article) if article.translation else article
+    return [source, *translations_of(kb, source.id)]
+
+
+def for_markets(kb: KnowledgeBase, found: list[Article],
+                markets: tuple[str, ...]) -> list[Article]:
+    """`found` with the versions the markets require first, in the configured order."""
+    required = [locale for market in markets
+                for locale in kb.config.translations.required_locales.get(market, ())]
+    rank = {locale: i for i, locale in reversed(list(enumerate(required)))}
+    return sorted(found, key=lambda a: rank.get(locale_of(a), len(rank)))
+
+
+def language_name(tag: str) -> str:
+    """The name of a language in that language (`Português (Brasil)` for pt-BR); the tag
+    itself when Babel does not know it."""
+    # imported here: the loader imports this module, and its workers never name a language
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name()
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name[:1].upper() + name[1:] if name else tag
