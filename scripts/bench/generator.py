@@ -752,8 +752,9 @@ def _walk(start: str, nodes: Mapping[str, Any], facts: Mapping[str, object]) -> 
 
 
 def site_config(source: str, today: dt.date) -> str:
-    """The repository's mkdocs.yml for a synthetic KB: `today` fixed; no explicit `nav` and no
-    Quality-page inputs (both name the real content); the theme left exactly as it is."""
+    """The repository's mkdocs.yml for a synthetic KB: `today` fixed; no explicit `nav`, no
+    Quality-page inputs (both name the real content) and no required translations (it has
+    none); the theme left exactly as it is."""
     out: list[str] = []
     lines = source.splitlines()
     i = 0
@@ -781,7 +782,7 @@ def site_config(source: str, today: dt.date) -> str:
             for o in options:
                 o_indent = len(o) - len(o.lstrip())
                 if o.strip() and o_indent == step:
-                    dropping = bool(re.match(r"(today|quality_\w+)\s*:", o.strip()))
+                    dropping = bool(re.match(r"(today|quality_\w+|translations)\s*:", o.strip()))
                 if not dropping:
                     out.append(o)
             continue

@@ -41,6 +41,14 @@ SOURCE_CHECK_DEFAULTS: Mapping[str, int] = {
 
 
 @dataclass(frozen=True, slots=True)
+class TranslationPolicy:
+    #: per market, the locales every customer-facing macro for that market must exist in
+    required_locales: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: days after the source's `reviewed` date after which a stale translation is an error
+    stale_error_after_days: int = 14
+
+
+@dataclass(frozen=True, slots=True)
 class KbConfig:
     root: Path
     docs_dir: str = "docs"
@@ -78,6 +86,7 @@ class KbConfig:
     allow_symlinks: tuple[str, ...] = ()
     #: team -> the GitHub handle (`@org/team` or `@user`) that reviews its content (CODEOWNERS)
     code_owners: Mapping[str, str] = field(default_factory=dict)
+    translations: TranslationPolicy = field(default_factory=TranslationPolicy)
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -104,6 +113,10 @@ OPTION_DOCS: dict[str, str] = {
                       "(repo-relative paths; each must resolve inside the repository).",
     "code_owners": "Team -> GitHub handle (`@org/team` or `@user`) that `kb owners` writes "
                    "into CODEOWNERS, so the owning team reviews its content.",
+    "translations": "`required_locales` (market: [locale, ...]) that customer-facing macros "
+                    "for a market must exist in, and `stale_error_after_days`: days after the "
+                    "source's `reviewed` date that a stale translation turns from a warning "
+                    "into an error.",
 }
 
 
@@ -167,6 +180,7 @@ def config_from_options(root: Path, options: Mapping[str, object],
         markdown_extensions=markdown_extensions,
         allow_symlinks=words("allow_symlinks"),
         code_owners=_code_owners(options.get("code_owners", {}), words("teams")),
+        translations=_translation_policy(options.get("translations", {})),
     )
 
 
@@ -203,6 +217,25 @@ def _interval_policy(options: Mapping[str, object], key: str, intervals: Mapping
     if not isinstance(after, int) or isinstance(after, bool) or after < 0:
         raise ConfigError(f"kb option `{key}.error_after_days` must be a non-negative integer")
     return ReviewPolicy(interval_days={**intervals, **given}, error_after_days=after)
+
+
+
+
+def _translation_policy(raw: object) -> TranslationPolicy:
+    if not isinstance(raw, Mapping):
+        raise ConfigError("kb option `translations` must be a mapping")
+    unknown = sorted(set(raw) - {"required_locales", "stale_error_after_days"})
+    if unknown:
+        raise ConfigError(f"unknown kb option(s) translations.{', translations.'.join(unknown)}")
+    required = raw.get("required_locales", {})
+    if not isinstance(required, Mapping) or not all(
+        isinstance(m, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for m, v in required.items()
+    ):
+        raise ConfigError("kb option `translations.required_locales` must map markets to "
+                          "lists of locales")
+    days = _positive_int(raw, "stale_error_after_days", 14)
+    return TranslationPolicy({m: tuple(v) for m, v in required.items()}, days)
 
 
 def _positive_int(options: Mapping[str, object], key: str, default: int) -> int:

@@ -135,6 +135,33 @@ class Metadata:
     superseded_by: str
 
 
+PLACEHOLDER_TYPES = ("text", "date", "money", "enum", "duration")
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """A macro's declared placeholder: what an agent fills in `{{name}}` and in which format."""
+
+    name: str
+    type: str
+    description: str
+    example: str
+    #: the allowed values of an `enum` placeholder
+    values: tuple[str, ...] = ()
+    #: the ISO 4217 currency of a `money` placeholder
+    currency: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """What a translated article records: the article it translates, its language, and the
+    hash of the source's title and body when it was marked (`kb translations mark`)."""
+
+    of: str
+    locale: str
+    source_hash: str
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """One entry of an article's `sources`: where its rules and figures come from, and the day
@@ -164,6 +191,14 @@ class Article:
     source: YamlDoc
     #: the front matter's `sources`, in order
     sources: tuple[Source, ...] = ()
+    #: set when this article is a translation of another
+    translation: Translation | None = None
+    #: a macro's declared placeholders, in file order
+    placeholders: tuple[Placeholder, ...] = ()
+    #: `sha256:<hex>` of the title and body: what a translation's `source_hash` records
+    content_hash: str = ""
+    #: the placeholder names the body uses, in order of first use
+    slots: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:

@@ -26,7 +26,7 @@ def test_a_clean_kb_passes_and_gets_its_exports(tmp_path: Path,
     code, printed = run_cli(root, "check", "--out", str(out))
     assert code == 0, printed
     assert printed.splitlines() == [
-        "0 errors, 0 warnings in 14 files",
+        "0 errors, 0 warnings in 15 files",
         "cases: 11 passed, 0 failed",
         f"exports: {', '.join(EXPORT_FILES)} written to {out}",
     ]

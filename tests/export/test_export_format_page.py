@@ -39,7 +39,7 @@ def test_every_schema_field_is_described_and_on_the_page() -> None:
     page = bundle_format_markdown()
     shown = {name for _, name in REFERENCE_SECTIONS if name}
     assert shown | {"node", "id", "node_id", "anchor", "url", "date", "sha256", "scalar",
-                    "when"} == set(schema["$defs"])
+                    "when", "locale"} == set(schema["$defs"])
     for name, spec in _properties(schema):
         assert spec.get("description"), f"{name} has no description"
         field = name.split(":", 1)[-1]

@@ -16,7 +16,7 @@ from functools import partial
 from kb.buildinfo import BuildInfo
 from kb.export.json_text import dumps_indented
 from kb.export.markdown import export_markdown
-from kb.export.scope import ExportScope, JsonObject
+from kb.export.scope import ExportScope, JsonObject, article_is_exported
 from kb.loader.markdown_body import parse_body
 from kb.model import (
     Article,
@@ -25,11 +25,13 @@ from kb.model import (
     Metadata,
     Node,
     Outcome,
+    Placeholder,
     Policy,
     Routing,
     Source,
     Tree,
 )
+from kb.translations import DEFAULT_LOCALE, is_stale, locale_of, translations_of
 
 FORMAT = "kb-bundle"
 VERSION = 1
@@ -56,10 +58,19 @@ def build_bundle(kb: KnowledgeBase, build: BuildInfo) -> JsonObject:
             "counts": {"articles": len(articles), "trees": len(trees), "sections": sections},
             "content_sha256": content,
         },
+        "locales": locales_entry(kb),
         "articles": articles,
         "trees": trees,
         "policies": policies,
     }
+
+
+def locales_entry(kb: KnowledgeBase) -> JsonObject:
+    """The language of untranslated articles and, per market, the locales its customer-facing
+    macros must exist in (the first is the one to reply in)."""
+    required = kb.config.translations.required_locales
+    return {"default": DEFAULT_LOCALE,
+            "required": {market: list(required[market]) for market in sorted(required)}}
 
 
 # --- serialisation -------------------------------------------------------------------------------
@@ -130,6 +141,11 @@ def article_entry(scope: ExportScope, article: Article) -> JsonObject:
         ],
         "links": list(links.values()),
         "sources": [source_entry(source) for source in article.sources],
+        "locale": locale_of(article),
+        "placeholders": {p.name: placeholder_entry(p) for p in article.placeholders},
+        "translations": [translation_entry(scope, t, article)
+                         for t in translations_of(scope.kb, article.id)
+                         if article_is_exported(t)],
     })
     return entry
 
@@ -142,6 +158,30 @@ def source_entry(source: Source) -> JsonObject:
         entry["circular"] = source.circular
     entry["checked"] = source.checked.isoformat() if source.checked else None
     return entry
+
+
+def placeholder_entry(placeholder: Placeholder) -> JsonObject:
+    """What an agent fills in `{{name}}`: its type, meaning and an example value."""
+    entry: JsonObject = {"type": placeholder.type, "description": placeholder.description,
+                         "example": placeholder.example}
+    if placeholder.values:
+        entry["values"] = list(placeholder.values)
+    if placeholder.currency:
+        entry["currency"] = placeholder.currency
+    return entry
+
+
+def translation_entry(scope: ExportScope, translation: Article, source: Article) -> JsonObject:
+    """A translation of `source`; `stale` when the source changed since it was marked."""
+    marked = translation.translation.source_hash if translation.translation else ""
+    markdown = export_markdown(translation.body.markdown, partial(scope.hides, translation),
+                               translation.body.text)
+    text = (parse_body(markdown, translation.body.first_line).text
+            if markdown != translation.body.markdown else translation.body.text)
+    return {"locale": locale_of(translation), "id": translation.id,
+            "title": translation.meta.title, "summary": translation.meta.summary,
+            "url": scope.article_url(translation), "markdown": markdown, "text": text,
+            "source_hash": marked, "stale": is_stale(translation, source)}
 
 
 def tree_entry(scope: ExportScope, tree: Tree) -> JsonObject:

@@ -59,8 +59,9 @@ class ExportScope:
     @classmethod
     def of(cls, kb: KnowledgeBase, site: SiteInfo) -> ExportScope:
         """The exported articles and trees of `kb`, each sorted by id."""
+        # a translation travels inside its source's entry, never as an article of its own
         articles = {a.id: a for a in sorted(kb.articles.values(), key=lambda a: a.id)
-                    if article_is_exported(a)}
+                    if article_is_exported(a) and a.translation is None}
         trees = {t.id: t for t in sorted(kb.trees.values(), key=lambda t: t.id)
                  if tree_is_exported(t)}
         pages = [*(a.path for a in kb.all_articles()), *(p.path for p in kb.section_pages)]

@@ -16,6 +16,7 @@ stand-ins has exactly the findings it has in the whole knowledge base.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
@@ -28,11 +29,13 @@ from kb.model import (
     CaseSet,
     Example,
     Heading,
+    Link,
     Metadata,
     PolicySet,
     Pos,
     Routing,
     SectionPage,
+    Translation,
     Tree,
     YamlDoc,
 )
@@ -53,7 +56,7 @@ def outline(item: Item | None, sha: str) -> Outline:
     if isinstance(item, Article):
         meta = item.meta
         return ("article", meta.id, item.type, meta.status, meta.visibility, meta.superseded_by,
-                tuple(h.anchor for h in item.body.headings))
+                tuple(h.anchor for h in item.body.headings), _languages(item))
     if isinstance(item, SectionPage):
         return ("section", tuple(h.anchor for h in item.body.headings))
     if isinstance(item, Tree):
@@ -72,6 +75,19 @@ def outline(item: Item | None, sha: str) -> Outline:
             cases.append((case.id, pos.line, pos.col))
         return ("cases", item.tree, tuple(cases))
     return ("file",)
+
+
+def _languages(article: Article) -> tuple[object, ...]:
+    """What the translation rules read of a macro or a translation: its version, review date,
+    markets, placeholders, links, and what it translates. Other articles are never translated
+    (KB806), so an edit of their text alone leaves their outline as it was."""
+    if article.type != "macro" and article.translation is None:
+        return ("", "", (), (), (), "", "", "")
+    t = article.translation or Translation("", "", "")
+    reviewed = article.meta.reviewed.isoformat() if article.meta.reviewed else ""
+    links = tuple(f"{link.target}#{link.anchor}" for link in article.body.links)
+    return (article.content_hash, reviewed, article.meta.markets, article.slots, links,
+            t.of, t.locale, t.source_hash)
 
 
 def mark(path: str, outline: Outline) -> bytes:
@@ -111,10 +127,14 @@ class StandIns:
         """The stand-in of the file at `path` whose outline is `outline`."""
         kind = outline[0]
         if kind == "article":
-            _, id_, type_, status, visibility, successor, anchors = outline
-            meta = Metadata(str(id_), "", "", str(visibility), str(status), "", None, (), (), (),
-                            (), str(successor))
-            return Article(path, meta, str(type_), self._body(anchors), _NO_DOC)
+            _, id_, type_, status, visibility, successor, anchors, languages = outline
+            digest, reviewed, markets, slots, links, of, locale, marked = _languages_of(languages)
+            meta = Metadata(str(id_), "", "", str(visibility), str(status), "",
+                            dt.date.fromisoformat(reviewed) if reviewed else None,
+                            markets, (), (), (), str(successor))
+            translation = Translation(of, locale, marked) if of else None
+            return Article(path, meta, str(type_), self._body(anchors, links), _NO_DOC,
+                           translation=translation, content_hash=digest, slots=slots)
         if kind == "section":
             return SectionPage(path, "", self._body(outline[1]))
         if kind == "tree":
@@ -134,14 +154,16 @@ class StandIns:
             return CaseSet(path, str(tree), tuple(cases), YamlDoc(None, marks, {}))
         return None
 
-    def _body(self, anchors: object) -> Body:
+    def _body(self, anchors: object, links: tuple[str, ...] = ()) -> Body:
         headings: list[Heading] = []
         for anchor in _strings_of(anchors):
             heading = self._headings.get(anchor)
             if heading is None:
                 heading = self._headings[anchor] = Heading(0, "", anchor, START)
             headings.append(heading)
-        return Body("", 1, tuple(headings), (), (), (), "")
+        found = tuple(Link(target, anchor, "", START)
+                      for target, _, anchor in (ref.partition("#") for ref in links))
+        return Body("", 1, tuple(headings), found, (), (), "")
 
 
 def valid(value: object) -> bool:
@@ -150,8 +172,8 @@ def valid(value: object) -> bool:
         return False
     kind = value[0]
     if kind == "article":
-        return len(value) == 7 and all(isinstance(v, str) for v in value[1:6]) \
-            and _strings(value[6])
+        return len(value) == 8 and all(isinstance(v, str) for v in value[1:6]) \
+            and _strings(value[6]) and _valid_languages(value[7])
     if kind == "section":
         return len(value) == 2 and _strings(value[1])
     if kind == "tree":
@@ -169,6 +191,18 @@ def _positioned(value: object) -> bool:
     return isinstance(value, tuple) and all(
         isinstance(c, tuple) and len(c) == 3 and isinstance(c[0], str)
         and isinstance(c[1], int) and isinstance(c[2], int) for c in value)
+def _valid_languages(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 8 \
+        and all(isinstance(value[i], str) for i in (0, 1, 5, 6, 7)) \
+        and all(_strings(value[i]) for i in (2, 3, 4))
+
+
+_Languages = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...], str, str, str]
+
+
+def _languages_of(value: object) -> _Languages:
+    """The languages part of an article outline (checked by `valid`)."""
+    return cast(_Languages, value)
 
 
 def _strings(value: object) -> bool:

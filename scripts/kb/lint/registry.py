@@ -41,6 +41,7 @@ FAMILIES = {
     "KB5": "Freshness and quality",
     "KB6": "Safety and privacy",
     "KB7": "Safety policies",
+    "KB8": "Translations and placeholders",
 }
 
 

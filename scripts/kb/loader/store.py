@@ -41,6 +41,7 @@ from kb.model import (
     Metadata,
     Node,
     Outcome,
+    Placeholder,
     Policy,
     PolicySet,
     Pos,
@@ -48,6 +49,7 @@ from kb.model import (
     Section,
     SectionPage,
     Signal,
+    Translation,
     Tree,
     YamlDoc,
 )
@@ -107,6 +109,7 @@ _BY_FIELDS: tuple[type, ...] = (
     Pos, Heading, Link, Section, Body, Metadata, Article, SectionPage, Signal, Fact, Branch,
     Outcome, Node, Example, Routing, Tree, Policy, PolicySet, Annotation, Case, CaseSet,
     Diagnostic, FileResult,
+    Placeholder, Translation,
 )
 _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,

@@ -21,14 +21,17 @@ from kb.model import (
     Metadata,
     Node,
     Outcome,
+    Placeholder,
     Policy,
     PolicySet,
     Routing,
     Signal,
     Source,
+    Translation,
     Tree,
     YamlDoc,
 )
+from kb.translations import content_hash, slots_in
 from kb.when import is_number
 
 
@@ -89,8 +92,33 @@ def _sources(value: object) -> tuple[Source, ...]:
 
 def article(path: str, doc: YamlDoc, body: Body) -> Article:
     raw = _mapping(doc.value)
-    return Article(path=path, meta=metadata(raw), type=_str(raw.get("type")), body=body,
-                   source=doc, sources=_sources(raw.get("sources")))
+    meta = metadata(raw)
+    return Article(path=path, meta=meta, type=_str(raw.get("type")), body=body, source=doc,
+                   translation=_translation(raw), placeholders=_placeholders(raw),
+                   content_hash=content_hash(meta.title, body.markdown),
+                   slots=slots_in(body.markdown), sources=_sources(raw.get("sources")))
+
+
+def _translation(raw: Mapping[object, object]) -> Translation | None:
+    of = _str(raw.get("translation_of"))
+    if not of:
+        return None
+    return Translation(of=of, locale=_str(raw.get("locale")),
+                       source_hash=_str(raw.get("source_hash")))
+
+
+def _placeholders(raw: Mapping[object, object]) -> tuple[Placeholder, ...]:
+    found: list[Placeholder] = []
+    for name, spec in _mapping(raw.get("placeholders")).items():
+        if not isinstance(name, str):
+            continue
+        fields = _mapping(spec)
+        found.append(Placeholder(name=name, type=_str(fields.get("type")),
+                                 description=_str(fields.get("description")),
+                                 example=_str(fields.get("example")),
+                                 values=_strs(fields.get("values")),
+                                 currency=_str(fields.get("currency"))))
+    return tuple(found)
 
 
 def _outcome(raw: Mapping[object, object]) -> Outcome:

@@ -80,6 +80,10 @@ class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
     code_owners = c.Type(dict, default={})
     """Team -> GitHub handle (`@org/team` or `@user`) that `kb owners` writes into CODEOWNERS,
     so the owning team is asked to review its content."""
+    translations = c.Type(dict, default={})
+    """Translations: `required_locales` (market: [locale, ...]) that customer-facing macros for
+    a market must exist in, and `stale_error_after_days`, the days after the source's `reviewed`
+    date after which a stale translation is an error rather than a warning."""
 
 
 def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:

@@ -18,7 +18,9 @@ This package is the only code that imports MkDocs.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, with_header
 from kb.render import REQUIRED_EXTENSIONS
 from kb.sanitise import escape_title, sanitise_html
+from kb.translations import locale_of
 
 __all__ = ["KbPlugin"]
 
@@ -67,6 +70,8 @@ class SiteParts:
     nav_max_pages: int | None
     #: the agent exports as {file name: bytes}, being made in a child while MkDocs renders
     exports: Background[dict[str, bytes]]
+    #: the language of each translated page by docs path (others are in the site's language)
+    locales: dict[str, str] = field(default_factory=dict)
     #: docs paths of the generated pages
     generated: frozenset[str] = frozenset()
     #: the HTML blocks lifted out of a generated page's Markdown until its HTML is rendered
@@ -144,7 +149,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         return with_header(html, header) if header else html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        return csp.with_policy(output)
+        locale = self.parts.locales.get(page.file.src_uri) if self.parts is not None else None
+        return csp.with_policy(with_lang(output, locale) if locale else output)
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
                          config: MkDocsConfig) -> str | None:
@@ -211,7 +217,19 @@ def prepare(config: KbConfig) -> SiteParts:
     finally:
         checks.cancel()
     exports = Background(lambda: build_exports(kb, build))
-    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports)
+    prefix = kb.config.docs_dir.strip("/") + "/"
+    locales = {a.path.removeprefix(prefix): locale_of(a) for a in kb.all_articles()
+               if a.translation is not None}
+    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports, locales)
+
+
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+def with_lang(page_html: str, locale: str) -> str:
+    """A page's HTML with its `<html lang>` set to `locale`, so screen readers and search
+    read it in its own language."""
+    return _HTML_LANG.sub(f'<html lang="{escape(locale)}"', page_html, count=1)
 
 
 def report_lint(diagnostics: list[Diagnostic]) -> None:

@@ -20,6 +20,7 @@ from html import escape
 
 from kb.model import Article, KnowledgeBase, Source
 from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor
+from kb.translations import is_stale, language_name, locale_of, versions
 from kb.urls import page_url, relative_url, with_anchor
 
 __all__ = ["Freshness", "article_header", "article_headers", "freshness", "with_header"]
@@ -83,7 +84,7 @@ def with_header(html: str, header: str) -> str:
 def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
     """The HTML block (admonitions) describing `article`, with links relative to its page."""
     links = _Links(kb, article.path)
-    blocks: list[str] = []
+    blocks: list[str] = [_languages(article, kb, links)]
     meta = article.meta
     if meta.visibility == "restricted":
         blocks.append(_admonition(
@@ -118,6 +119,33 @@ def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
     return "".join(blocks)
 
 
+def _languages(article: Article, kb: KnowledgeBase, links: _Links) -> str:
+    """The language switcher: every language version of the page, this one unlinked; and,
+    on a stale translation, a warning. Empty for an article in one language only."""
+    found = versions(kb, article)
+    if len(found) < 2:
+        return ""
+    items = []
+    for version in found:
+        tag = locale_of(version)
+        name = escape(language_name(tag))
+        if version is article:
+            items.append(f'<li><strong lang="{escape(tag)}" aria-current="page">{name}</strong>'
+                         "</li>")
+        else:
+            items.append(f"<li>{links.language(version, name)}</li>")
+    switcher = (f'<nav class="kb-languages" aria-label="Languages" data-search-exclude>'
+                f'<span class="kb-languages-label">Languages:</span> <ul>{"".join(items)}</ul>'
+                "</nav>\n")
+    source = found[0]
+    if article is not source and is_stale(article, source):
+        switcher += _admonition(
+            "warning kb-stale-translation", "Translation out of date",
+            f"<p>The source, {links.article(source)}, changed since this translation was last "
+            "brought up to date: check the source before sending this reply.</p>")
+    return switcher
+
+
 class _Links:
     """Links from one article's page to other pages of the site."""
 
@@ -135,6 +163,14 @@ class _Links:
     def article(self, article: Article) -> str:
         prefix = self.kb.config.docs_dir.strip("/") + "/"
         return self.to(article.meta.title, article.path.removeprefix(prefix))
+
+    def language(self, version: Article, name: str) -> str:
+        """A link to another language version of the page, named in its own language."""
+        prefix = self.kb.config.docs_dir.strip("/") + "/"
+        url = page_url("", version.path.removeprefix(prefix), self.directory_urls)
+        tag = escape(locale_of(version))
+        return (f'<a href="{escape(relative_url(self.here, url))}" hreflang="{tag}" '
+                f'lang="{tag}">{name}</a>')
 
 
 def _meta_lines(article: Article, kb: KnowledgeBase, today: dt.date, links: _Links) -> list[str]:

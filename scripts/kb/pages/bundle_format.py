@@ -28,6 +28,8 @@ REFERENCE_SECTIONS = (
     ("Article sections", "section"),
     ("Article links", "link"),
     ("Article sources", "source"),
+    ("Macro placeholders", "placeholder"),
+    ("Article translations", "translation"),
     ("Trees", "tree"),
     ("Facts", "fact"),
     ("Question nodes", "question"),
@@ -43,13 +45,15 @@ _SIMPLE_DEFS = {
     "id": "id (string)", "node_id": "node id (string)", "anchor": "anchor (string)",
     "url": "URL (string)", "date": "date (string)", "sha256": "sha256 (string)",
     "scalar": "string, number or boolean", "when": "scalar, list or comparisons",
+    "locale": "locale (string)",
 }
 
 _OBJECT_DEFS = {"build": "build", "article": "article", "section": "section", "link": "link",
                 "source": "source", "tree": "tree", "fact": "fact", "node": "node",
                 "question": "question node",
                 "branch": "branch", "outcome_node": "outcome node", "outcome": "outcome",
-                "ref": "reference", "policy": "policy"}
+                "ref": "reference", "policy": "policy", "placeholder": "placeholder",
+                "translation": "translation"}
 
 
 EXPORT_FILES = (

@@ -52,6 +52,7 @@ from kb.pages.indexes import (
 from kb.quality import node_traffic, tree_quality_markdown
 from kb.render import render_guidance
 from kb.sanitise import sanitise_html
+from kb.translations import for_markets, is_stale, language_name, locale_of, versions
 from kb.when import as_label
 
 __all__ = [
@@ -128,11 +129,25 @@ def walker_data(tree: Tree, kb: KnowledgeBase) -> JsonObject:
 
 def outcome_details(outcome: Outcome, tree: Tree, kb: KnowledgeBase) -> JsonObject:
     """An outcome's article and macro (title, heading, fallback URL) and its guidance as HTML."""
-    return {
+    details: JsonObject = {
         "article": _reference(kb, tree, outcome.article, outcome.anchor),
         "macro": _reference(kb, tree, *_split(outcome.macro)) if outcome.macro else None,
         "guidance_html": render_markdown(outcome.guidance) if outcome.guidance else "",
     }
+    macro = kb.articles.get(_split(outcome.macro)[0]) if outcome.macro else None
+    if macro is not None and len(found := versions(kb, macro)) > 1:
+        details["macro_languages"] = [_language(kb, tree, v, found[0], _split(outcome.macro)[1])
+                                      for v in for_markets(kb, found, tree.meta.markets)]
+    return details
+
+
+def _language(kb: KnowledgeBase, tree: Tree, version: Article, source: Article,
+              anchor: str) -> JsonObject:
+    """One language of an outcome's macro: its locale, name, link, and whether it is stale."""
+    locale = locale_of(version)
+    return {"locale": locale, "name": language_name(locale),
+            "href": page_href(kb, tree_page(tree.id), _docs_path(version, kb), anchor),
+            "stale": version is not source and is_stale(version, source)}
 
 
 def _split(ref: str) -> tuple[str, str]:

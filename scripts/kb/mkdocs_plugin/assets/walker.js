@@ -517,6 +517,16 @@
       links.appendChild(el("li", {}, ["Reply macro: ", el("a", {
         className: "kb-walker-macro", href: this.linkHref("macro", nodeId, details.macro)
       }, [refText(details.macro)]), " (", el("code", {text: details.macro.id}), ")"]));
+      /* The reply in each language it exists in, the tree's market's required one first. */
+      if (details.macro_languages) {
+        var langs = el("ul", {className: "kb-walker-macro-languages", "aria-label": "Reply languages"});
+        details.macro_languages.forEach(function (lang) {
+          langs.appendChild(el("li", {}, [el("a", {
+            href: lang.href, hreflang: lang.locale, lang: lang.locale
+          }, [lang.name]), lang.stale ? " (translation out of date)" : ""]));
+        });
+        links.lastChild.appendChild(langs);
+      }
     }
     if (links.childNodes.length) section.appendChild(links);
     var status = el("span", {className: "kb-walker-copy-status", role: "status",
