@@ -43,6 +43,9 @@ def _metadata(front: Front, extra: Mapping[str, str]) -> str:
 def article_text(front: Front, article_type: str, visibility: str) -> str:
     head = _metadata(front, {"type": article_type, "visibility": visibility})
     if article_type == "macro":
+        head += ("placeholders:\n  customer_name:\n    type: text\n"
+                 "    description: The customer's first name, as it appears on their account.\n"
+                 "    example: \"Ana\"\n")
         body = (f"# {front.title}\n\nHello {{{{customer_name}}}},\n\n{front.summary}\n\n"
                 "Write the reply in plain language; keep the placeholders in double braces.\n")
     else:
