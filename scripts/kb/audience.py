@@ -20,6 +20,7 @@ from kb.model import Article, KnowledgeBase
 __all__ = [
     "AUDIENCES",
     "AUDIENCE_ENV",
+    "TODAY_ENV",
     "Audience",
     "audience_named",
     "help_center_markdown",
@@ -31,6 +32,8 @@ Audience = Literal["internal", "public"]
 AUDIENCES: tuple[Audience, ...] = ("internal", "public")
 #: how `kb build --audience` tells the MkDocs child which site to make
 AUDIENCE_ENV = "KB_AUDIENCE"
+#: how `kb build --today` tells the MkDocs child the day to build as
+TODAY_ENV = "KB_TODAY"
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 

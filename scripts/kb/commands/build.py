@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import errno
 import fcntl
 import os
@@ -28,13 +29,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from kb.audience import AUDIENCE_ENV, AUDIENCES, Audience, audience_named
+from kb.audience import AUDIENCE_ENV, AUDIENCES, TODAY_ENV, Audience, audience_named
 from kb.child import dies_with_parent, stop, terminate_as_interrupt
 from kb.commands._shared import (
     EXIT_CONTENT,
     EXIT_OK,
     UsageError,
     config_from_args,
+    date_arg,
     mkdocs_command,
 )
 
@@ -62,6 +64,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--audience", choices=AUDIENCES, default="internal",
                    help="internal: the full site and agent exports (default); public: a "
                         "customer help center of the public, published articles only")
+    p.add_argument("--today", type=date_arg,
+                   help="build as on this date (YYYY-MM-DD): freshness and effective dates")
     p.set_defaults(run=cmd_build)
 
 
@@ -70,7 +74,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     site = (config.root / args.site_dir).resolve()
     try:
         built = build_site(config.root, site, strict=not args.allow_warnings, log=out,
-                           audience=audience_named(args.audience))
+                           audience=audience_named(args.audience), today=config.today)
     except OSError as exc:
         where = exc.filename or site
         raise UsageError(f"cannot write {where}: {exc.strerror or exc}; "
@@ -85,7 +89,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | None = None,
-               audience: Audience = "internal") -> bool:
+               audience: Audience = "internal", today: dt.date | None = None) -> bool:
     """Build into a fresh folder beside `site`, then swap it in. False when MkDocs failed.
 
     MkDocs' output (the kb plugin's diagnostics included) is copied to `log`. The previous
@@ -97,7 +101,7 @@ def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | Non
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=site.parent))
         try:
             _claim(staging)
-            if not _run_mkdocs(root, staging, strict, log or sys.stdout, audience):
+            if not _run_mkdocs(root, staging, strict, log or sys.stdout, audience, today):
                 return False
             (staging / OWNER_FILE).unlink()
             swap_into_place(staging, site)
@@ -107,7 +111,7 @@ def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | Non
 
 
 def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO,
-                audience: Audience) -> bool:
+                audience: Audience, today: dt.date | None) -> bool:
     """Run `mkdocs build` into `staging`, copying its output to `log`; False when it failed.
 
     A traceback is held back until it ends: if it ends in a file system error, it becomes an
@@ -116,6 +120,8 @@ def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO,
     command, env = mkdocs_command("build", root, "--site-dir", str(staging),
                                   "--strict" if strict else "--no-strict")
     env[AUDIENCE_ENV] = audience
+    if today is not None:
+        env[TODAY_ENV] = today.isoformat()
     held: list[str] = []
     with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True,

@@ -17,10 +17,11 @@ This package is the only code that imports MkDocs.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from mkdocs.structure.pages import Page
 
 from kb.audience import (
     AUDIENCE_ENV,
+    TODAY_ENV,
     Audience,
     audience_named,
     help_center_markdown,
@@ -110,8 +112,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.kb_config = configure(self.config, config)
         try:
             self.audience = audience_named(os.environ.get(AUDIENCE_ENV, ""))
+            if os.environ.get(TODAY_ENV):
+                today = dt.date.fromisoformat(os.environ[TODAY_ENV])
+                self.kb_config = replace(self.kb_config, today=today)
         except ValueError as exc:
-            raise PluginError(f"kb: {AUDIENCE_ENV}: {exc}") from None
+            raise PluginError(f"kb: {exc}") from None
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
