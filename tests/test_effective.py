@@ -17,6 +17,7 @@ from kb.loader.config_file import load_config
 from kb.model import KnowledgeBase
 from kb.pages.article_header import article_headers
 from kb.pages.indexes import HOME_PAGE, index_pages
+from kb.pages.trees import tree_markdown
 from kbtest import make_kb
 
 DAY = dt.date(2026, 11, 1)
@@ -89,3 +90,18 @@ def test_the_site_marks_the_item_and_lists_the_change(root: Path) -> None:
     assert "Takes effect" not in article_headers(after)["guides/limits-new.md"]
     home = next(p for p in index_pages(after) if p.path == HOME_PAGE).markdown
     assert "Changes in the next" not in home
+
+
+def test_a_tree_not_yet_in_effect_is_marked_and_not_exported(tmp_path: Path) -> None:
+    make_kb(tmp_path)
+    tree = tmp_path / "decision_trees" / "refund.yaml"
+    text = tree.read_text(encoding="utf-8")
+    tree.write_text(text.replace("\nstatus: published\n",
+                                 f"\nstatus: published\neffective_from: {DAY}\n"),
+                    encoding="utf-8")
+    before, after = _kb(tmp_path, DAY - dt.timedelta(days=1)), _kb(tmp_path, DAY)
+    assert before.trees["refund"].meta.effective_from == DAY
+    assert "Takes effect on 2026-11-01" in tree_markdown(before.trees["refund"], before)
+    assert "Takes effect" not in tree_markdown(after.trees["refund"], after)
+    assert "refund" not in ExportScope.of(before, SiteInfo()).trees
+    assert "refund" in ExportScope.of(after, SiteInfo()).trees
