@@ -133,6 +133,10 @@ class Metadata:
     tags: tuple[str, ...]
     related: tuple[str, ...]
     superseded_by: str
+    #: the first day the item applies; before it the site marks it and the exports leave it out
+    effective_from: dt.date | None = None
+    #: the first day a deprecated item no longer applies; from it the exports leave it out
+    effective_until: dt.date | None = None
 
 
 PLACEHOLDER_TYPES = ("text", "date", "money", "enum", "duration")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import errno
 import fcntl
 import os
@@ -28,12 +29,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from kb.audience import AUDIENCE_ENV, AUDIENCES, TODAY_ENV, Audience, audience_named
 from kb.child import dies_with_parent, stop, terminate_as_interrupt
 from kb.commands._shared import (
     EXIT_CONTENT,
     EXIT_OK,
     UsageError,
     config_from_args,
+    date_arg,
     mkdocs_command,
 )
 
@@ -58,6 +61,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="where the site goes, relative to the KB root (default: site)")
     p.add_argument("--allow-warnings", action="store_true",
                    help="publish despite MkDocs warnings (runs MkDocs without --strict)")
+    p.add_argument("--audience", choices=AUDIENCES, default="internal",
+                   help="internal: the full site and agent exports (default); public: a "
+                        "customer help center of the public, published articles only")
+    p.add_argument("--today", type=date_arg,
+                   help="build as on this date (YYYY-MM-DD): freshness and effective dates")
     p.set_defaults(run=cmd_build)
 
 
@@ -65,7 +73,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
     config = config_from_args(args)
     site = (config.root / args.site_dir).resolve()
     try:
-        built = build_site(config.root, site, strict=not args.allow_warnings, log=out)
+        built = build_site(config.root, site, strict=not args.allow_warnings, log=out,
+                           audience=audience_named(args.audience), today=config.today)
     except OSError as exc:
         where = exc.filename or site
         raise UsageError(f"cannot write {where}: {exc.strerror or exc}; "
@@ -74,11 +83,13 @@ def cmd_build(args: argparse.Namespace, out: TextIO) -> int:
         print(f"kb build: nothing written, {_rel(site, config.root)} is unchanged; "
               "fix the problems above", file=out)
         return EXIT_CONTENT
-    print(f"kb build: site and agent exports written to {_rel(site, config.root)}", file=out)
+    what = "site and agent exports" if args.audience == "internal" else "public help center"
+    print(f"kb build: {what} written to {_rel(site, config.root)}", file=out)
     return EXIT_OK
 
 
-def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | None = None) -> bool:
+def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | None = None,
+               audience: Audience = "internal", today: dt.date | None = None) -> bool:
     """Build into a fresh folder beside `site`, then swap it in. False when MkDocs failed.
 
     MkDocs' output (the kb plugin's diagnostics included) is copied to `log`. The previous
@@ -90,7 +101,7 @@ def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | Non
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=site.parent))
         try:
             _claim(staging)
-            if not _run_mkdocs(root, staging, strict, log or sys.stdout):
+            if not _run_mkdocs(root, staging, strict, log or sys.stdout, audience, today):
                 return False
             (staging / OWNER_FILE).unlink()
             swap_into_place(staging, site)
@@ -99,7 +110,8 @@ def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | Non
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO) -> bool:
+def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO,
+                audience: Audience, today: dt.date | None) -> bool:
     """Run `mkdocs build` into `staging`, copying its output to `log`; False when it failed.
 
     A traceback is held back until it ends: if it ends in a file system error, it becomes an
@@ -107,6 +119,9 @@ def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO) -> bool:
     """
     command, env = mkdocs_command("build", root, "--site-dir", str(staging),
                                   "--strict" if strict else "--no-strict")
+    env[AUDIENCE_ENV] = audience
+    if today is not None:
+        env[TODAY_ENV] = today.isoformat()
     held: list[str] = []
     with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True,

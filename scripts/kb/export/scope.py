@@ -2,6 +2,7 @@
 
 Exports fail closed: an article is exported only when it is `public` or `internal` and
 `published` or `deprecated`; a tree only when it is `internal` and `published` or `deprecated`.
+Nor is an item that is not in effect on the build's day (`kb.effective`).
 A reference to anything else (restricted, draft, missing) resolves to None, so no exported
 item can carry the id, URL or title of an item the exports must not show.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kb.buildinfo import SiteInfo
+from kb.effective import in_effect
 from kb.links import LinkResolver
 from kb.model import Article, KnowledgeBase, Link, Pos, Tree
 from kb.urls import page_url, tree_url, with_anchor
@@ -60,10 +62,12 @@ class ExportScope:
     def of(cls, kb: KnowledgeBase, site: SiteInfo) -> ExportScope:
         """The exported articles and trees of `kb`, each sorted by id."""
         # a translation travels inside its source's entry, never as an article of its own
+        today = kb.config.judged_on()
         articles = {a.id: a for a in sorted(kb.articles.values(), key=lambda a: a.id)
-                    if article_is_exported(a) and a.translation is None}
+                    if article_is_exported(a) and a.translation is None
+                    and in_effect(kb, a, today)}
         trees = {t.id: t for t in sorted(kb.trees.values(), key=lambda t: t.id)
-                 if tree_is_exported(t)}
+                 if tree_is_exported(t) and in_effect(kb, t, today)}
         pages = [*(a.path for a in kb.all_articles()), *(p.path for p in kb.section_pages)]
         links = LinkResolver.of(kb.config.docs_dir, pages, kb.trees, lambda _: False)
         return cls(kb, site, articles, trees, links)

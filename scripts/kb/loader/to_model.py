@@ -76,6 +76,8 @@ def metadata(raw: Mapping[object, object]) -> Metadata:
         tags=_strs(raw.get("tags")),
         related=_strs(raw.get("related")),
         superseded_by=_str(raw.get("superseded_by")),
+        effective_from=_date(raw.get("effective_from")),
+        effective_until=_date(raw.get("effective_until")),
     )
 
 

@@ -17,9 +17,12 @@ This package is the only code that imports MkDocs.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,14 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from kb.audience import (
+    AUDIENCE_ENV,
+    TODAY_ENV,
+    Audience,
+    audience_named,
+    help_center_markdown,
+    public_articles,
+)
 from kb.buildinfo import BuildInfoError, build_info
 from kb.config import ConfigError, KbConfig
 from kb.diagnostics import Diagnostic, Severity
@@ -46,6 +57,7 @@ from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, with_header
+from kb.pages.help_center import help_center_home
 from kb.render import REQUIRED_EXTENSIONS
 from kb.sanitise import escape_title, sanitise_html
 from kb.translations import locale_of
@@ -76,6 +88,8 @@ class SiteParts:
     generated: frozenset[str] = frozenset()
     #: the HTML blocks lifted out of a generated page's Markdown until its HTML is rendered
     lifted: dict[str, list[str]] = field(default_factory=dict)
+    #: the authored pages this audience may see (docs path: plain text); None: every one
+    authored: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.generated = frozenset(p.path for p in self.pages)
@@ -88,6 +102,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
 
     def __init__(self) -> None:
         self.kb_config: KbConfig | None = None
+        self.audience: Audience = "internal"
         self.parts: SiteParts | None = None
         #: `mkdocs serve --dirty`: only pages whose source changed are rebuilt
         self.serve_dirty = False
@@ -100,13 +115,20 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.kb_config = configure(self.config, config)
+        try:
+            self.audience = audience_named(os.environ.get(AUDIENCE_ENV, ""))
+            if os.environ.get(TODAY_ENV):
+                today = dt.date.fromisoformat(os.environ[TODAY_ENV])
+                self.kb_config = replace(self.kb_config, today=today)
+        except ValueError as exc:
+            raise PluginError(f"kb: {exc}") from None
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # before MkDocs empties site_dir: content errors never cost the previous site
         if self.kb_config is None:
             return
-        self.parts = prepare(self.kb_config)
+        self.parts = prepare(self.kb_config, self.audience)
 
     # late, so that the nav also holds pages other plugins and hooks add
     @event_priority(-50)
@@ -117,6 +139,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         # get a source file that is rewritten only when their content changes
         folder = (self.kb_config.root / SERVE_PAGES if self.serve_dirty and self.kb_config
                   else None)
+        if self.parts.authored is not None:
+            files = only_authored(files, config, self.parts.authored)
         add_site_files(files, config, self.parts, folder)
         return files
 
@@ -124,6 +148,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
                          files: Files) -> str | None:
         _quiet_published_status(page)
         _escape_meta_title(page)
+        if self.parts is not None and self.parts.authored is not None \
+                and page.file.src_uri in self.parts.authored:
+            return help_center_markdown(markdown, page.file.src_uri, self.parts.authored)
         if self.parts is None or page.file.src_uri not in self.parts.generated:
             return markdown
         # a generated page's HTML blocks go around Markdown, which would only re-parse them
@@ -196,10 +223,11 @@ def configure(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     return validated
 
 
-def prepare(config: KbConfig) -> SiteParts:
+def prepare(config: KbConfig, audience: Audience = "internal") -> SiteParts:
     """Everything one build adds, computed once: the KB is loaded, linted (in a child, while
     the pages are made here) and, when clean, its exports started in another child. Also vets
-    the build's identity (commit and time; SOURCE_DATE_EPOCH before MkDocs trips over it)."""
+    the build's identity (commit and time; SOURCE_DATE_EPOCH before MkDocs trips over it).
+    The public audience gets its own home page, only its articles, no headers, no exports."""
     # files unchanged since the last build or `kb lint` come from .kb-cache/, not a new parse
     loaded = load(config, cache=True)
     kb = loaded.kb
@@ -216,6 +244,8 @@ def prepare(config: KbConfig) -> SiteParts:
         raise PluginError(f"kb: internal error: {exc}") from exc
     finally:
         checks.cancel()
+    if audience == "public":
+        return public_parts(kb)
     exports = Background(lambda: build_exports(kb, build))
     prefix = kb.config.docs_dir.strip("/") + "/"
     locales = {a.path.removeprefix(prefix): locale_of(a) for a in kb.all_articles()
@@ -230,6 +260,30 @@ def with_lang(page_html: str, locale: str) -> str:
     """A page's HTML with its `<html lang>` set to `locale`, so screen readers and search
     read it in its own language."""
     return _HTML_LANG.sub(f'<html lang="{escape(locale)}"', page_html, count=1)
+
+
+def public_parts(kb: KnowledgeBase) -> SiteParts:
+    """The help center: its home page and the public, published articles; nothing else."""
+    prefix = kb.config.docs_dir.strip("/") + "/"
+    home = help_center_home(kb)
+    authored = {a.path.removeprefix(prefix): a.body.text for a in public_articles(kb)}
+    titles = {path: title for path, title in page_titles(kb, [home]).items()
+              if path in authored or path == home.path}
+    exports: Background[dict[str, bytes]] = Background(dict, parallel=False)
+    return SiteParts([home], titles, {}, kb.config.nav_max_pages, exports, authored=authored)
+
+
+def only_authored(files: Files, config: MkDocsConfig, allowed: Mapping[str, str]) -> Files:
+    """`files` without the docs folder's files other than the `allowed` pages: an allowlist,
+    so no other page, data file or picture of the docs folder reaches the site."""
+    docs = Path(config.docs_dir).resolve()
+    kept = [f for f in files
+            if f.src_uri in allowed or not _inside(Path(f.abs_src_path or ""), docs)]
+    return Files(kept)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder)
 
 
 def report_lint(diagnostics: list[Diagnostic]) -> None:

@@ -94,6 +94,12 @@ def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
             "AI tool, do not quote it to customers and do not share it outside the teams that "
             "need it.</p>",
         ))
+    if meta.effective_from is not None and today < meta.effective_from:
+        blocks.append(_admonition(
+            "note kb-effective", f"Takes effect on {meta.effective_from.isoformat()}",
+            f"<p>This article applies from {meta.effective_from.isoformat()}; until then AI "
+            "agents do not receive it and what it replaces still applies.</p>",
+        ))
     if meta.status == "deprecated":
         successor = kb.articles.get(meta.superseded_by)
         if successor is not None:

@@ -21,6 +21,7 @@ from html import escape
 
 from markdown.extensions.toc import slugify
 
+from kb.effective import UPCOMING_DAYS, upcoming_changes
 from kb.export.llms_txt import BUNDLE_FORMAT_PAGE
 from kb.html_blocks import html_block, html_table
 from kb.model import Article, KnowledgeBase, Metadata, Tree
@@ -134,6 +135,21 @@ def _has_authored_home(kb: KnowledgeBase) -> bool:
 # --- pages ------------------------------------------------------------------------------------
 
 
+def _upcoming(kb: KnowledgeBase) -> list[str]:
+    """The home page's list of what starts or stops applying in the next days, if anything."""
+    changes = upcoming_changes(kb, kb.config.judged_on())
+    if not changes:
+        return []
+    lines = ["", f"## Changes in the next {UPCOMING_DAYS} days", ""]
+    for change in changes:
+        article = kb.articles.get(change.item_id)
+        page = docs_path(article, kb) if article is not None else tree_page(change.item_id)
+        lines.append(f"- {change.day.isoformat()}: "
+                     f"{_link(change.title or change.item_id, HOME_PAGE, page)} {change.kind}")
+    return lines
+
+
+
 def _home(kb: KnowledgeBase, items: list[Entry]) -> str:
     articles = sum(1 for e in items if e.kind != "decision tree")
     trees = len(items) - articles
@@ -155,6 +171,7 @@ def _home(kb: KnowledgeBase, items: list[Entry]) -> str:
         f"{_link('by owning team', HOME_PAGE, TEAMS_PAGE)}: every article and tree, with its "
         "type, visibility and summary.",
     ]
+    lines += _upcoming(kb)
     sections = sorted(kb.section_pages, key=lambda s: (s.title or s.path).casefold())
     if sections:
         lines += ["", "## Sections", ""]

@@ -199,7 +199,7 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
     lines += [f"# {meta.title or tree.id}", ""]
     if meta.summary:
         lines += [meta.summary, ""]
-    lines += _notices(tree)
+    lines += _notices(tree, kb.config.judged_on())
     lines += [_metadata_line(tree, kb), ""]
     lines += _routing(tree, kb)
     lines += [
@@ -283,9 +283,13 @@ def _front_matter(tree: Tree) -> list[str]:
     return ["---", "tags:", *[f"  - {json.dumps(t)}" for t in tree.meta.tags], "---", ""]
 
 
-def _notices(tree: Tree) -> list[str]:
+def _notices(tree: Tree, today: dt.date) -> list[str]:
     meta = tree.meta
     out: list[str] = []
+    if meta.effective_from is not None and today < meta.effective_from:
+        day = meta.effective_from.isoformat()
+        out += [f'!!! note "Takes effect on {day}"', "",
+                f"    This tree applies from {day}; until then AI agents do not receive it.", ""]
     if meta.visibility == "restricted":
         out += ['!!! danger "Humans only"', "",
                 "    This tree is **restricted**: it is left out of every agent export. Do not "

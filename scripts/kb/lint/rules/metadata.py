@@ -457,3 +457,41 @@ def deprecated_successor(ctx: LintContext) -> Iterator[Finding]:
             yield Finding.at(item.path, item.source.pos("superseded_by"),
                              f"`superseded_by` on a {meta.status or 'non-deprecated'} item",
                              "set `status: deprecated`, or remove `superseded_by`")
+
+
+@rule("KB110", "effective-dates", scope="kb", local=True)
+def effective_dates(ctx: LintContext) -> Iterator[Finding]:
+    """Effective dates are in order, and only a deprecated item has an end.
+
+    What it checks:
+        `effective_until` comes only with `status: deprecated`, and when an item has both
+        dates, `effective_until` is after `effective_from`.
+    Why it matters:
+        The agent exports follow these dates: an item that ends before it starts, or a live
+        item with an end date, silently disappears from what the agents see.
+    Bad:
+        ```yaml
+        status: published
+        effective_until: 2026-10-01
+        ```
+    Good:
+        ```yaml
+        status: deprecated
+        superseded_by: upi-limits-2026
+        effective_until: 2026-10-01
+        ```
+    """
+    for item in _items(ctx):
+        meta = item.meta
+        if meta.effective_until is None:
+            continue
+        pos = item.source.pos("effective_until")
+        if meta.status != "deprecated":
+            yield Finding.at(item.path, pos,
+                             f"`effective_until` on a {meta.status or 'non-deprecated'} item",
+                             "set `status: deprecated` with `superseded_by`, or remove it")
+        elif meta.effective_from is not None and meta.effective_until <= meta.effective_from:
+            yield Finding.at(item.path, pos,
+                             f"`effective_until` {meta.effective_until} is not after "
+                             f"`effective_from` {meta.effective_from}",
+                             "an item must apply for at least one day")

@@ -1,0 +1,104 @@
+"""Build audiences: the public help center holds nothing internal, restricted, draft or
+generated for agents and specialists, in any file of the site."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sitecheck import prepare_site_kb
+
+from kb.audience import audience_named
+from kb.cli import main
+
+TOKENS = {
+    "internal": "zqinternaltoken",
+    "restricted": "zqrestrictedtoken",
+    "draft": "zqdrafttoken",
+    "tree": "zqtreetoken",
+}
+
+
+def _article(article_id: str, visibility: str, status: str, token: str) -> str:
+    return (f"---\nid: {article_id}\ntitle: Planted {token}\nsummary: Planted {token} here.\n"
+            f"type: reference\nvisibility: {visibility}\nstatus: {status}\n"
+            "owner: payments-ops-in\nreviewed: 2026-10-01\nmarkets: [IN]\nproducts: [upi]\n"
+            f"---\n# Planted {token}\n\n## Details {token}\n\nThe body says {token}.\n")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = prepare_site_kb(tmp_path_factory.mktemp("audience") / "kb", {
+        "docs/guides/planted-internal.md": _article(
+            "planted-internal", "internal", "published", TOKENS["internal"]),
+        "docs/guides/planted-restricted.md": _article(
+            "planted-restricted", "restricted", "published", TOKENS["restricted"]),
+        "docs/guides/planted-draft.md": _article(
+            "planted-draft", "public", "draft", TOKENS["draft"]),
+        # a public article that links an internal one and hides a comment
+        "docs/guides/help-links.md": _article("help-links", "public", "published", "").replace(
+            "The body says .", "Read [the escalation notes](planted-internal.md#details-"
+            f"{TOKENS['internal']}) and [the refund guide](reply-refund.md).\n\n"
+            f"<!-- {TOKENS['internal']} -->"),
+    })
+    tree = root / "decision_trees" / "refund.yaml"
+    tree.write_text(tree.read_text(encoding="utf-8").replace(
+        "title: Refund triage", f"title: Refund triage {TOKENS['tree']}"), encoding="utf-8")
+    for audience in ("internal", "public"):
+        out = io.StringIO()
+        code = main(["--root", str(root), "build", "--audience", audience,
+                     "--site-dir", f"site-{audience}"], out=out)
+        assert code == 0, out.getvalue()
+    return root / "site-internal", root / "site-public"
+
+
+def _every_file(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_the_internal_site_holds_every_planted_token(sites: tuple[Path, Path]) -> None:
+    internal, _ = sites
+    text = b"".join(_every_file(internal).values())
+    for token in TOKENS.values():
+        assert token.encode() in text, token  # so the public test below can fail
+
+
+def test_no_planted_token_reaches_any_file_of_the_public_site(
+        sites: tuple[Path, Path]) -> None:
+    _, public = sites
+    files = _every_file(public)
+    assert "search/search_index.json" in files and "sitemap.xml" in files
+    for name, data in files.items():
+        for token in TOKENS.values():
+            assert token.encode() not in data, (token, name)
+        # nor the tree's internal queue, nor anything named after an internal page
+        assert b"payments-in-l2" not in data, name
+        assert b"planted-" not in data, name
+
+
+def test_the_public_site_is_the_public_published_articles_only(
+        sites: tuple[Path, Path]) -> None:
+    _, public = sites
+    pages = sorted(p.relative_to(public).as_posix() for p in public.rglob("index.html"))
+    assert pages == ["guides/help-links/index.html", "guides/reply-refund/index.html",
+                     "index.html"]
+    assert not (public / "kb-bundle.json").exists()
+    assert not list(public.glob("trees/**/*")) and not list(public.glob("quality/**/*"))
+    assert "Refund on its way" in (public / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_unknown_audience_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown audience"):
+        audience_named("everyone")
+    assert audience_named("") == "internal"
+
+
+def test_a_link_out_of_the_help_center_keeps_its_text_only(sites: tuple[Path, Path]) -> None:
+    internal, public = sites
+    assert 'href="../planted-internal/' in (internal / "guides/help-links/index.html").read_text(
+        encoding="utf-8")
+    page = (public / "guides/help-links/index.html").read_text(encoding="utf-8")
+    assert "Read the escalation notes and" in page
+    assert 'href="../reply-refund/"' in page
