@@ -39,6 +39,7 @@ from kb.lint import lint_kb
 from kb.loader import load
 from kb.mkdocs_plugin import assets, csp
 from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
+from kb.mkdocs_plugin.feedback import feedback_block, issues_url
 from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.model import KnowledgeBase
@@ -88,6 +89,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.serve_dirty = False
         #: `mkdocs serve`: the last good site stays served while a rebuild fails
         self.last_good = LastGoodSite()
+        #: the tracker's new-issue address for the feedback links (None: no links)
+        self.feedback_url: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # with this event MkDocs keeps one plugin object across the rebuilds of a serve
@@ -95,6 +98,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.kb_config = configure(self.config, config)
+        try:
+            self.feedback_url = issues_url(config.extra)
+        except ValueError as exc:
+            raise PluginError(f"kb: {exc}") from None
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -141,7 +148,17 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             except ValueError as exc:
                 raise PluginError(f"kb: {page.file.src_uri}: {exc}") from None
         header = self.parts.headers.get(page.file.src_uri)
-        return with_header(html, header) if header else html
+        html = with_header(html, header) if header else html
+        return html + self._feedback(page)
+
+    def _feedback(self, page: Page) -> str:
+        """The feedback links under an article or a tree page (when a tracker is configured)."""
+        source = page.file.src_uri
+        is_tree = source.startswith("trees/") and source != "trees/index.md"
+        if self.feedback_url is None or self.parts is None \
+                or not (source in self.parts.headers or is_tree):
+            return ""
+        return feedback_block(self.feedback_url, page.title or source, source)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         return csp.with_policy(output)
