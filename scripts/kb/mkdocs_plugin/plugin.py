@@ -42,6 +42,7 @@ from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
 from kb.mkdocs_plugin.feedback import feedback_block, issues_url
 from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
+from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, with_header
@@ -126,6 +127,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
                          files: Files) -> str | None:
         _quiet_published_status(page)
         _escape_meta_title(page)
+        boost = search_boost(page.file.src_uri)
+        if boost is not None and "search" not in page.meta:
+            page.meta["search"] = {"boost": boost}
         if self.parts is None or page.file.src_uri not in self.parts.generated:
             return markdown
         # a generated page's HTML blocks go around Markdown, which would only re-parse them
