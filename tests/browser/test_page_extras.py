@@ -167,3 +167,13 @@ def test_print_shows_the_walked_path_and_outcome_and_fits_the_diagram(sized: Web
     assert fit["svgRight"] <= fit["contentRight"] + 1
     assert fit["faded"] is False  # the whole tree prints, the walk marked in bold
     assert page.locator("svg.kb-tree-svg .kb-node.kb-current").count() == 1
+
+
+def test_tree_pages_fold_their_quality_figures(sized: Web) -> None:
+    page = sized.goto(f"trees/{TREE}/")
+    folded = page.locator("h2#quality ~ details").first
+    assert folded.get_attribute("open") is None
+    figures = folded.get_by_text("Program metrics", exact=False).first
+    assert not figures.is_visible()
+    folded.locator("summary").click()
+    assert figures.is_visible()
