@@ -23,12 +23,7 @@ def results(web: Web, query: str) -> list[str]:
     """The result pages (site paths) Material shows for `query`, once they stop changing."""
     page = web.page
     box = page.locator("input.md-search__input")
-    # Material reads the query on keyup: empty the box (the results go), so that what shows
-    # next answers this query, then fill all but the last character and type that one
-    box.fill("")
-    box.press("Backspace")
-    page.wait_for_function(
-        "document.querySelectorAll('.md-search-result__item').length === 0")
+    # Material reads the query on keyup: fill all but the last character, then type that
     box.fill(query[:-1])
     box.press(query[-1])
     previous: list[str] | None = None
