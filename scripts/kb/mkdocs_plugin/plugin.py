@@ -52,8 +52,10 @@ from kb.lint import lint_kb
 from kb.loader import load
 from kb.mkdocs_plugin import assets, csp
 from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
+from kb.mkdocs_plugin.feedback import feedback_block, issues_url
 from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
+from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, with_header
@@ -108,6 +110,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.serve_dirty = False
         #: `mkdocs serve`: the last good site stays served while a rebuild fails
         self.last_good = LastGoodSite()
+        #: the tracker's new-issue address for the feedback links (None: no links)
+        self.feedback_url: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # with this event MkDocs keeps one plugin object across the rebuilds of a serve
@@ -120,6 +124,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             if os.environ.get(TODAY_ENV):
                 today = dt.date.fromisoformat(os.environ[TODAY_ENV])
                 self.kb_config = replace(self.kb_config, today=today)
+            self.feedback_url = issues_url(config.extra)
         except ValueError as exc:
             raise PluginError(f"kb: {exc}") from None
         return config
@@ -148,6 +153,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
                          files: Files) -> str | None:
         _quiet_published_status(page)
         _escape_meta_title(page)
+        boost = search_boost(page.file.src_uri)
+        if boost is not None and "search" not in page.meta:
+            page.meta["search"] = {"boost": boost}
         if self.parts is not None and self.parts.authored is not None \
                 and page.file.src_uri in self.parts.authored:
             return help_center_markdown(markdown, page.file.src_uri, self.parts.authored)
@@ -173,7 +181,17 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             except ValueError as exc:
                 raise PluginError(f"kb: {page.file.src_uri}: {exc}") from None
         header = self.parts.headers.get(page.file.src_uri)
-        return with_header(html, header) if header else html
+        html = with_header(html, header) if header else html
+        return html + self._feedback(page)
+
+    def _feedback(self, page: Page) -> str:
+        """The feedback links under an article or a tree page (when a tracker is configured)."""
+        source = page.file.src_uri
+        is_tree = source.startswith("trees/") and source != "trees/index.md"
+        if self.feedback_url is None or self.parts is None \
+                or not (source in self.parts.headers or is_tree):
+            return ""
+        return feedback_block(self.feedback_url, page.title or source, source)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         locale = self.parts.locales.get(page.file.src_uri) if self.parts is not None else None

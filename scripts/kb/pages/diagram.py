@@ -29,7 +29,8 @@ from kb.graph import depth_first
 from kb.model import Fact, Node, Tree
 from kb.when import as_label
 
-__all__ = ["Edge", "Layout", "PlacedNode", "layout_tree", "tree_svg"]
+__all__ = ["Edge", "Layout", "PlacedNode", "Rect", "badge_box", "label_boxes", "layout_tree",
+           "overlaps", "tree_svg"]
 
 BOX_WIDTH = 200.0
 PAD_X = 10.0
@@ -541,6 +542,8 @@ def _node_svg(tree: Tree, placed: PlacedNode, dom_id: str,
 #: edge enters (siblings fan out there), or near its source when several edges enter one box
 LABEL_POSITIONS = (0.76, 0.6, 0.86, 0.45, 0.3)
 MERGE_LABEL_POSITIONS = (0.3, 0.45, 0.2, 0.6)
+#: when every position along the edge is taken: the label moves sideways in steps of this many px
+LABEL_SHIFT = 12.0
 
 Rect = tuple[float, float, float, float]
 
@@ -561,30 +564,69 @@ def _label_box(text: str, x: float, y: float) -> Rect:
     return (x - width / 2, y - height / 2, width, height)
 
 
-def _overlaps(a: Rect, b: Rect, margin: float = 2.0) -> bool:
+def overlaps(a: Rect, b: Rect, margin: float = 2.0) -> bool:
+    """True when the boxes `a` and `b` (x, y, width, height) come closer than `margin`."""
     return (a[0] < b[0] + b[2] + margin and b[0] < a[0] + a[2] + margin
             and a[1] < b[1] + b[3] + margin and b[1] < a[1] + a[3] + margin)
 
 
 def _place_label(text: str, points: list[tuple[float, float]], taken: list[Rect],
                  positions: tuple[float, ...]) -> Rect:
-    """The first position along the edge whose label box clears the labels already placed."""
-    first = _label_box(text, *_bezier(points, positions[0]))
+    """The first position along the edge whose label box clears the labels already placed;
+    when all are taken, the preferred position shifted sideways as little as clears them."""
     for t in positions:
         box = _label_box(text, *_bezier(points, t))
-        if not any(_overlaps(box, other) for other in taken):
+        if not any(overlaps(box, other) for other in taken):
             return box
-    return first
+    x, y, width, height = _label_box(text, *_bezier(points, positions[0]))
+    for step in itertools.count(1):  # ends: far enough sideways, nothing is taken
+        for shift in (step * LABEL_SHIFT, -step * LABEL_SHIFT):
+            box = (x + shift, y, width, height)
+            if not any(overlaps(box, other) for other in taken):
+                return box
+    raise AssertionError("itertools.count() does not end")
 
 
-def _label_svg(text: str, box: Rect) -> list[str]:
+def badge_box(placed: PlacedNode, traffic: Traffic) -> Rect:
+    """Where a node's traffic badge is drawn: above the box's top edge, right-aligned."""
+    width = text_width(traffic_text(traffic), LABEL_SIZE)
+    return (placed.x + placed.width - width, placed.y - 3 - LABEL_SIZE, width, LABEL_SIZE + 3)
+
+
+def label_boxes(layout: Layout, traffic: Mapping[str, Traffic] | None = None) -> list[Rect]:
+    """The box of every edge's label (same order as `layout.edges`), placed so that no two
+    overlap, nor a label and a node's traffic badge: along the edge where it can, else
+    shifted sideways."""
+    badges = [badge_box(layout.nodes[key], count) for key, count in (traffic or {}).items()
+              if key in layout.nodes]
+    taken: list[Rect] = []
+    entering: dict[str, int] = {}
+    for edge in layout.edges:
+        entering[edge.target] = entering.get(edge.target, 0) + 1
+    for n, edge in enumerate(layout.edges):
+        if edge.back:
+            source = layout.nodes[edge.source]
+            box = _label_box(edge.label, source.x + source.width + 20,
+                             source.y + source.height / 2 - 10)
+        else:
+            positions = (LABEL_POSITIONS if entering[edge.target] == 1 or layout.routes[n]
+                         else MERGE_LABEL_POSITIONS)
+            box = _place_label(edge.label, _edge_points(layout, n), [*taken, *badges], positions)
+        taken.append(box)
+    return taken
+
+
+def _label_svg(edge: Edge, box: Rect) -> list[str]:
     x, y, width, height = box
     return [
+        f'<g class="kb-edge-label" data-from="{_attr(edge.source)}" '
+        f'data-to="{_attr(edge.target)}">',
         f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(width)}" '
         f'height="{_num(height)}" rx="3" fill="#ffffff" stroke="#bdbdbd" stroke-width="0.75"/>',
         f'<text x="{_num(x + width / 2)}" y="{_num(y + height / 2 + EDGE_LABEL_SIZE / 2 - 1.5)}" '
         f'text-anchor="middle" font-size="{EDGE_LABEL_SIZE}" fill="{TEXT_COLOUR}">'
-        f"{escape(text)}</text>",
+        f"{escape(edge.label)}</text>",
+        "</g>",
     ]
 
 
@@ -619,23 +661,8 @@ def tree_svg(tree: Tree, traffic: Mapping[str, Traffic] | None = None) -> str:
         '<g class="kb-edges" fill="none">',
     ]
     labels: list[str] = []
-    taken: list[Rect] = []
-    entering: dict[str, int] = {}
-    for edge in layout.edges:
-        entering[edge.target] = entering.get(edge.target, 0) + 1
-    for n, edge in enumerate(layout.edges):
-        if edge.back:
-            d = _back_path(layout, edge)
-            source = layout.nodes[edge.source]
-            box = _label_box(edge.label, source.x + source.width + 20,
-                             source.y + source.height / 2 - 10)
-        else:
-            points = _edge_points(layout, n)
-            d = _path(points)
-            positions = (LABEL_POSITIONS if entering[edge.target] == 1 or layout.routes[n]
-                         else MERGE_LABEL_POSITIONS)
-            box = _place_label(edge.label, points, taken, positions)
-        taken.append(box)
+    for n, (edge, box) in enumerate(zip(layout.edges, label_boxes(layout, traffic), strict=True)):
+        d = _back_path(layout, edge) if edge.back else _path(_edge_points(layout, n))
         branches = " ".join(str(b) for b in edge.branches)
         dashes = ' stroke-dasharray="4 3"' if edge.back else ""
         out.append(
@@ -645,7 +672,7 @@ def tree_svg(tree: Tree, traffic: Mapping[str, Traffic] | None = None) -> str:
             f'stroke-width="1.5"{dashes} '
             f'marker-end="url(#{marker})"/></g>'
         )
-        labels += _label_svg(edge.label, box)
+        labels += _label_svg(edge, box)
     out.append("</g>")
     out.append('<g class="kb-edge-labels">')
     out += labels

@@ -270,9 +270,16 @@ def _tree_link(kb: KnowledgeBase, tree: Tree, other_id: str) -> str:
 
 
 def _quality(tree: Tree, kb: KnowledgeBase) -> list[str]:
-    """The tree's own evaluation and program figures, when the config names quality data."""
+    """The tree's own evaluation and program figures, when the config names quality data:
+    under their heading, folded into a disclosure (authors need them, a specialist walking a
+    case does not)."""
     figures = tree_quality_markdown(kb, tree.id, level=2)
-    return [figures.rstrip("\n"), ""] if figures else []
+    if not figures:
+        return []
+    heading, _, rest = figures.partition("\n")
+    body = [f"    {line}" if line.strip() else "" for line in rest.strip("\n").splitlines()]
+    return [heading, "", '??? abstract "Quality figures of this tree (for authors)"', "", *body,
+            ""]
 
 
 def _front_matter(tree: Tree) -> list[str]:

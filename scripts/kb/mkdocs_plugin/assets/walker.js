@@ -622,22 +622,134 @@
       if (id === current) currentNode = node;
     });
     if (currentNode) showInDiagram(svg, currentNode);
-    Array.prototype.forEach.call(svg.querySelectorAll(".kb-edge"), function (edge) {
-      var key = edge.getAttribute("data-from") + "\u0000" + edge.getAttribute("data-to");
-      edge.classList.toggle("kb-taken", !!taken[key]);
-    });
+    Array.prototype.forEach.call(svg.querySelectorAll(".kb-edge, .kb-edge-label"),
+      function (edge) {
+        var key = edge.getAttribute("data-from") + "\u0000" + edge.getAttribute("data-to");
+        edge.classList.toggle("kb-taken", !!taken[key]);
+      });
+    var box = svg.closest(".kb-tree-diagram");
+    if (box && !box.kbPathChosen) showPath(box, result.steps.length > 0);
   };
 
-  // --- the diagram: fit-to-width toggle, and keeping the current node in view --------------------
+  // --- the diagram: zoom, pan and the walked-path view ------------------------------------------
 
-  /* Scroll the diagram's own box (never the page) so that `node` is in view horizontally. */
+  var ZOOM_MIN = 0.05;
+  var ZOOM_MAX = 3;
+  var ZOOM_STEP = 1.25;
+
+  /* Scroll the diagram's own box (never the page) so that `node` is in view. */
   function showInDiagram(svg, node) {
     var box = svg.closest(".kb-tree-diagram");
-    if (!box || box.classList.contains("kb-diagram--fit") || !node.getBoundingClientRect) return;
+    if (!box || !node.getBoundingClientRect) return;
     var outer = box.getBoundingClientRect();
     var inner = node.getBoundingClientRect();
-    if (inner.left >= outer.left && inner.right <= outer.right) return;
-    box.scrollLeft += (inner.left - outer.left) - (outer.width - inner.width) / 2;
+    if (inner.left < outer.left || inner.right > outer.right) {
+      box.scrollLeft += (inner.left - outer.left) - (outer.width - inner.width) / 2;
+    }
+    if (inner.top < outer.top || inner.bottom > outer.bottom) {
+      box.scrollTop += (inner.top - outer.top) - (outer.height - inner.height) / 2;
+    }
+  }
+
+  /* The diagram at `scale` times its drawn size, keeping the point at (x, y) of the box (the
+     box's centre by default) where it was. */
+  function zoomTo(box, scale, x, y) {
+    var svg = box.querySelector("svg.kb-tree-svg");
+    var natural = parseFloat(svg.getAttribute("width")) || svg.viewBox.baseVal.width;
+    var old = box.kbScale || 1;
+    scale = Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, scale));
+    if (x === undefined) x = box.clientWidth / 2;
+    if (y === undefined) y = box.clientHeight / 2;
+    var px = (box.scrollLeft + x) / old;
+    var py = (box.scrollTop + y) / old;
+    box.kbScale = scale;
+    svg.style.width = (natural * scale) + "px";
+    box.scrollLeft = px * scale - x;
+    box.scrollTop = py * scale - y;
+    var level = box.kbZoomLevel;
+    if (level) level.textContent = Math.round(scale * 100) + "%";
+  }
+
+  /* The scale at which the whole diagram fits the box's width and height. */
+  function fitScale(box) {
+    var svg = box.querySelector("svg.kb-tree-svg");
+    var width = parseFloat(svg.getAttribute("width")) || 1;
+    var height = parseFloat(svg.getAttribute("height")) || 1;
+    var style = window.getComputedStyle(box);
+    var padX = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    var padY = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+    return Math.min(1, (box.clientWidth - padX) / width, (box.clientHeight - padY) / height);
+  }
+
+  /* Walked path (the rest of the tree faded) or the whole tree; set by the reader's choice, or
+     by whether a walk has started. */
+  function showPath(box, on) {
+    box.classList.toggle("kb-diagram--path", on);
+    var button = box.kbPathButton;
+    if (button) button.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+
+  function diagramKeys(box, event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var scale = box.kbScale || 1;
+    if (event.key === "+" || event.key === "=") zoomTo(box, scale * ZOOM_STEP);
+    else if (event.key === "-" || event.key === "_") zoomTo(box, scale / ZOOM_STEP);
+    else if (event.key === "0") zoomTo(box, 1);
+    else if (event.key === "f" || event.key === "F") zoomTo(box, fitScale(box));
+    else return;
+    event.preventDefault();
+  }
+
+  /* Drag to pan with a mouse (a finger scrolls the box natively); pinch with two fingers, or on
+     a trackpad, to zoom. */
+  function pointerGestures(box) {
+    var pointers = {};
+    var pinch = null;
+    var drag = null;
+    function spread() {
+      var p = Object.keys(pointers).map(function (k) { return pointers[k]; });
+      return p.length === 2 ? Math.hypot(p[0].x - p[1].x, p[0].y - p[1].y) : 0;
+    }
+    box.addEventListener("pointerdown", function (event) {
+      if (event.pointerType === "mouse" && event.button !== 0) return;
+      pointers[event.pointerId] = {x: event.clientX, y: event.clientY};
+      var keys = Object.keys(pointers);
+      if (keys.length === 2) {
+        pinch = {distance: spread(), scale: box.kbScale || 1};
+        drag = null;
+      } else if (keys.length === 1 && event.pointerType === "mouse") {
+        drag = {x: event.clientX, y: event.clientY, left: box.scrollLeft, top: box.scrollTop};
+      }
+    });
+    box.addEventListener("pointermove", function (event) {
+      if (!pointers[event.pointerId]) return;
+      pointers[event.pointerId] = {x: event.clientX, y: event.clientY};
+      if (pinch && pinch.distance > 0) {
+        var rect = box.getBoundingClientRect();
+        zoomTo(box, pinch.scale * spread() / pinch.distance, event.clientX - rect.left,
+          event.clientY - rect.top);
+        event.preventDefault();
+      } else if (drag) {
+        box.scrollLeft = drag.left - (event.clientX - drag.x);
+        box.scrollTop = drag.top - (event.clientY - drag.y);
+      }
+    });
+    function release(event) {
+      delete pointers[event.pointerId];
+      if (Object.keys(pointers).length < 2) pinch = null;
+      if (!Object.keys(pointers).length) drag = null;
+    }
+    box.addEventListener("pointerup", release);
+    box.addEventListener("pointercancel", release);
+    box.addEventListener("pointerleave", release);
+    // a trackpad's pinch arrives as a wheel event with ctrlKey set
+    box.addEventListener("wheel", function (event) {
+      if (!event.ctrlKey) return;
+      event.preventDefault();
+      var rect = box.getBoundingClientRect();
+      zoomTo(box, (box.kbScale || 1) * Math.exp(-event.deltaY / 200), event.clientX - rect.left,
+        event.clientY - rect.top);
+    }, {passive: false});
   }
 
   function enhanceDiagram(box) {
@@ -645,18 +757,31 @@
     box.kbDiagram = true;
     var svg = box.querySelector("svg.kb-tree-svg");
     if (!svg) return;
-    var button = el("button", {type: "button", className: "md-button kb-diagram-fit",
-      "aria-pressed": "false"}, ["Fit diagram to width"]);
-    var note = el("span", {className: "kb-diagram-note",
-      text: "Actual size: scroll sideways to see all of a wide tree."});
-    button.addEventListener("click", function () {
-      var fit = !box.classList.contains("kb-diagram--fit");
-      box.classList.toggle("kb-diagram--fit", fit);
-      button.setAttribute("aria-pressed", fit ? "true" : "false");
-      note.textContent = fit ? "Fitted to the page: text may be small; switch back to read it."
-        : "Actual size: scroll sideways to see all of a wide tree.";
-    });
-    box.parentNode.insertBefore(el("div", {className: "kb-diagram-controls"}, [button, note]), box);
+    function control(label, text, onClick) {
+      return el("button", {type: "button", className: "md-button kb-diagram-zoom",
+        "aria-label": label, title: label, onclick: onClick}, [text]);
+    }
+    box.kbZoomLevel = el("span", {className: "kb-diagram-level", "aria-live": "polite",
+      text: "100%"});
+    box.kbPathButton = el("button", {type: "button", className: "md-button kb-diagram-path",
+      "aria-pressed": "false", onclick: function () {
+        box.kbPathChosen = true;
+        showPath(box, !box.classList.contains("kb-diagram--path"));
+      }}, ["Walked path only"]);
+    var controls = el("div", {className: "kb-diagram-controls", role: "group",
+      "aria-label": "Diagram view"}, [
+      control("Zoom out", "\u2212", function () { zoomTo(box, (box.kbScale || 1) / ZOOM_STEP); }),
+      box.kbZoomLevel,
+      control("Zoom in", "+", function () { zoomTo(box, (box.kbScale || 1) * ZOOM_STEP); }),
+      control("Fit the whole diagram", "Fit", function () { zoomTo(box, fitScale(box)); }),
+      control("Actual size", "100%", function () { zoomTo(box, 1); }),
+      box.kbPathButton,
+      el("span", {className: "kb-diagram-note",
+        text: "Drag or scroll to pan; pinch, or + and \u2212 on the diagram, to zoom."})
+    ]);
+    box.parentNode.insertBefore(controls, box);
+    box.addEventListener("keydown", function (event) { diagramKeys(box, event); });
+    pointerGestures(box);
     var start = svg.querySelector(".kb-node.kb-start");
     if (start) showInDiagram(svg, start);
   }
