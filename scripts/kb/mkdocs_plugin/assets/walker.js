@@ -544,37 +544,46 @@
     return ref.title + (ref.heading ? " \u203a " + ref.heading : "");
   }
 
-  /* The plain-text case note: tree, each question and answer, outcome, queue/SLA, article. */
+  function pad2(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  /* Local date and time as `2026-12-05 17:40` for the note's first line. */
+  function noteTime(now) {
+    return now.getFullYear() + "-" + pad2(now.getMonth() + 1) + "-" + pad2(now.getDate()) +
+      " " + pad2(now.getHours()) + ":" + pad2(now.getMinutes());
+  }
+
+  /* The outcome's lines of the note: outcome, queue and SLA, reply macro, article. */
+  Walker.prototype.outcomeLines = function (nodeId) {
+    var outcome = this.tree.nodes[nodeId].outcome;
+    var details = (this.tree.outcome_details || {})[nodeId] || {};
+    var lines = ["Outcome: " + outcome.title];
+    var routing = [];
+    if (outcome.queue) routing.push("Queue: " + outcome.queue);
+    if (outcome.sla_hours !== undefined && outcome.sla_hours !== null) {
+      routing.push("SLA: " + slaText(outcome.sla_hours));
+    }
+    if (routing.length) lines.push(routing.join("; "));
+    if (details.macro) lines.push("Reply: " + details.macro.title);
+    if (details.article) {
+      lines.push("Article: " + refText(details.article) + " " +
+        absoluteUrl(this.linkHref("article", nodeId, details.article)));
+    }
+    return lines;
+  };
+
+  /* The ticket-ready case note: when, which tree, the answers in words, then the outcome. */
   Walker.prototype.caseNote = function () {
     var tree = this.tree;
     var result = this.result || walk(tree, factsOf(this.answers));
-    var lines = ["Decision tree: " + tree.title + " (" + tree.id + ")"];
-    result.steps.forEach(function (step, i) {
+    var lines = [noteTime(new Date()) + " \u00b7 " + tree.title];
+    result.steps.forEach(function (step) {
       var fact = tree.facts[step.fact] || {question: step.fact};
-      lines.push((i + 1) + ". " + fact.question + " " + answerText(fact, step.value));
+      lines.push("- " + fact.question + " " + answerText(fact, step.value));
     });
-    if (result.outcome) {
-      var nodeId = result.outcome;
-      var outcome = tree.nodes[nodeId].outcome;
-      var details = (tree.outcome_details || {})[nodeId] || {};
-      lines.push("Outcome: " + outcome.title + " (" + nodeId + ")");
-      lines.push("Resolution: " + outcome.resolution + "; handled by: " + outcome.handled_by);
-      if (outcome.queue || outcome.sla_hours !== undefined) {
-        var parts = [];
-        if (outcome.queue) parts.push("Queue: " + outcome.queue);
-        if (outcome.sla_hours !== undefined && outcome.sla_hours !== null) {
-          parts.push("SLA: " + slaText(outcome.sla_hours));
-        }
-        lines.push(parts.join("; "));
-      }
-      if (details.article) {
-        lines.push("Article: " + refText(details.article) + " " +
-          absoluteUrl(this.linkHref("article", nodeId, details.article)));
-      }
-      if (details.macro) lines.push("Reply macro: " + details.macro.id);
-    } else {
-      lines.push("Outcome: not reached yet");
-    }
+    lines = lines.concat(result.outcome ? this.outcomeLines(result.outcome)
+      : ["Outcome: not reached yet"]);
     lines.push("Walk: " + absoluteUrl(window.location.pathname + window.location.search +
       walkHash(this.answers)));
     return lines.join("\n") + "\n";
