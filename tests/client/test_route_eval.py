@@ -117,13 +117,13 @@ def test_kb_route_prints_trees_or_no_tree_in_text_and_json() -> None:
 
 
 def test_the_shipped_router_reaches_its_figures_on_the_held_out_split() -> None:
-    """A regression gate under the README's figure (accuracy 0.88 on `test`)."""
+    """A regression gate under the README's figure (accuracy 0.847 on `test`)."""
     out = io.StringIO()
     code = main(["--root", str(REPO), "eval-route", "--format", "json",
-                 "--fail-under", "accuracy=0.85"], out)
+                 "--fail-under", "accuracy=0.84"], out)
     data = json.loads(out.getvalue())
     assert code == 0, data
-    assert data["split"] == "test" and data["messages"] == 100 and data["accuracy"] >= 0.85
+    assert data["split"] == "test" and data["messages"] >= 170 and data["accuracy"] >= 0.84
     assert set(data["confusion"]) == {*data["labels"]}
 
 
@@ -157,4 +157,4 @@ def test_an_agents_predictions_are_scored_and_bad_lines_fail_the_run(tmp_path: P
     assert code == 1
     assert f"{predictions}:3: not valid JSON" in text
     data = json.loads(text[text.index("{\n"):])
-    assert data["answered"] == 2 and data["accuracy"] == 0.5 and data["messages"] == 150
+    assert data["answered"] == 2 and data["accuracy"] == 0.5 and data["messages"] == 255
