@@ -9,11 +9,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.config import KbConfig
 from kb.lint import LintResult, lint_kb
 from kb.loader import LoadResult, load
 from kb.loader.config_file import find_root, load_config
+
+if TYPE_CHECKING:
+    from kb.client import Client
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -89,3 +93,24 @@ def mkdocs_command(action: str, root: Path, *options: str) -> tuple[list[str], d
                *options]
     # MkDocs' banner about its own future is noise in every build log and preview
     return command, {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def client_from_args(args: argparse.Namespace) -> Client:
+    """The agents' client of `--bundle FILE` (checked first), else of this checkout's bundle
+    built in memory; UsageError with the client's reason when it cannot be trusted or built."""
+    from kb.client import Client, ClientError
+
+    try:
+        if getattr(args, "bundle", None):
+            return Client.from_bundle(args.bundle)
+        return Client.from_repo(find_root(Path(args.root or ".").resolve()))
+    except ClientError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def labeled_file(args: argparse.Namespace, given: str | None, default: str) -> Path:
+    """A labeled-set file: `given`, else `default` under the knowledge base's root."""
+    path = Path(given) if given else find_root(Path(args.root or ".").resolve()) / default
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    return path

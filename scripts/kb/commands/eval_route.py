@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from kb.commands._report import add_report_options, fail_under, print_report
-from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, client_from_args, labeled_file
 
 if TYPE_CHECKING:
     from kb.quality.route_eval import LabeledMessage
@@ -42,21 +42,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_eval_route(args: argparse.Namespace, out: TextIO) -> int:
-    from kb.client import Client, ClientError
     from kb.client.evaluation import calibrate_client, client_routes, read_client_routing_set
-    from kb.loader.config_file import find_root
     from kb.quality.route_eval import ROUTE_FIGURES, ROUTING_SET, evaluate_routing
     from kb.quality.route_report import routing_json, routing_markdown, routing_text
 
     thresholds = fail_under(args, ROUTE_FIGURES)
-    root = find_root(Path(args.root or ".").resolve())
-    path = Path(args.messages) if args.messages else root / ROUTING_SET
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
-    try:
-        client = Client.from_bundle(args.bundle) if args.bundle else Client.from_repo(root)
-    except ClientError as exc:
-        raise UsageError(str(exc)) from None
+    path = labeled_file(args, args.messages, ROUTING_SET)
+    client = client_from_args(args)
     try:
         labeled = read_client_routing_set(client, path)
     except OSError as exc:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TextIO
 
 from kb.commands._report import add_report_options, fail_under, print_report
-from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError
+from kb.commands._shared import EXIT_CONTENT, EXIT_OK, UsageError, client_from_args, labeled_file
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,9 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_eval_search(args: argparse.Namespace, out: TextIO) -> int:
-    from kb.client import Client, ClientError
     from kb.client.evaluation import evaluate_client_search
-    from kb.loader.config_file import find_root
     from kb.quality.search_eval import (
         SEARCH_FIGURES,
         SEARCH_QUERIES,
@@ -42,14 +39,8 @@ def cmd_eval_search(args: argparse.Namespace, out: TextIO) -> int:
     )
 
     thresholds = fail_under(args, SEARCH_FIGURES)
-    root = find_root(Path(args.root or ".").resolve())
-    path = Path(args.queries) if args.queries else root / SEARCH_QUERIES
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
-    try:
-        client = Client.from_bundle(args.bundle) if args.bundle else Client.from_repo(root)
-    except ClientError as exc:
-        raise UsageError(str(exc)) from None
+    path = labeled_file(args, args.queries, SEARCH_QUERIES)
+    client = client_from_args(args)
     try:
         query_set, report = evaluate_client_search(client, path, args.split)
     except OSError as exc:

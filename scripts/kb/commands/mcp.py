@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from kb.commands._shared import EXIT_OK, UsageError
+from kb.commands._shared import EXIT_OK, UsageError, client_from_args
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,16 +27,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_mcp(args: argparse.Namespace, out: TextIO) -> int:
-    from kb.client import Client, ClientError
     from kb.mcp_server import serve
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port takes 1 to 65535, not {args.port}")
-    try:
-        client = (Client.from_bundle(args.bundle) if args.bundle
-                  else Client.from_repo(args.root or "."))
-    except ClientError as exc:
-        raise UsageError(str(exc)) from None
+    client = client_from_args(args)
     if args.http:
         counts = client.bundle["build"]["counts"]
         print(f"kb mcp: serving {counts['articles']} articles and {counts['trees']} trees at "

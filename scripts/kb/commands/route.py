@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
-from pathlib import Path
 from typing import TextIO
 
-from kb.commands._shared import EXIT_OK, UsageError
+from kb.commands._shared import EXIT_OK, UsageError, client_from_args
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,12 +28,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_route(args: argparse.Namespace, out: TextIO) -> int:
-    from kb.client import Client, ClientError
-    from kb.loader.config_file import find_root
+    from kb.client import ClientError
 
+    client = client_from_args(args)
     try:
-        client = (Client.from_bundle(args.bundle) if args.bundle
-                  else Client.from_repo(find_root(Path(args.root or ".").resolve())))
         route = client.route(args.message, market=args.market, limit=args.limit)
     except ClientError as exc:
         raise UsageError(str(exc)) from None
