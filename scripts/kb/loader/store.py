@@ -8,8 +8,9 @@ Two things make this faster than plain `pickle` on model objects:
   packed into one bytes value and unpacked only when a position is first asked for, which
   rarely happens after loading: rules ask for positions only where they report something.
 
-Loading never runs code named by the data: only the classes listed in `_ALLOWED` may be named,
-so a planted or corrupt cache file fails to load (`StoreError`) instead of doing harm.
+Loading never runs code named by the data: only the classes in `_ALLOWED` (the model's
+dataclasses, diagnostics, dates) may be named, so a planted or corrupt cache file fails to load
+(`StoreError`) instead of doing harm.
 """
 
 from __future__ import annotations
@@ -23,36 +24,11 @@ import pickle
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kb import model
 from kb.diagnostics import Diagnostic, Severity
 from kb.loader.parse import FileResult
 from kb.loader.yaml_strict import PositionMap
-from kb.model import (
-    Annotation,
-    Article,
-    Body,
-    Branch,
-    Case,
-    CaseSet,
-    Example,
-    Fact,
-    Heading,
-    KeyPath,
-    Link,
-    Metadata,
-    Node,
-    Outcome,
-    Placeholder,
-    Policy,
-    PolicySet,
-    Pos,
-    Routing,
-    Section,
-    SectionPage,
-    Signal,
-    Translation,
-    Tree,
-    YamlDoc,
-)
+from kb.model import KeyPath, Pos, YamlDoc
 
 PROTOCOL = 5
 
@@ -105,11 +81,13 @@ def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[object, ...]]]:
     return lambda obj: (cls, get(obj))
 
 
+#: every dataclass of the model (a class added there can be stored without being listed here),
+#: and the parse results and diagnostics that carry them
 _BY_FIELDS: tuple[type, ...] = (
-    Pos, Heading, Link, Section, Body, Metadata, Article, SectionPage, Signal, Fact, Branch,
-    Outcome, Node, Example, Routing, Tree, Policy, PolicySet, Annotation, Case, CaseSet,
+    *(cls for cls in vars(model).values()
+      if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+      and cls.__module__ == model.__name__ and cls is not YamlDoc),
     Diagnostic, FileResult,
-    Placeholder, Translation,
 )
 _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
