@@ -23,7 +23,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import BinaryIO
 
-from kb.loader.yaml_strict import parse_yaml
+from kb.quality.labeled_sets import SPLITS, Problem, read_entries
 from kb.quality.predictions import (
     MAX_LINE_BYTES,
     LineProblem,
@@ -33,7 +33,6 @@ from kb.quality.predictions import (
     quoted,
     text_field,
 )
-from kb.quality.search_eval import MAX_FILE_BYTES, SPLITS, Problem
 from kb.quality.thresholds import Better
 from kb.search.query import words
 
@@ -125,33 +124,14 @@ def read_routing_set(path: Path, trees: Collection[str],
     """The labeled messages of `path`; `trees` are the ids a message may name, `examples` the
     trees' example messages. A malformed entry, an unknown tree or a copied example is a
     problem, and left out."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        return RoutingSet((), (Problem(1, 1, f"the file has {len(raw)} bytes; at most "
-                                             f"{MAX_FILE_BYTES} are read"),))
-    parsed = parse_yaml(raw.decode("utf-8", errors="replace"))
-    if parsed.doc is None:
-        return RoutingSet((), tuple(Problem(p.pos.line, p.pos.col, p.message)
-                                    for p in parsed.problems))
-    doc = parsed.doc
-    entries = doc.value.get("messages") if isinstance(doc.value, dict) else None
-    if not isinstance(entries, list):
-        pos = doc.pos()
-        return RoutingSet((), (Problem(pos.line, pos.col,
-                                       "expected a mapping with a `messages` list"),))
     copied = {tuple(words(e)) for e in examples}
-    messages: list[LabeledMessage] = []
     problems: list[Problem] = []
-    for i, entry in enumerate(entries):
-        pos = doc.pos("messages", i)
-        message = _entry_problem(entry, trees, copied)
-        if message:
-            problems.append(Problem(pos.line, pos.col, message))
-            continue
-        assert isinstance(entry, dict)
-        messages.append(LabeledMessage(entry["message"], entry["tree"],
-                                       str(entry.get("market", "")), entry["split"], pos.line))
-    return RoutingSet(tuple(messages), tuple(problems))
+    messages = tuple(
+        LabeledMessage(str(entry["message"]), str(entry["tree"]), str(entry.get("market", "")),
+                       str(entry["split"]), line)
+        for entry, line in read_entries(path, "messages",
+                                        lambda e: _entry_problem(e, trees, copied), problems))
+    return RoutingSet(messages, tuple(problems))
 
 
 def _entry_problem(entry: object, trees: Collection[str],

@@ -12,17 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from kb.loader.yaml_strict import parse_yaml
+from kb.quality.labeled_sets import SPLITS, Problem, read_entries
 from kb.quality.thresholds import Better
 
 #: where a knowledge base keeps its labeled search queries, from its root
 SEARCH_QUERIES = "evaluation/search-queries.yaml"
-SPLITS = ("tune", "test")
 DEPTH = 10
 MAX_QUERY_CHARS = 500
-#: the set's file is read whole: larger files are refused
-MAX_FILE_BYTES = 4 << 20
 
 SEARCH_FIGURES: Mapping[str, Better] = {
     "recall_at_1": Better.HIGHER,
@@ -38,13 +36,6 @@ class LabeledQuery:
     market: str
     split: str
     line: int
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    line: int
-    column: int
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,32 +77,13 @@ class SearchEvaluation:
 def read_queries(path: Path, articles: Mapping[str, Collection[str]]) -> QuerySet:
     """The labeled queries of `path`; `articles` maps each article id to its section anchors.
     A malformed entry or an answer naming no exported section is a problem, and left out."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        return QuerySet((), (Problem(1, 1, f"the file has {len(raw)} bytes; at most "
-                                           f"{MAX_FILE_BYTES} are read"),))
-    parsed = parse_yaml(raw.decode("utf-8", errors="replace"))
-    if parsed.doc is None:
-        return QuerySet((), tuple(Problem(p.pos.line, p.pos.col, p.message)
-                                  for p in parsed.problems))
-    doc = parsed.doc
-    entries = doc.value.get("queries") if isinstance(doc.value, dict) else None
-    if not isinstance(entries, list):
-        pos = doc.pos()
-        return QuerySet((), (Problem(pos.line, pos.col, "expected a mapping with a `queries` "
-                                                          "list"),))
-    queries: list[LabeledQuery] = []
     problems: list[Problem] = []
-    for i, entry in enumerate(entries):
-        pos = doc.pos("queries", i)
-        message = _entry_problem(entry, articles)
-        if message:
-            problems.append(Problem(pos.line, pos.col, message))
-            continue
-        assert isinstance(entry, dict)
-        queries.append(LabeledQuery(entry["query"], tuple(entry["answers"]),
-                                    str(entry.get("market", "")), entry["split"], pos.line))
-    return QuerySet(tuple(queries), tuple(problems))
+    queries = tuple(
+        LabeledQuery(str(entry["query"]), tuple(cast(list[str], entry["answers"])),
+                     str(entry.get("market", "")), str(entry["split"]), line)
+        for entry, line in read_entries(path, "queries",
+                                        lambda e: _entry_problem(e, articles), problems))
+    return QuerySet(queries, tuple(problems))
 
 
 def _entry_problem(entry: object, articles: Mapping[str, Collection[str]]) -> str:
