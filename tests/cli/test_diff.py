@@ -190,3 +190,45 @@ def test_markdown_stays_under_a_comment_and_counts_what_it_cuts() -> None:
     shown = text.count("- tree `tree-with-a-long-name`")
     assert 0 < shown < 5000
     assert f"- ... and {5000 - shown} more" in text
+
+
+def _limits(article_id: str, extra: str) -> str:
+    return (f"---\nid: {article_id}\ntitle: Limits {article_id}\nsummary: The limits.\n"
+            "type: reference\nvisibility: internal\nowner: payments-ops-in\n"
+            f"reviewed: 2026-10-01\nmarkets: [IN]\nproducts: [upi]\n{extra}---\n"
+            "# Limits\n\n## Daily limit\n\nThe daily limit applies.\n")
+
+
+def test_what_takes_effect_in_the_next_30_days(tmp_path: Path) -> None:
+    """A new limits article taking effect on 1 November supersedes the old one: a diff judged
+    within 30 days before lists both changes, in every format; one judged earlier does not."""
+    root = make_kb(tmp_path / "repo", {
+        "docs/guides/limits-old.md": _limits("limits-old", "status: published\n")})
+    git(root, "init", "-q")
+    base = commit_all(root, "base")
+    edit(root, "docs/guides/limits-old.md", "status: published",
+         "status: deprecated\nsuperseded_by: limits-new")
+    (root / "docs/guides/limits-new.md").write_text(
+        _limits("limits-new", "status: published\neffective_from: 2026-11-01\n"))
+    head = commit_all(root, "new limits from 1 November")
+    diff = diff_json(root, base, head, "--today", "2026-10-10")
+    assert diff["today"] == "2026-10-10"
+    assert diff["upcoming"] == [
+        {"day": "2026-11-01", "kind": "takes effect", "item_id": "limits-new",
+         "title": "Limits limits-new", "path": "docs/guides/limits-new.md"},
+        {"day": "2026-11-01", "kind": "ends", "item_id": "limits-old",
+         "title": "Limits limits-old", "path": "docs/guides/limits-old.md"}]
+    # on 10 October the new article is not yet exported and the old one still is
+    assert diff["exports"] == [] and [a["id"] for a in diff["added"]] == ["limits-new"]
+    line = ("2026-11-01: `limits-new` takes effect (docs/guides/limits-new.md): "
+            "Limits limits-new")
+    for fmt, heading in (("text", "Taking effect or ending in the next 30 days (2):"),
+                         ("markdown", "**Taking effect or ending in the next 30 days** (2)")):
+        code, out = run_cli(root, "diff", base, head, "--today", "2026-10-10", "--format", fmt)
+        assert code == 0 and heading in out and line in out, out
+    assert diff_json(root, base, head, "--today", "2026-09-30")["upcoming"] == []
+    # from the day on, the old article has left the exports and the new one entered them
+    after = diff_json(root, base, "--today", "2026-11-01")
+    assert after["upcoming"] == []
+    assert after["exports"] == [{"kind": "article", "id": "limits-new", "move": "enters"},
+                                {"kind": "article", "id": "limits-old", "move": "leaves"}]

@@ -24,7 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
 from export.export_support import GOLDEN_KB, HIDDEN_IDS, HIDDEN_WORDS, exports_of
-from kbtest import REPO
+from kbtest import REPO, edit
 
 KB = str(Path(sys.executable).with_name("kb"))
 TOOLS = {"search", "get_article", "list_trees", "route", "walk_tree", "get_macro"}
@@ -271,3 +271,93 @@ def test_the_agents_page_names_the_servers_tools_and_the_measured_figures() -> N
     page = search_quality_markdown(shipped_kb())
     assert "| IN |" in page and "| BR |" in page and "| **overall** |" in page
 
+
+
+# --- languages --------------------------------------------------------------------------------
+
+def bundle_of_copy(tmp_path: Path, rel: str, old: str, new: str) -> Path:
+    """A bundle file built from a copy of the golden KB with one edit (not linted)."""
+    root = tmp_path / "kb"
+    shutil.copytree(GOLDEN_KB, root)
+    edit(root, rel, old, new)
+    path = tmp_path / "kb-bundle.json"
+    path.write_bytes(exports_of(root)["kb-bundle.json"])
+    return path
+
+
+def over_stdio_bundle(body: Session, bundle: Path) -> Any:
+    async def run() -> Any:
+        async with stdio_session("--bundle", str(bundle)) as session:
+            return await body(session)
+    return run_async(run)
+
+
+def test_macros_and_walks_in_the_customers_language() -> None:
+    client = shipped_client()
+    tree, case = next((t, c) for t, c in labeled_cases() if "BR" in t.meta.markets
+                      and (o := client.walk(t.id, c.facts).outcome) is not None
+                      and o.macro is not None
+                      and "BR" in client.article(o.macro.id).markets)
+    macro_id = client.walk(tree.id, case.facts).outcome.macro.id  # type: ignore[union-attr]
+
+    async def body(session: ClientSession) -> Any:
+        tools = {t.name: t for t in (await session.list_tools()).tools}
+        schemas = {name: tools[name].input_schema["properties"]
+                   for name in ("get_article", "get_macro", "walk_tree")}
+        macro = await call(session, "get_macro", id=macro_id, locale="pt-BR")
+        english = await call(session, "get_macro", id=macro_id)
+        walked = await call(session, "walk_tree", tree=tree.id, facts=dict(case.facts),
+                            locale="pt-BR")
+        article = await call(session, "get_article", id="upi-failed-debit", locale="pt-BR")
+        unknown = [await error_of(session, "get_macro", id=macro_id, locale="fr"),
+                   await error_of(session, "walk_tree", tree=tree.id, facts={}, locale="de"),
+                   await error_of(session, "get_article", id=macro_id, locale="es-MX")]
+        return schemas, macro, english, walked, article, unknown
+    schemas, macro, english, walked, article, unknown = over_stdio(body)
+    for schema in schemas.values():
+        assert "locale" in schema and "BCP 47" in json.dumps(schema["locale"])
+    portuguese = client.macro(macro_id, locale="pt-BR")
+    assert portuguese.locale == "pt-BR"
+    assert (macro["locale"], macro["fallback"], macro["markdown"]) == (
+        "pt-BR", "", portuguese.markdown)
+    assert english["locale"] == "en" and english["markdown"] != macro["markdown"]
+    outcome = walked["outcome"]
+    assert (outcome["macro_locale"], outcome["macro_fallback"]) == ("pt-BR", "")
+    assert outcome["macro_text"] in portuguese.markdown
+    assert (article["locale"], article["fallback"]) == ("en", "missing")
+    for message, locale in zip(unknown, ("fr", "de", "es-MX"), strict=True):
+        assert f"unknown locale `{locale}`; this knowledge base has en, pt-BR" in message
+
+
+def test_a_stale_translation_is_not_served_as_current(tmp_path: Path) -> None:
+    bundle = bundle_of_copy(tmp_path, "docs/replies/reply-refund.md", "within\n5 working days",
+                            "within 3 working days")
+
+    async def body(session: ClientSession) -> Any:
+        return (await call(session, "get_macro", id="reply-refund", locale="pt-BR"),
+                await call(session, "walk_tree", tree="refund-triage", locale="pt-BR",
+                           facts={"arrived": False, "rail": "upi", "days": 2}))
+    macro, walked = over_stdio_bundle(body, bundle)
+    assert (macro["locale"], macro["fallback"]) == ("en", "stale")
+    assert "within 3 working days" in macro["markdown"]
+    outcome = walked["outcome"]
+    assert (outcome["macro_locale"], outcome["macro_fallback"]) == ("en", "stale")
+    assert "reembolso" not in json.dumps([macro, walked], ensure_ascii=False)
+
+
+def test_a_restricted_sources_translation_is_never_served(tmp_path: Path) -> None:
+    bundle = bundle_of_copy(tmp_path, "docs/replies/reply-refund.md", "visibility: public",
+                            "visibility: restricted")
+
+    async def body(session: ClientSession) -> str:
+        seen = []
+        for macro_id in ("reply-refund", "reply-refund-pt-br"):
+            for args in ({"id": macro_id}, {"id": macro_id, "locale": "pt-BR"}):
+                seen.append(await error_of(session, "get_macro", **args))
+                seen.append(await error_of(session, "get_article", **args))
+        found = await session.call_tool("search", {"query": "reembolso a caminho", "limit": 20})
+        seen.append(json.dumps(found.structured_content, ensure_ascii=False))
+        return "\n".join(seen)
+    served = over_stdio_bundle(body, bundle)
+    assert served.count("no article `reply-refund") == 8
+    assert "reembolso está" not in served and "Resposta" not in served

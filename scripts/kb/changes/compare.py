@@ -7,11 +7,13 @@ one function here and rendered by one entry in `kb.changes.report.SECTIONS`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from kb.buildinfo import BuildInfo
+from kb.effective import Change, in_effect, upcoming_changes
 from kb.export.bundle import build_bundle
 from kb.export.scope import article_is_exported, tree_is_exported
 from kb.model import Article, Case, Fact, KnowledgeBase, Tree
@@ -107,6 +109,10 @@ class KbDiff:
     facts: tuple[FactChange, ...] = ()
     #: exported in both, with a different exported entry (text, metadata, nodes, URL)
     text: tuple[ItemRef, ...] = ()
+    #: what starts or stops applying in head within `kb.effective.UPCOMING_DAYS` of `today`
+    upcoming: tuple[Change, ...] = ()
+    #: the day effective dates are judged on (ISO 8601)
+    today: str = ""
 
     @property
     def empty(self) -> bool:
@@ -118,8 +124,10 @@ WATCHED_FIELDS = ("visibility", "status")
 
 
 def compare(base: KnowledgeBase, head: KnowledgeBase, base_label: str = "base",
-            head_label: str = "head") -> KbDiff:
-    """What changes from `base` to `head`, each list sorted by kind and id."""
+            head_label: str = "head", today: dt.date | None = None) -> KbDiff:
+    """What changes from `base` to `head`, each list sorted by kind and id, and what takes
+    effect or ends in `head` soon after `today` (by default the day head's config judges on)."""
+    day = today or head.config.judged_on()
     old, new = _items(base), _items(head)
     both = sorted(old.keys() & new.keys())
     return KbDiff(
@@ -132,11 +140,13 @@ def compare(base: KnowledgeBase, head: KnowledgeBase, base_label: str = "base",
                                  getattr(new[k].meta, name))
                      for k in both for name in WATCHED_FIELDS
                      if getattr(old[k].meta, name) != getattr(new[k].meta, name)),
-        exports=tuple(_export_moves(old, new)),
+        exports=tuple(_export_moves(base, head)),
         outcomes=tuple(_outcome_changes(base, head)),
         cases=tuple(_case_changes(base, head)),
         facts=tuple(_fact_changes(base, head)),
         text=tuple(_ref(new[k]) for k in _changed_entries(base, head)),
+        upcoming=tuple(upcoming_changes(head, day)),
+        today=day.isoformat(),
     )
 
 
@@ -151,14 +161,15 @@ def _ref(item: Item) -> ItemRef:
                    item.meta.title)
 
 
-def _exported(item: Item) -> bool:
-    return article_is_exported(item) if isinstance(item, Article) else tree_is_exported(item)
+def _exported(kb: KnowledgeBase, item: Item) -> bool:
+    """Whether the agent exports carry `item` on the day `kb` is judged on."""
+    shown = article_is_exported(item) if isinstance(item, Article) else tree_is_exported(item)
+    return shown and in_effect(kb, item, kb.config.judged_on())
 
 
-def _export_moves(old: Mapping[tuple[Kind, str], Item],
-                  new: Mapping[tuple[Kind, str], Item]) -> Iterator[ExportMove]:
-    before = {k for k, item in old.items() if _exported(item)}
-    after = {k for k, item in new.items() if _exported(item)}
+def _export_moves(base: KnowledgeBase, head: KnowledgeBase) -> Iterator[ExportMove]:
+    before = {k for k, item in _items(base).items() if _exported(base, item)}
+    after = {k for k, item in _items(head).items() if _exported(head, item)}
     for key in sorted(before ^ after):
         yield ExportMove(key[0], key[1], "enters" if key in after else "leaves")
 

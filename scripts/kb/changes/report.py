@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -17,6 +18,7 @@ from kb.changes.compare import (
     OutcomeChange,
     Rename,
 )
+from kb.effective import UPCOMING_DAYS, Change
 
 #: GitHub refuses a comment body over 65,536 characters; this leaves room for a footer
 MARKDOWN_LIMIT = 65_000
@@ -57,6 +59,10 @@ def _fact(c: FactChange) -> str:
     return f"tree `{c.tree}` fact `{c.fact}`: {c.change} {c.old or '(none)'} -> {c.new or '(none)'}"
 
 
+def _upcoming(c: Change) -> str:
+    return f"{c.day.isoformat()}: `{c.item_id}` {c.kind} ({c.path}): {c.title}"
+
+
 Section = tuple[str, str, Callable[[Any], str]]
 
 #: (KbDiff field, heading, how one record reads), in the order a reviewer reads them
@@ -70,6 +76,7 @@ SECTIONS: tuple[Section, ...] = (
     ("outcomes", "Outcomes added or removed", _outcome),
     ("facts", "Facts changed (type, options, bounds, thresholds)", _fact),
     ("text", "Exported text changed", _item),
+    ("upcoming", f"Taking effect or ending in the next {UPCOMING_DAYS} days", _upcoming),
 )
 
 
@@ -119,7 +126,13 @@ def _markdown(diff: KbDiff, rows: int) -> str:
 
 def diff_json(diff: KbDiff) -> str:
     return json.dumps({"format": "kb-diff", "version": 1, **asdict(diff)}, indent=2,
-                      ensure_ascii=False)
+                      ensure_ascii=False, default=_iso_date)
+
+
+def _iso_date(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 RENDERERS: dict[str, Callable[[KbDiff], str]] = {

@@ -5,6 +5,11 @@
     kb.search("money debited not received", market="IN")
     kb.walk("upi-debited-not-credited", {"payment_type": "p2p"})
     kb.route("paise kat gaye par merchant ko nahi mila")   # which tree applies
+    kb.macro("reply-pix-scheduled-receipt", locale="pt-BR")  # a reply in Portuguese
+
+`article`, `macro` and `walk` take a `locale`: a current translation is served in it; when the
+translation is missing or stale the source is served, with `fallback` saying why (a stale
+translation is never served as current; see `kb.client.client`).
 
 It serves exactly what the bundle holds (restricted and draft items never enter a bundle), after
 checking the bundle's format, schema and every hash. The MCP server (`kb mcp`) is built on it.

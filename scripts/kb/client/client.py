@@ -1,4 +1,14 @@
-"""The client: a verified bundle, its search index, and the questions an agent asks of it."""
+"""The client: a verified bundle, its search index, and the questions an agent asks of it.
+
+Languages: `article`, `macro` and `walk` take a `locale` (a BCP 47 tag such as `pt-BR`, matched
+without regard to case). The answer carries `locale`, the language of the text served, and
+`fallback`: '' when it is in the locale asked for; `missing` when the item has no translation
+in that locale; `stale` when its translation is out of date (the source changed since it was
+translated). On a fallback the source, which is current, is served: a stale translation is
+never served, so an agent that must reply in the customer's language translates the source or
+hands the case to a person. A locale the bundle knows nothing of is a ClientError naming the
+locales it has.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from kb.client.bundle import Bundle, read_bundle, verify_bundle
 from kb.client.errors import ClientError, NotFound
-from kb.client.walker import Reference, WalkResult, walk_tree
+from kb.client.walker import LocalText, Reference, WalkResult, walk_tree
+from kb.loader.markdown_body import parse_body
 from kb.search import Document, RoutedTree, Router, SearchIndex
 from kb.urls import absolute, with_anchor
 
@@ -62,6 +73,11 @@ class ArticleView:
     text: str
     section: str
     related: tuple[str, ...]
+    #: the language of `title`, `summary` and `text`
+    locale: str
+    #: '' when served in the locale asked for, else why the source was served instead:
+    #: `missing` (no translation in that locale) or `stale` (its translation is out of date)
+    fallback: str
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,10 @@ class MacroView:
     title: str
     url: str
     markdown: str
+    #: the language of `title` and `markdown`
+    locale: str
+    #: '' when served in the locale asked for, else `missing` or `stale` (the source served)
+    fallback: str
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,25 @@ class RouteResult:
     threshold: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Version:
+    """The bundle entry to serve (an article or one of its translations), its language, and
+    why it is not in the locale asked for ('' when it is)."""
+
+    entry: Mapping[str, Any]
+    locale: str
+    fallback: str
+
+
+def _sections(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The sections of an article entry, or of a translation's Markdown (a translation keeps
+    its source's anchors, which lint checks)."""
+    if "sections" in entry:
+        return list(entry["sections"])
+    return [{"anchor": s.anchor, "heading": s.heading, "level": s.level, "text": s.text}
+            for s in parse_body(entry["markdown"], 1).sections]
+
+
 class Client:
     """Read-only access to one verified bundle; safe to share between threads and tasks."""
 
@@ -114,6 +153,12 @@ class Client:
         self._articles: dict[str, Any] = {a["id"]: a for a in bundle["articles"]}
         self._trees: dict[str, Any] = {t["id"]: t for t in bundle["trees"]}
         self._policies: dict[str, Any] = {p["id"]: p for p in bundle["policies"]}
+        #: lower-cased locale -> the locale as the bundle spells it, sorted
+        self._locales: dict[str, str] = {
+            tag.lower(): tag for tag in sorted({
+                bundle["locales"]["default"],
+                *(tag for tags in bundle["locales"]["required"].values() for tag in tags),
+                *(t["locale"] for a in bundle["articles"] for t in a["translations"])})}
         self._index = SearchIndex.build(self._documents())
         self._router = Router(RoutedTree(t["id"], t["title"], t["routing"]["applies_when"],
                                          tuple(t["routing"]["examples"]), tuple(t["markets"]))
@@ -175,29 +220,42 @@ class Client:
                         for m in route.matches[:limit])
         return RouteResult(route.tree, not route.tree, matches, route.threshold)
 
-    def article(self, article_id: str, section: str | None = None) -> ArticleView:
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The locales this bundle has: the default one, those markets require, and those of
+        its translations."""
+        return tuple(self._locales.values())
+
+    def article(self, article_id: str, section: str | None = None,
+                locale: str | None = None) -> ArticleView:
+        """An article (or one section of it, by anchor) in `locale` when a current translation
+        exists, else in its own language with `fallback` saying why (see the module's doc)."""
         article = self._article(article_id)
-        sections = tuple(SectionInfo(s["anchor"], s["heading"], s["level"])
-                         for s in article["sections"])
-        text, anchor = article["markdown"], ""
+        version = self._version(article, locale)
+        parsed = _sections(version.entry)
+        sections = tuple(SectionInfo(s["anchor"], s["heading"], s["level"]) for s in parsed)
+        text, anchor = version.entry["markdown"], ""
         if section:
-            chosen = next((s for s in article["sections"] if s["anchor"] == section), None)
+            chosen = next((s for s in parsed if s["anchor"] == section), None)
             if chosen is None:
                 anchors = ", ".join(s.anchor for s in sections)
                 raise NotFound(f"article `{article_id}` has no section `{section}`; "
                                f"its sections are {anchors}")
             text, anchor = chosen["text"], section
-        return ArticleView(article["id"], article["title"], article["type"], article["summary"],
-                           self._url(article["url"], anchor), tuple(article["markets"]),
-                           tuple(article["products"]), sections, text, anchor,
-                           tuple(article["related"]))
+        return ArticleView(article["id"], version.entry["title"], article["type"],
+                           version.entry["summary"], self._url(version.entry["url"], anchor),
+                           tuple(article["markets"]), tuple(article["products"]), sections, text,
+                           anchor, tuple(article["related"]), version.locale, version.fallback)
 
-    def macro(self, macro_id: str) -> MacroView:
+    def macro(self, macro_id: str, locale: str | None = None) -> MacroView:
+        """A reply macro in `locale` when a current translation exists, else in its own
+        language with `fallback` saying why (see the module's doc)."""
         article = self._article(macro_id)
         if article["type"] != "macro":
             raise NotFound(f"`{macro_id}` is a {article['type']} article, not a macro")
-        return MacroView(article["id"], article["title"], self._url(article["url"]),
-                         article["markdown"])
+        version = self._version(article, locale)
+        return MacroView(article["id"], version.entry["title"], self._url(version.entry["url"]),
+                         version.entry["markdown"], version.locale, version.fallback)
 
     def trees(self, *, market: str | None = None,
               product: str | None = None) -> list[TreeSummary]:
@@ -217,9 +275,15 @@ class Client:
             raise NotFound(f"no decision tree `{tree_id[:80]}`; list_trees names them")
         return tree  # type: ignore[no-any-return]
 
-    def walk(self, tree_id: str, facts: Mapping[str, object]) -> WalkResult:
-        """The next question of `tree_id` given every fact known so far, or its outcome."""
-        return walk_tree(self.tree(tree_id), facts, self._policies, self._macro_text)
+    def walk(self, tree_id: str, facts: Mapping[str, object],
+             locale: str | None = None) -> WalkResult:
+        """The next question of `tree_id` given every fact known so far, or its outcome, whose
+        macro text is in `locale` when a current translation exists (`macro_locale` and
+        `macro_fallback` say which was served; see the module's doc)."""
+        tree = self.tree(tree_id)
+        self._locale(locale)
+        return walk_tree(tree, facts, self._policies,
+                         lambda ref: self._macro_text(ref, locale))
 
     # --- inside ---------------------------------------------------------------------------
 
@@ -232,13 +296,35 @@ class Client:
     def _url(self, url: str, anchor: str = "") -> str:
         return absolute(self._site_url, with_anchor(url, anchor))
 
-    def _macro_text(self, ref: Reference) -> str:
-        macro = self._articles[ref.id]
+    def _locale(self, locale: str | None) -> str | None:
+        """`locale` as the bundle spells it (None stays None); ClientError when unknown."""
+        if locale is None:
+            return None
+        known = self._locales.get(locale.lower())
+        if known is None:
+            raise ClientError(f"unknown locale `{locale[:40]}`; this knowledge base has "
+                              f"{', '.join(self.locales)}")
+        return known
+
+    def _version(self, article: Mapping[str, Any], locale: str | None) -> _Version:
+        """What to serve of `article` for `locale`: its current translation, or the source."""
+        wanted = self._locale(locale)
+        if wanted is None or wanted == article["locale"]:
+            return _Version(article, article["locale"], "")
+        found = next((t for t in article["translations"] if t["locale"] == wanted), None)
+        if found is None:
+            return _Version(article, article["locale"], "missing")
+        if found["stale"]:
+            return _Version(article, article["locale"], "stale")
+        return _Version(found, wanted, "")
+
+    def _macro_text(self, ref: Reference, locale: str | None) -> LocalText:
+        version = self._version(self._articles[ref.id], locale)
+        text = str(version.entry["markdown"])
         if ref.anchor:
-            for section in macro["sections"]:
-                if section["anchor"] == ref.anchor:
-                    return str(section["text"])
-        return str(macro["markdown"])
+            text = next((str(s["text"]) for s in _sections(version.entry)
+                         if s["anchor"] == ref.anchor), text)
+        return LocalText(text, version.locale, version.fallback)
 
     def _documents(self) -> Iterator[Document]:
         """One chunk per section; a macro is one chunk (it is used whole), found at its reply."""

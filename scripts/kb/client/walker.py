@@ -9,7 +9,7 @@ call carries every fact known so far, so any server can answer any step of a con
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,16 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class LocalText:
+    """A text, its language, and why it is not in the locale asked for ('' when it is:
+    `missing` or `stale`, see `kb.client.client`)."""
+
+    text: str
+    locale: str
+    fallback: str
+
+
+@dataclass(frozen=True)
 class Outcome:
     node: str
     title: str
@@ -54,6 +64,10 @@ class Outcome:
     #: the reply macro's text (Markdown), when the outcome names a macro
     macro_text: str
     guidance: str
+    #: the language of `macro_text` ('' without a macro)
+    macro_locale: str
+    #: '' when `macro_text` is in the locale asked for, else `missing` or `stale`
+    macro_fallback: str
 
 
 @dataclass(frozen=True)
@@ -130,10 +144,11 @@ def _shown(value: object) -> str:
 
 def walk_tree(tree: Mapping[str, Any], facts: Mapping[str, object],
               policies: Mapping[str, Mapping[str, Any]],
-              article_text: Any) -> WalkResult:
+              macro_text: Callable[[Reference], LocalText]) -> WalkResult:
     """The next question, or the outcome, of `tree` given `facts` (checked first).
 
-    `article_text(ref)` returns the Markdown of a cited macro (its section when anchored).
+    `macro_text(ref)` returns the Markdown of a cited macro (its section when anchored) and
+    its language.
     """
     check_facts(tree, facts)
     nodes: Mapping[str, Any] = tree["nodes"]
@@ -144,7 +159,7 @@ def walk_tree(tree: Mapping[str, Any], facts: Mapping[str, object],
         node = nodes[node_id]
         path.append(node_id)
         if "outcome" in node:
-            outcome = _outcome(node_id, node["outcome"], article_text)
+            outcome = _outcome(node_id, node["outcome"], macro_text)
             return WalkResult(tree["id"], tuple(path), None, outcome, tuple(signals.values()))
         if len(path) > len(nodes):
             raise FactError(f"tree `{tree['id']}` has a cycle at `{node_id}`")
@@ -175,13 +190,14 @@ def _reference(ref: Mapping[str, Any] | None) -> Reference | None:
     return Reference(ref["id"], ref["title"], ref["anchor"], ref["url"])
 
 
-def _outcome(node: str, outcome: Mapping[str, Any], article_text: Any) -> Outcome:
+def _outcome(node: str, outcome: Mapping[str, Any],
+             macro_text: Callable[[Reference], LocalText]) -> Outcome:
     macro = _reference(outcome.get("macro"))
+    text = macro_text(macro) if macro is not None else LocalText("", "", "")
     return Outcome(node, outcome["title"], outcome["resolution"], outcome["handled_by"],
                    outcome.get("queue", ""), outcome.get("sla_hours"),
-                   _reference(outcome.get("article")), macro,
-                   article_text(macro) if macro is not None else "",
-                   outcome.get("guidance", ""))
+                   _reference(outcome.get("article")), macro, text.text,
+                   outcome.get("guidance", ""), text.locale, text.fallback)
 
 
 def _signal(signal: str, fact: str, policy: Mapping[str, Any]) -> RaisedSignal:

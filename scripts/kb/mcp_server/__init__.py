@@ -4,6 +4,9 @@ Tools (JSON Schemas for inputs and outputs come from the signatures and the clie
 types): `search`, `get_article`, `list_trees`, `route`, `walk_tree`, `get_macro`. Resources:
 `kb://articles/{id}` (Markdown) and `kb://trees/{id}` (the tree as the bundle has it). The server
 holds nothing but one verified bundle, so it serves exactly what the agent exports contain.
+`get_article`, `get_macro` and `walk_tree` take an optional `locale` (`pt-BR`): the answer's
+`locale` and `fallback` say whether the text is in it or, when the translation is missing or
+stale, in its source language (a stale translation is never served; see `kb.client.client`).
 A bad argument is a tool error with the client's message; the server goes on. Every answer
 takes milliseconds, so the tools run on the event loop rather than hopping to a worker thread.
 """
@@ -37,7 +40,9 @@ INSTRUCTIONS = (
     "then call walk_tree with every fact "
     "known so far until it returns an outcome; follow the outcome (its resolution, who handles "
     "it, its queue and SLA) and any raised safety signal, and cite the outcome's article. Use "
-    "search and get_article for questions no tree covers, and get_macro for reply texts.")
+    "search and get_article for questions no tree covers, and get_macro for reply texts. Pass "
+    "the customer's `locale` (pt-BR for Brazil) to get_macro and walk_tree: when the answer's "
+    "`fallback` is not empty, the text is the source, not in that language.")
 
 #: caps on what a caller may send
 MAX_TEXT = 500
@@ -46,6 +51,10 @@ MAX_FACTS = 100
 
 Id = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 Filter = Annotated[str | None, Field(max_length=40)]
+Locale = Annotated[str | None, Field(
+    min_length=2, max_length=35,
+    description="BCP 47 language tag (e.g. pt-BR) to answer in when a current translation "
+                "exists; the answer's `locale` and `fallback` say what was served")]
 FactValue = bool | int | float | Annotated[str, Field(max_length=MAX_ID)]
 T = TypeVar("T")
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
@@ -73,10 +82,11 @@ def build_server(client: Client) -> MCPServer:
                                              limit=limit))
 
     @server.tool(annotations=READ_ONLY)
-    async def get_article(id: Id, section: Annotated[str | None, Field(max_length=MAX_ID)] = None
-                    ) -> ArticleView:
-        """An article's Markdown (or one section's text, by the anchor of a search result)."""
-        return _answer(lambda: client.article(id, section))
+    async def get_article(id: Id, section: Annotated[str | None, Field(max_length=MAX_ID)] = None,
+                          locale: Locale = None) -> ArticleView:
+        """An article's Markdown (or one section's text, by the anchor of a search result), in
+        `locale` when a current translation exists (else the source, with `fallback`)."""
+        return _answer(lambda: client.article(id, section, locale))
 
     @server.tool(annotations=READ_ONLY)
     async def list_trees(market: Filter = None, product: Filter = None,
@@ -97,17 +107,19 @@ def build_server(client: Client) -> MCPServer:
     @server.tool(annotations=READ_ONLY)
     async def walk_tree(tree: Id,
                   facts: Annotated[dict[Annotated[str, Field(max_length=MAX_ID)], FactValue],
-                                   Field(max_length=MAX_FACTS)] | None = None) -> WalkResult:
+                                   Field(max_length=MAX_FACTS)] | None = None,
+                  locale: Locale = None) -> WalkResult:
         """Walk a decision tree with every fact known so far (stateless: send them all each
         time). Returns the next question (fact, question, type, options, min, max, unit) or
-        the outcome (resolution, handled_by, queue, SLA, cited article, macro text,
-        guidance), and the safety signals the answers raised."""
-        return _answer(lambda: client.walk(tree, facts or {}))
+        the outcome (resolution, handled_by, queue, SLA, cited article, macro text in `locale`
+        when a current translation exists, guidance), and the safety signals raised."""
+        return _answer(lambda: client.walk(tree, facts or {}, locale))
 
     @server.tool(annotations=READ_ONLY)
-    async def get_macro(id: Id) -> MacroView:
-        """A reply macro's text, to send to the customer once its placeholders are filled."""
-        return _answer(lambda: client.macro(id))
+    async def get_macro(id: Id, locale: Locale = None) -> MacroView:
+        """A reply macro's text, to send to the customer once its placeholders are filled, in
+        `locale` when a current translation exists (else the source, with `fallback`)."""
+        return _answer(lambda: client.macro(id, locale))
 
     @server.resource("kb://articles/{id}", mime_type="text/markdown",
                      description="An article's Markdown")

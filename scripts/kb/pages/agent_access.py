@@ -30,7 +30,7 @@ TOOLS = (
     ("walk_tree", "the next question of a tree given every fact known so far, or its outcome "
                   "(resolution, who handles it, queue, SLA, cited article section, the macro's "
                   "text, guidance), with any safety signal the answers raised"),
-    ("get_macro", "a reply macro's text"),
+    ("get_macro", "a reply macro's text, in the customer's `locale` when translated"),
 )
 
 _INTRO = """\
@@ -90,6 +90,9 @@ print(step.outcome.title, step.outcome.article.url, step.signals)
 ```
 
 `kb.article(id, section=None)`, `kb.macro(id)` and `kb.trees(market=, product=)` read the rest.
+`article`, `macro` and `walk` (and the tools `get_article`, `get_macro`, `walk_tree`) take a
+`locale` such as `pt-BR`: a current translation is served in it; when the translation is missing
+or stale, the source is served and `fallback` says why (a stale translation is never served).
 Errors are `kb.client.ClientError`: `BundleError` for a bundle that cannot be trusted,
 `NotFound`, and `FactError` for a fact the tree does not accept.
 """
