@@ -37,6 +37,19 @@ def locale_of(article: Article) -> str:
     return article.translation.locale if article.translation else DEFAULT_LOCALE
 
 
+def translatable(article: Article) -> bool:
+    """Whether `article` may have translations: what customers read (reply macros and public
+    articles); what specialists and agents read stays in one language."""
+    return article.translation is None and (
+        article.type == "macro" or article.meta.visibility == "public")
+
+
+def can_translate(source: Article, translation: Article) -> bool:
+    """Whether `translation` may be a translation of `source`: a translatable original of the
+    same type."""
+    return translatable(source) and source.type == translation.type
+
+
 def is_stale(translation: Article, source: Article) -> bool:
     """Whether `source` changed since `translation` was marked."""
     marked = translation.translation.source_hash if translation.translation else ""

@@ -11,6 +11,7 @@ from sitecheck import prepare_site_kb
 
 from kb.audience import audience_named
 from kb.cli import main
+from kbtest import FIXTURES
 
 TOKENS = {
     "internal": "zqinternaltoken",
@@ -41,7 +42,13 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             "The body says .", "Read [the escalation notes](planted-internal.md#details-"
             f"{TOKENS['internal']}) and [the refund guide](reply-refund.md).\n\n"
             f"<!-- {TOKENS['internal']} -->"),
+        # a public macro's Portuguese version, not marked since its source changed: stale
+        "docs/guides/reply-refund.pt-BR.md": (
+            FIXTURES / "translation-reply-refund.pt-BR.md").read_text(encoding="utf-8"),
     })
+    source = root / "docs/guides/reply-refund.md"  # reviewed lately: stale, not yet overdue
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "reviewed: 2026-10-01", "reviewed: 2026-10-30"), encoding="utf-8")
     tree = root / "decision_trees" / "refund.yaml"
     tree.write_text(tree.read_text(encoding="utf-8").replace(
         "title: Refund triage", f"title: Refund triage {TOKENS['tree']}"), encoding="utf-8")
@@ -82,8 +89,8 @@ def test_the_public_site_is_the_public_published_articles_only(
         sites: tuple[Path, Path]) -> None:
     _, public = sites
     pages = sorted(p.relative_to(public).as_posix() for p in public.rglob("index.html"))
-    assert pages == ["guides/help-links/index.html", "guides/reply-refund/index.html",
-                     "index.html"]
+    assert pages == ["guides/help-links/index.html", "guides/reply-refund.pt-BR/index.html",
+                     "guides/reply-refund/index.html", "index.html"]
     assert not (public / "kb-bundle.json").exists()
     assert not list(public.glob("trees/**/*")) and not list(public.glob("quality/**/*"))
     assert "Refund on its way" in (public / "index.html").read_text(encoding="utf-8")
@@ -102,3 +109,20 @@ def test_a_link_out_of_the_help_center_keeps_its_text_only(sites: tuple[Path, Pa
     page = (public / "guides/help-links/index.html").read_text(encoding="utf-8")
     assert "Read the escalation notes and" in page
     assert 'href="../reply-refund/"' in page
+
+
+def test_the_help_center_links_each_page_to_its_other_languages(
+        sites: tuple[Path, Path]) -> None:
+    _, public = sites
+    english = (public / "guides/reply-refund/index.html").read_text(encoding="utf-8")
+    portuguese = (public / "guides/reply-refund.pt-BR/index.html").read_text(encoding="utf-8")
+    assert "<html lang=\"en\"" in english
+    assert '<html lang="pt-BR"' in portuguese
+    assert 'href="../reply-refund.pt-BR/" hreflang="pt-BR" lang="pt-BR">Português' in english
+    assert 'href="../reply-refund/" hreflang="en" lang="en">English' in portuguese
+    # stale: the customer is told, and pointed to the original
+    assert "This translation is older than" in portuguese and "Translation out of date" \
+        not in english
+    home = (public / "index.html").read_text(encoding="utf-8")
+    assert '<a href="guides/reply-refund.pt-BR/" lang="pt-BR">Seu reembolso está a caminho' \
+        in home

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kbtest import FIXTURES, edit, load_and_lint, run_cli
 
 SOURCE = "docs/guides/reply-refund.md"
@@ -100,3 +102,54 @@ def test_a_public_translation_of_a_draft_source_is_an_error(kb_dir: Path) -> Non
     out = run_cli(kb_dir, "lint")[1]
     assert f"{TRANSLATION}:6:13: KB805 translation is public but its source `reply-refund` " \
            "is a draft" in out
+
+
+GUIDE = "docs/guides/refund.md"
+GUIDE_PT = "docs/guides/refund.pt-BR.md"
+GUIDE_TRANSLATION = """---
+id: guide-refund-pt-br
+title: Guia de reembolso
+summary: Como um reembolso chega ao cliente.
+type: procedure
+visibility: {visibility}
+status: published
+owner: payments-ops-in
+reviewed: 2026-10-01
+markets: [IN]
+products: [upi]
+tags: [refund]
+translation_of: guide-refund
+locale: pt-BR
+source_hash: sha256:0
+---
+# Guia de reembolso {{#refund-guide}}
+
+## Prazos {{#timelines}}
+
+Os reembolsos chegam dentro do prazo informado.
+
+## Escalonamento {{#escalation}}
+"""
+
+
+def _guide_translated(kb_dir: Path, visibility: str) -> tuple[int, str]:
+    edit(kb_dir, GUIDE, "visibility: internal", f"visibility: {visibility}")
+    escalation = (kb_dir / GUIDE).read_text(encoding="utf-8").split("## Escalation", 1)[1]
+    (kb_dir / GUIDE_PT).write_text(GUIDE_TRANSLATION.format(visibility=visibility) + escalation,
+                                   encoding="utf-8")
+    return run_cli(kb_dir, "translations", "mark", str(kb_dir / GUIDE_PT))
+
+
+def test_a_public_article_is_translated_like_a_macro(kb_dir: Path) -> None:
+    assert _guide_translated(kb_dir, "public")[0] == 0
+    assert _codes(kb_dir) == []
+    edit(kb_dir, GUIDE, "Refunds arrive within", "Refunds reach the customer within")
+    assert _codes(kb_dir) == ["KB801"]
+
+
+def test_an_internal_article_is_not_translated(kb_dir: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert _guide_translated(kb_dir, "internal")[0] == 2
+    assert "names no article this one can translate" in capsys.readouterr().err
+    code, out = run_cli(kb_dir, "lint")
+    assert code == 1 and f"{GUIDE_PT}:13:17: KB806 `guide-refund` is no article" in out

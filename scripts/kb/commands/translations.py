@@ -10,6 +10,7 @@ from typing import TextIO
 from kb.atomic import write_atomically
 from kb.commands._shared import EXIT_OK, UsageError, load_kb, selected_paths
 from kb.model import Article, KnowledgeBase
+from kb.translations import can_translate
 
 #: the `source_hash:` and `translation_of:` lines of a front matter
 _SOURCE_HASH = re.compile(r"^source_hash:[^\n]*$", re.MULTILINE)
@@ -44,9 +45,10 @@ def _pair(kb: KnowledgeBase, path: str) -> tuple[Article, Article]:
     if article is None or article.translation is None:
         raise UsageError(f"{path} is not a translation (no `translation_of` in its front matter)")
     source = kb.articles.get(article.translation.of)
-    if source is None or source.translation is not None or source.type != "macro":
+    if source is None or not can_translate(source, article):
         raise UsageError(f"{path}: `translation_of: {article.translation.of}` names no "
-                         "macro that can be translated")
+                         "article this one can translate (an original macro or public article "
+                         "of the same type)")
     return article, source
 
 

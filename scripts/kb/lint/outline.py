@@ -39,6 +39,7 @@ from kb.model import (
     Tree,
     YamlDoc,
 )
+from kb.translations import translatable
 
 if TYPE_CHECKING:
     from kb.loader.parse import Item
@@ -78,10 +79,11 @@ def outline(item: Item | None, sha: str) -> Outline:
 
 
 def _languages(article: Article) -> tuple[object, ...]:
-    """What the translation rules read of a macro or a translation: its version, review date,
-    markets, placeholders, links, and what it translates. Other articles are never translated
-    (KB806), so an edit of their text alone leaves their outline as it was."""
-    if article.type != "macro" and article.translation is None:
+    """What the translation rules read of a translatable article or a translation: its
+    version, review date, markets, placeholders, links, and what it translates. Other
+    articles are never translated (KB806), so an edit of their text alone leaves their outline
+    as it was."""
+    if not translatable(article) and article.translation is None:
         return ("", "", (), (), (), "", "", "")
     t = article.translation or Translation("", "", "")
     reviewed = article.meta.reviewed.isoformat() if article.meta.reviewed else ""

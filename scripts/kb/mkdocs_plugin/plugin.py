@@ -58,7 +58,7 @@ from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
-from kb.pages.article_header import article_headers, with_header
+from kb.pages.article_header import article_headers, help_center_headers, with_header
 from kb.pages.help_center import help_center_home
 from kb.render import REQUIRED_EXTENSIONS
 from kb.sanitise import escape_title, sanitise_html
@@ -185,10 +185,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         return html + self._feedback(page)
 
     def _feedback(self, page: Page) -> str:
-        """The feedback links under an article or a tree page (when a tracker is configured)."""
+        """The feedback links under an article or a tree page (when a tracker is configured;
+        never in the help center, whose readers are customers)."""
         source = page.file.src_uri
         is_tree = source.startswith("trees/") and source != "trees/index.md"
-        if self.feedback_url is None or self.parts is None \
+        if self.feedback_url is None or self.parts is None or self.parts.authored is not None \
                 or not (source in self.parts.headers or is_tree):
             return ""
         return feedback_block(self.feedback_url, page.title or source, source)
@@ -245,7 +246,8 @@ def prepare(config: KbConfig, audience: Audience = "internal") -> SiteParts:
     """Everything one build adds, computed once: the KB is loaded, linted (in a child, while
     the pages are made here) and, when clean, its exports started in another child. Also vets
     the build's identity (commit and time; SOURCE_DATE_EPOCH before MkDocs trips over it).
-    The public audience gets its own home page, only its articles, no headers, no exports."""
+    The public audience gets its own home page, only its articles (headed by their language
+    switcher only), no exports."""
     # files unchanged since the last build or `kb lint` come from .kb-cache/, not a new parse
     loaded = load(config, cache=True)
     kb = loaded.kb
@@ -262,12 +264,12 @@ def prepare(config: KbConfig, audience: Audience = "internal") -> SiteParts:
         raise PluginError(f"kb: internal error: {exc}") from exc
     finally:
         checks.cancel()
-    if audience == "public":
-        return public_parts(kb)
-    exports = Background(lambda: build_exports(kb, build))
     prefix = kb.config.docs_dir.strip("/") + "/"
     locales = {a.path.removeprefix(prefix): locale_of(a) for a in kb.all_articles()
                if a.translation is not None}
+    if audience == "public":
+        return public_parts(kb, locales)
+    exports = Background(lambda: build_exports(kb, build))
     return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports, locales)
 
 
@@ -280,15 +282,19 @@ def with_lang(page_html: str, locale: str) -> str:
     return _HTML_LANG.sub(f'<html lang="{escape(locale)}"', page_html, count=1)
 
 
-def public_parts(kb: KnowledgeBase) -> SiteParts:
-    """The help center: its home page and the public, published articles; nothing else."""
+def public_parts(kb: KnowledgeBase, locales: dict[str, str]) -> SiteParts:
+    """The help center: its home page and the public, published articles (each linking its
+    other languages, in its own `lang`); nothing else."""
     prefix = kb.config.docs_dir.strip("/") + "/"
     home = help_center_home(kb)
-    authored = {a.path.removeprefix(prefix): a.body.text for a in public_articles(kb)}
+    shown = public_articles(kb)
+    authored = {a.path.removeprefix(prefix): a.body.text for a in shown}
     titles = {path: title for path, title in page_titles(kb, [home]).items()
               if path in authored or path == home.path}
     exports: Background[dict[str, bytes]] = Background(dict, parallel=False)
-    return SiteParts([home], titles, {}, kb.config.nav_max_pages, exports, authored=authored)
+    return SiteParts([home], titles, help_center_headers(kb, shown), kb.config.nav_max_pages,
+                     exports, {p: tag for p, tag in locales.items() if p in authored},
+                     authored=authored)
 
 
 def only_authored(files: Files, config: MkDocsConfig, allowed: Mapping[str, str]) -> Files:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 
@@ -125,10 +126,22 @@ def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
     return "".join(blocks)
 
 
-def _languages(article: Article, kb: KnowledgeBase, links: _Links) -> str:
-    """The language switcher: every language version of the page, this one unlinked; and,
-    on a stale translation, a warning. Empty for an article in one language only."""
-    found = versions(kb, article)
+def help_center_headers(kb: KnowledgeBase, shown: Collection[Article]) -> dict[str, str]:
+    """The help center's header of each of the `shown` articles that is in more than one
+    language: the switcher between the versions also shown, and a note on a stale
+    translation (keyed by path relative to docs/)."""
+    prefix = kb.config.docs_dir.strip("/") + "/"
+    headers = {a.path.removeprefix(prefix): _languages(a, kb, _Links(kb, a.path), shown)
+               for a in shown}
+    return {path: header for path, header in headers.items() if header}
+
+
+def _languages(article: Article, kb: KnowledgeBase, links: _Links,
+               shown: Collection[Article] | None = None) -> str:
+    """The language switcher: every language version of the page (of those `shown`, when
+    given), this one unlinked; and, on a stale translation, a warning. Empty for an article
+    in one language only."""
+    found = [v for v in versions(kb, article) if shown is None or v in shown]
     if len(found) < 2:
         return ""
     items = []
@@ -143,12 +156,17 @@ def _languages(article: Article, kb: KnowledgeBase, links: _Links) -> str:
     switcher = (f'<nav class="kb-languages" aria-label="Languages" data-search-exclude>'
                 f'<span class="kb-languages-label">Languages:</span> <ul>{"".join(items)}</ul>'
                 "</nav>\n")
-    source = found[0]
+    source = versions(kb, article)[0]
     if article is not source and is_stale(article, source):
-        switcher += _admonition(
-            "warning kb-stale-translation", "Translation out of date",
-            f"<p>The source, {links.article(source)}, changed since this translation was last "
-            "brought up to date: check the source before sending this reply.</p>")
+        if shown is None:
+            text = (f"The source, {links.article(source)}, changed since this translation was "
+                    "last brought up to date: check the source before sending this reply.")
+        else:  # the help center, for customers: the original, linked when it is shown too
+            original = links.article(source) if source in shown else "the original"
+            text = (f"This translation is older than {original}, which says what applies "
+                    "today.")
+        switcher += _admonition("warning kb-stale-translation", "Translation out of date",
+                                f"<p>{text}</p>")
     return switcher
 
 

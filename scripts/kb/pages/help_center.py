@@ -12,6 +12,7 @@ from kb.html_blocks import html_block, html_table
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage
 from kb.pages.indexes import HOME_PAGE, page_href
+from kb.translations import locale_of
 
 __all__ = ["help_center_home"]
 
@@ -22,8 +23,12 @@ def help_center_home(kb: KnowledgeBase) -> GeneratedPage:
     for article in public_articles(kb):
         path = article.path.removeprefix(prefix)
         href = escape(page_href(kb, HOME_PAGE, path))
-        link = f'<a href="{href}">{escape(article.meta.title)}</a>'
-        rows.append((link, escape(article.meta.summary)))
+        # a translation's title and summary are read in its own language (screen readers)
+        lang = f' lang="{escape(locale_of(article))}"' if article.translation else ""
+        link = f'<a href="{href}"{lang}>{escape(article.meta.title)}</a>'
+        summary = f"<span{lang}>{escape(article.meta.summary)}</span>" if lang \
+            else escape(article.meta.summary)
+        rows.append((link, summary))
     table = html_block(html_table(("Article", "Summary"), rows)) if rows else "No articles yet."
     markdown = f"# Help center\n\nAnswers to common questions about your payments.\n\n{table}\n"
     return GeneratedPage(HOME_PAGE, markdown)

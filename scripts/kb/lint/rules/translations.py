@@ -11,7 +11,7 @@ from kb.diagnostics import Finding, Severity
 from kb.lint.registry import rule
 from kb.lint.runner import LintContext
 from kb.model import Article, resolve_relative
-from kb.translations import is_stale, locale_of, translations_of
+from kb.translations import can_translate, is_stale, locale_of, translations_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ def _pairs(ctx: LintContext) -> Iterator[_Pair]:
         if t is None:
             continue
         source = ctx.kb.articles.get(t.of)
-        if source is not None and source.translation is None and source.type == "macro":
+        if source is not None and can_translate(source, article):
             yield _Pair(article, source)
 
 
@@ -252,11 +252,10 @@ def translation_source(ctx: LintContext) -> Iterator[Finding]:
     """A translation names no valid source or locale.
 
     What it checks:
-        `translation_of` names a macro that is not itself a translation (only replies to
-        customers are translated; articles for specialists and agents stay in one language),
-        the translation is a macro too, `locale` and
-        `source_hash` are set, the locale is not the source's, and no other translation of the
-        same source has the same locale.
+        `translation_of` names what customers read (a reply macro or a public article; what
+        specialists and agents read stays in one language), not itself a translation, of the
+        translation's own type; `locale` and `source_hash` are set, the locale is not the
+        source's, and no other translation of the same source has the same locale.
     Why it matters:
         Staleness, the language switcher and the bundle all hang on these three keys.
     Bad:
@@ -277,11 +276,10 @@ def translation_source(ctx: LintContext) -> Iterator[Finding]:
             continue
         pos = article.source.pos("translation_of")
         source = ctx.kb.articles.get(t.of)
-        if source is None or source.translation is not None or source.type != "macro" \
-                or article.type != "macro":
-            yield Finding.at(article.path, pos, f"`{t.of}` is not a macro that can be "
-                             "translated", "name the id of the original macro; both files "
-                             "have `type: macro`")
+        if source is None or not can_translate(source, article):
+            yield Finding.at(article.path, pos, f"`{t.of}` is no article this one can translate",
+                             "name the id of the original macro or public article (not of "
+                             "another translation); both files have the same `type`")
         elif not t.locale or not t.source_hash:
             yield Finding.at(article.path, pos, "translation lacks `locale` or `source_hash`",
                              f"set `locale`, then run `kb translations mark {article.path}`")
