@@ -119,6 +119,8 @@
       (at === 0 ? box : all[at - 1]).focus();
     } else if (event.key === "Enter" && document.activeElement === box && all.length) {
       all[0].click();
+    } else if (event.key === "Escape") {
+      dialog.close();  /* at once: a search box would only clear its text on the first Escape */
     } else {
       return;
     }
