@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from sitecheck import mkdocs_build, prepare_site_kb
 
-from kb.mkdocs_plugin.pagefind_search import ResultLabel, mark_page
+from kb.mkdocs_plugin.pagefind_search import (
+    PagefindFailed,
+    ResultLabel,
+    index_site,
+    is_indexed,
+    mark_page,
+)
 
 PAGE = ('<html><body><article class="md-content__inner md-typeset">'
         '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>'
@@ -72,3 +78,10 @@ def test_pagefind_beside_materials_search_is_refused(material_kb: Path) -> None:
     done = mkdocs_build(material_kb, material_kb / "site-none")
     assert done.returncode != 0
     assert "needs Material's `search` plugin" in done.stderr
+
+
+def test_a_site_pagefind_cannot_index_is_reported_with_pagefinds_reason(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("no page at all", encoding="utf-8")
+    with pytest.raises(PagefindFailed, match="not able to build an index"):
+        index_site(tmp_path)
+    assert not is_indexed(tmp_path)

@@ -34,7 +34,7 @@ from typing import Literal
 
 from kb.model import KnowledgeBase
 
-__all__ = ["INDEX_DIR", "PagefindFailed", "ResultLabel", "index_site",
+__all__ = ["INDEX_DIR", "PagefindFailed", "ResultLabel", "index_site", "is_indexed",
            "mark_page", "result_labels"]
 
 #: where Pagefind writes its index and scripts, in the site
@@ -114,6 +114,11 @@ def index_site(site: Path) -> None:
     if done.returncode != 0:
         output = (done.stderr.strip() or done.stdout.strip()).splitlines()
         raise PagefindFailed("; ".join(output[-3:]) or f"exit status {done.returncode}")
+
+
+def is_indexed(site: Path) -> bool:
+    """True when `site` holds a Pagefind index."""
+    return (site / INDEX_DIR / "pagefind-entry.json").is_file()
 
 
 class PagefindFailed(Exception):

@@ -61,6 +61,7 @@ from kb.mkdocs_plugin.pagefind_search import (
     PagefindFailed,
     ResultLabel,
     index_site,
+    is_indexed,
     mark_page,
     result_labels,
 )
@@ -230,9 +231,12 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         except BackgroundFailed as exc:
             raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
         write_files_atomically(Path(config.site_dir), exports)
-        if self.pagefind:
+        site = Path(config.site_dir)
+        # a dirty preview rebuild keeps the index of the first build: re-indexing every page
+        # would cost seconds per save at thousands of articles (restart to re-index)
+        if self.pagefind and not (self.serve_dirty and is_indexed(site)):
             try:
-                index_site(Path(config.site_dir))
+                index_site(site)
             except PagefindFailed as exc:
                 raise PluginError(f"kb: the search index was not built: {exc}") from None
 
