@@ -51,7 +51,17 @@ if not __package__:  # run as a file: put scripts/ on the path so `bench` import
 import yaml
 
 from bench import generator
-from bench.findability import CHROMIUM, CHROMIUM_ARGS, built_page, built_pages, published_articles
+from bench.findability import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SEARCH_SETTLED_JS,
+    SEARCH_UIS,
+    SEARCH_WATCH_JS,
+    SearchUi,
+    built_page,
+    built_pages,
+    published_articles,
+)
 from bench.report import table
 
 if TYPE_CHECKING:
@@ -67,8 +77,6 @@ FIRST_QUERY = "payment"
 #: Material's search as the repository configured it before Pagefind
 MATERIAL_PLUGIN = ("  - search:\n      lang: [en, pt]\n      fields: {tags: {boost: 10}}\n"
                    "  - kb:\n      search: material\n")
-#: the results count as shown once they have not changed for this long
-SETTLED_MS = 200
 #: files a static host would send gzipped (Pagefind's own index files are gzip already)
 TEXT_SUFFIXES = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt", ".mjs")
 
@@ -130,48 +138,18 @@ def served(site: Path) -> Iterator[tuple[str, Counter]]:
 # --- the two search interfaces -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Ui:
-    """How a reader reaches one engine's search: the opener, the box, the results."""
-
-    opener: str
-    box: str
-    results: str
-    link: str
-
-
-UIS = {
-    "material": Ui("label.md-search__icon, input.md-search__input", "input.md-search__input",
-                   ".md-search-result", ".md-search-result__list > .md-search-result__item a"),
-    "pagefind": Ui("button.kb-search__open", "#kb-search-input", ".kb-search__results",
-                   ".kb-search__results .kb-search__link"),
-}
-#: records the time of the last key in the search box and of the last change to the results
-WATCH_JS = """([box, results]) => {
-  const watch = window.__kbWatch = {key: 0, change: 0};
-  document.querySelector(box).addEventListener(
-    "keydown", () => { watch.key = performance.now(); }, true);
-  new MutationObserver(() => { watch.change = performance.now(); }).observe(
-    document.querySelector(results), {childList: true, subtree: true, characterData: true});
-}"""
-SETTLED_JS = f"""() => {{
-  const watch = window.__kbWatch;
-  return watch.change > watch.key && performance.now() - watch.change > {SETTLED_MS};
-}}"""
-
-
-def query(page: Page, ui: Ui, text: str) -> list[str]:
+def query(page: Page, ui: SearchUi, text: str) -> list[str]:
     """Type `text` (all but its last character filled in, the last one pressed, so both
     engines search once) and return the result pages' paths once the results settle."""
     box = page.locator(ui.box)
     box.fill(text[:-1])
     box.press(text[-1])
-    page.wait_for_function(SETTLED_JS, timeout=120_000)
+    page.wait_for_function(SEARCH_SETTLED_JS, timeout=120_000)
     links: list[str] = page.eval_on_selector_all(ui.link, "(ls) => ls.map((a) => a.href)")
     return list(dict.fromkeys(urllib.parse.urlsplit(u).path for u in links))
 
 
-def keystroke_ms(page: Page, ui: Ui, text: str) -> list[float]:
+def keystroke_ms(page: Page, ui: SearchUi, text: str) -> list[float]:
     """`text` typed one character at a time into an empty box: per key, the milliseconds
     until the results settle (keys that change nothing count as settled at once)."""
     from playwright.sync_api import TimeoutError as BrowserTimeout
@@ -182,10 +160,10 @@ def keystroke_ms(page: Page, ui: Ui, text: str) -> list[float]:
     for char in text:
         box.press(char)
         try:
-            page.wait_for_function(SETTLED_JS, timeout=5_000)
+            page.wait_for_function(SEARCH_SETTLED_JS, timeout=5_000)
         except BrowserTimeout:  # this key changed nothing
             continue
-        times.append(float(page.evaluate("() => __kbWatch.change - __kbWatch.key")))
+        times.append(float(page.evaluate("() => __kbBench.change - __kbBench.key")))
     return times
 
 
@@ -204,7 +182,7 @@ class Measured:
 
 def measure(site: Path, engine: str, sample: Sequence[tuple[str, str]], browser: Any) -> Measured:
     """Open `site` in a fresh context, search with `engine`; see the module's docstring."""
-    ui = UIS[engine]
+    ui = SEARCH_UIS[engine]
     with served(site) as (base, counter):
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         try:
@@ -212,7 +190,7 @@ def measure(site: Path, engine: str, sample: Sequence[tuple[str, str]], browser:
             counter.reset()
             start = time.perf_counter()
             page.goto(base)
-            page.evaluate(WATCH_JS, [ui.box, ui.results])
+            page.evaluate(SEARCH_WATCH_JS, [ui.box, ui.results])
             page.locator(ui.opener).first.click()
             box = page.locator(ui.box)
             box.fill(FIRST_QUERY[:-1])
@@ -220,7 +198,7 @@ def measure(site: Path, engine: str, sample: Sequence[tuple[str, str]], browser:
             page.locator(ui.link).first.wait_for(timeout=180_000)
             first = time.perf_counter() - start
             sent, zipped = counter.sent, counter.gzipped
-            page.wait_for_function(SETTLED_JS, timeout=120_000)
+            page.wait_for_function(SEARCH_SETTLED_JS, timeout=120_000)
             prefix = urllib.parse.urlsplit(base).path
             found = 0
             for built, title in sample:
@@ -243,13 +221,13 @@ def index_size(site: Path, engine: str) -> int:
 def specialist_share(site: Path, engine: str, browser: Any) -> tuple[int, int]:
     """(queries whose expected page is in the top 3, queries) on a build of the real site."""
     labeled: list[dict[str, str]] = yaml.safe_load(QUERIES_FILE.read_text(encoding="utf-8"))
-    ui = UIS[engine]
+    ui = SEARCH_UIS[engine]
     with served(site) as (base, _):
         context = browser.new_context(viewport={"width": 1366, "height": 900})
         try:
             page = context.new_page()
             page.goto(base)
-            page.evaluate(WATCH_JS, [ui.box, ui.results])
+            page.evaluate(SEARCH_WATCH_JS, [ui.box, ui.results])
             page.locator(ui.opener).first.click()
             query(page, ui, "upi")  # the first query waits for the index
             hits = sum(("/" + item["expected"]) in query(page, ui, item["query"])[:QUERY_TOP]
