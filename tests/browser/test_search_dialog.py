@@ -108,3 +108,14 @@ def test_search_loads_its_index_from_the_site_alone(web: Web) -> None:
         ".wasm" in u or "wasm." in u for u in index), index
     assert all(u.startswith(web.served.url) for u in index)
     assert web.remote_requests() == []
+
+
+def test_a_tree_is_found_by_its_questions_and_outcome_titles(web: Web) -> None:
+    tree = KB.trees["upi-debited-not-credited"]
+    question = next(iter(tree.facts.values())).question
+    outcome = next(n.outcome.title for n in tree.outcomes() if n.outcome is not None)
+    web.goto("")
+    web.page.locator("button.kb-search__open").click()
+    for text in (question, outcome):
+        links = [urlsplit(u).path for u in search_results(web, text)]
+        assert f"/trees/{tree.id}/" in links[:5], (text, links)
