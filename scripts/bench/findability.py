@@ -1,4 +1,4 @@
-"""Findability of the built site: clicks from the home page, and Material's search in Chromium."""
+"""Findability of the built site: clicks from the home page, and its search in Chromium."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -146,31 +147,51 @@ def search_unavailable() -> str:
     return ""
 
 
-#: records, in the page, the time of the last keyup in the search box and of the last change
-#: to the results panel
-SEARCH_WATCH_JS = """() => {
+@dataclass(frozen=True, slots=True)
+class SearchUi:
+    """How a reader reaches one engine's search: the opener, the box, the results panel and
+    the links of its results, in order."""
+
+    opener: str
+    box: str
+    results: str
+    link: str
+
+
+SEARCH_UIS = {
+    "material": SearchUi("label.md-search__icon, input.md-search__input",
+                         "input.md-search__input", ".md-search-result",
+                         ".md-search-result__list > .md-search-result__item a"),
+    "pagefind": SearchUi("button.kb-search__open", "#kb-search-input", ".kb-search__results",
+                         ".kb-search__results .kb-search__link"),
+}
+
+
+def search_engine(site: Path) -> str:
+    """The engine a built site searches with: Pagefind when it holds Pagefind's index."""
+    return "pagefind" if (site / "pagefind").is_dir() else "material"
+
+
+#: records, in the page, the time of the last key in the search box and of the last change to
+#: the results panel
+SEARCH_WATCH_JS = """([box, results]) => {
   const watch = window.__kbBench = {key: 0, change: 0};
-  document.querySelector("input.md-search__input").addEventListener(
-    "keyup", () => { watch.key = performance.now(); }, true);
+  document.querySelector(box).addEventListener(
+    "keydown", () => { watch.key = performance.now(); }, true);
   new MutationObserver(() => { watch.change = performance.now(); }).observe(
-    document.querySelector(".md-search-result"),
-    {childList: true, subtree: true, characterData: true});
+    document.querySelector(results), {childList: true, subtree: true, characterData: true});
 }"""
 SEARCH_SETTLED_JS = f"""() => {{
   const watch = window.__kbBench;
   return watch.change > watch.key && performance.now() - watch.change > {SEARCH_SETTLED_MS};
 }}"""
-SEARCH_LINKS_JS = """(items) => items.map((item) => {
-  const link = item.querySelector("a");
-  return link ? link.href : "";
-})"""
 
 
 def search_check(site: Path, articles: Mapping[str, str], seed: int,
                  logs: Path) -> dict[str, Any]:
     """Serve `site` on 127.0.0.1, open it in headless Chromium and type a fixed sample of
-    article titles into Material's search box: is the article among the first results, and
-    how long from the last keystroke until the results settle.
+    article titles into its search box (Pagefind's or Material's): is the article among the
+    first results, and how long from the last keystroke until the results settle.
 
     Material searches on every keyup, so the title is filled in and only its last character
     typed: one search per title, timed alone.
@@ -198,9 +219,10 @@ def search_check(site: Path, articles: Mapping[str, str], seed: int,
                 page = browser.new_page()
                 start = time.perf_counter()
                 page.goto(base)
-                page.evaluate(SEARCH_WATCH_JS)
-                page.locator("label.md-search__icon, input.md-search__input").first.click()
-                box = page.locator("input.md-search__input")
+                ui = SEARCH_UIS[search_engine(site)]
+                page.evaluate(SEARCH_WATCH_JS, [ui.box, ui.results])
+                page.locator(ui.opener).first.click()
+                box = page.locator(ui.box)
 
                 def query(text: str) -> tuple[list[str], float]:
                     box.fill(text[:-1])
@@ -208,8 +230,9 @@ def search_check(site: Path, articles: Mapping[str, str], seed: int,
                     page.wait_for_function(SEARCH_SETTLED_JS, timeout=60_000)
                     ms = float(page.evaluate("() => __kbBench.change - __kbBench.key"))
                     links: list[str] = page.eval_on_selector_all(
-                        ".md-search-result__list > .md-search-result__item", SEARCH_LINKS_JS)
-                    return [urllib.parse.urlsplit(u).path for u in links], ms
+                        ui.link, "(links) => links.map((a) => a.href)")
+                    return list(dict.fromkeys(urllib.parse.urlsplit(u).path
+                                              for u in links)), ms
 
                 query("payment")  # the first search waits for the index to load
                 ready = time.perf_counter() - start

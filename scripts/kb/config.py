@@ -87,6 +87,8 @@ class KbConfig:
     #: team -> the GitHub handle (`@org/team` or `@user`) that reviews its content (CODEOWNERS)
     code_owners: Mapping[str, str] = field(default_factory=dict)
     translations: TranslationPolicy = field(default_factory=TranslationPolicy)
+    #: the site's search engine: one of SEARCH_ENGINES
+    search: str = "pagefind"
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -117,7 +119,13 @@ OPTION_DOCS: dict[str, str] = {
                     "for a market must exist in, and `stale_error_after_days`: days after the "
                     "source's `reviewed` date that a stale translation turns from a warning "
                     "into an error.",
+    "search": "The site's search: `pagefind` (the default: an index split into fragments, "
+              "loaded as a query needs them) or `material` (Material's `search` plugin, which "
+              "mkdocs.yml must then list).",
 }
+
+#: the site search engines the kb plugin can set up (`search` option)
+SEARCH_ENGINES = ("pagefind", "material")
 
 
 def config_from_options(root: Path, options: Mapping[str, object],
@@ -181,7 +189,14 @@ def config_from_options(root: Path, options: Mapping[str, object],
         allow_symlinks=words("allow_symlinks"),
         code_owners=_code_owners(options.get("code_owners", {}), words("teams")),
         translations=_translation_policy(options.get("translations", {})),
+        search=_one_of(text("search") or "pagefind", "search", SEARCH_ENGINES),
     )
+
+
+def _one_of(value: str, key: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"kb option `{key}` must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 #: a GitHub user (`@name`) or team (`@org/team`): CODEOWNERS accepts nothing looser from us

@@ -167,26 +167,29 @@ def open_web(browser: Browser, served: Served) -> Web:
     return web
 
 
-def search(web: Web, query: str, attempts: int = 3) -> list[str]:
-    """Type `query` into Material's search box; the result links, resolved to absolute URLs
-    (without the fragment and Material's highlight query). Typing again when no result shows:
-    on a busy machine the search worker may still be building its index when the query
-    arrives, and Material does not run an earlier query once it is ready."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+def open_search(web: Web) -> None:
+    """Open the site's search dialog with its header button."""
+    web.page.locator("button.kb-search__open").click()
+    web.page.locator("#kb-search-input").wait_for()
 
+
+def search_results(web: Web, query: str) -> list[str]:
+    """Type `query` into the open search dialog; the result links once the list answers it, as
+    they are written (site-absolute, with the fragment of the section that matched)."""
     page = web.page
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    for attempt in range(attempts):
-        box.fill("")
-        box.press_sequentially(query, delay=20)
-        try:
-            page.locator(".md-search-result__item").first.wait_for()
-            break
-        except PlaywrightTimeout:
-            if attempt == attempts - 1:
-                raise
+    box = page.locator("#kb-search-input")
+    box.fill(query)
+    page.wait_for_function(
+        "(q) => document.querySelector('dialog.kb-search').dataset.answered === q", arg=query,
+        timeout=20_000)
     links: list[str] = page.eval_on_selector_all(
-        ".md-search-result__item a.md-search-result__link",
-        "(links) => links.map((a) => a.href)")
-    return [urlunsplit((*urlsplit(u)[:3], "", "")) for u in links]
+        "dialog.kb-search .kb-search__link", "(links) => links.map((a) => a.href)")
+    return links
+
+
+def search(web: Web, query: str) -> list[str]:
+    """Open the search on the current page and type `query`; the result pages, resolved to
+    absolute URLs without the fragment."""
+    if not web.page.locator("dialog.kb-search[open]").count():
+        open_search(web)
+    return [urlunsplit((*urlsplit(u)[:3], "", "")) for u in search_results(web, query)]

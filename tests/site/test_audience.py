@@ -3,6 +3,7 @@ generated for agents and specialists, in any file of the site."""
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 
@@ -61,8 +62,22 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _every_file(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes()
+    """Every file of `site`, by path; the search index's compressed files (gzip) decompressed,
+    so a token planted in the index is seen as it would be by Pagefind in the browser."""
+    return {p.relative_to(site).as_posix(): _readable(p.read_bytes())
             for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _readable(data: bytes) -> bytes:
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def test_the_internal_search_index_holds_every_planted_token(sites: tuple[Path, Path]) -> None:
+    internal, _ = sites
+    index = b"".join(data for name, data in _every_file(internal).items()
+                     if name.startswith("pagefind/fragment/"))
+    for token in ("internal", "restricted"):
+        assert TOKENS[token].encode() in index, token  # so the public test below can fail
 
 
 def test_the_internal_site_holds_every_planted_token(sites: tuple[Path, Path]) -> None:
@@ -76,7 +91,8 @@ def test_no_planted_token_reaches_any_file_of_the_public_site(
         sites: tuple[Path, Path]) -> None:
     _, public = sites
     files = _every_file(public)
-    assert "search/search_index.json" in files and "sitemap.xml" in files
+    assert "sitemap.xml" in files
+    assert [n for n in files if n.startswith("pagefind/fragment/")], "the index is searched"
     for name, data in files.items():
         for token in TOKENS.values():
             assert token.encode() not in data, (token, name)

@@ -41,3 +41,11 @@ def test_the_policy_comes_before_every_script() -> None:
     html = with_policy(PAGE)
     assert html.index("Content-Security-Policy") < html.index("<script")
     assert html.startswith('<html><head><meta charset="utf-8"><meta http-equiv=')
+
+
+def test_only_a_pagefind_site_may_compile_webassembly() -> None:
+    script_src = next(d for d in policy_for(PAGE, wasm=True).split("; ")
+                      if d.startswith("script-src"))
+    assert script_src == f"script-src 'self' 'wasm-unsafe-eval' {sha(THEME)}"
+    assert "wasm-unsafe-eval" not in policy_for(PAGE)
+    assert "unsafe-eval'" not in script_src.replace("'wasm-unsafe-eval'", "")

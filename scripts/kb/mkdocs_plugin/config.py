@@ -16,7 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 
-from kb.config import KbConfig, config_from_options
+from kb.config import SEARCH_ENGINES, KbConfig, config_from_options
 
 __all__ = ["KbPluginConfig", "kb_config"]
 
@@ -84,6 +84,11 @@ class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
     """Translations: `required_locales` (market: [locale, ...]) that customer-facing macros for
     a market must exist in, and `stale_error_after_days`, the days after the source's `reviewed`
     date after which a stale translation is an error rather than a warning."""
+
+    search = c.Choice(SEARCH_ENGINES, default="pagefind")
+    """The site's search: `pagefind` (the default; its index is built over the site after the
+    build, and a query loads only the index fragments it needs) or `material` (Material's own
+    `search` plugin, which mkdocs.yml must then list; it is refused beside `pagefind`)."""
 
 
 def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:

@@ -6,6 +6,8 @@ target). The content area (`<article>`) never contributes a hash: whatever reach
 trusted, even though the sanitiser already removed every script there. Objects, `<base>`, form
 submission and frames are refused outright; styles may be inline (the theme sets them from
 script, and content cannot: the sanitiser keeps no `style` but a table cell's alignment).
+A site searched with Pagefind also allows `'wasm-unsafe-eval'`: Pagefind's search runs as
+WebAssembly, which the browser compiles only with that source (and it allows no `eval`).
 """
 
 from __future__ import annotations
@@ -28,19 +30,22 @@ _FIXED = ("default-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'se
           "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-src 'none'")
 
 
-def policy_for(html: str) -> str:
-    """The policy for one page: `script-src 'self'` plus the hashes of its theme scripts."""
+def policy_for(html: str, *, wasm: bool = False) -> str:
+    """The policy for one page: `script-src 'self'` plus the hashes of its theme scripts, and
+    `'wasm-unsafe-eval'` when `wasm`."""
     hashes = sorted({f"'sha256-{_digest(body)}'" for body in _theme_scripts(html)})
-    return "; ".join((" ".join(("script-src 'self'", *hashes)), *_FIXED))
+    sources = ("script-src 'self'", *(("'wasm-unsafe-eval'",) if wasm else ()), *hashes)
+    return "; ".join((" ".join(sources), *_FIXED))
 
 
-def with_policy(html: str) -> str:
+def with_policy(html: str, *, wasm: bool = False) -> str:
     """`html` with its policy as the first element of `<head>` after the charset, so that it
     governs every script that follows; a page without `<head>` is returned as it is."""
     head = _HEAD_START.search(html)
     if head is None:
         return html
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
+    policy = policy_for(html, wasm=wasm)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return html[:head.end()] + meta + html[head.end():]
 
 

@@ -5,7 +5,9 @@ Per build it loads the KB once and lints it (errors stop the build, in `mkdocs b
 strict build still publishes them, with the stale badge on the page), adds the generated pages
 and the assets, opens every article with its metadata block, sanitises every HTML fragment made
 from content (`kb.sanitise`; titles are escaped before MkDocs prints them), puts a
-Content-Security-Policy on every page (`csp`), and writes the agent exports after the site.
+Content-Security-Policy on every page (`csp`), writes the agent exports after the site, and
+then, unless mkdocs.yml picks Material's search, indexes the site with Pagefind
+(`pagefind_search`).
 Each event is a guard plus one delegation to the core.
 
 Both cores work: the lint runs in a forked child while this process generates the pages, and
@@ -55,6 +57,14 @@ from kb.mkdocs_plugin.config import KbPluginConfig, kb_config
 from kb.mkdocs_plugin.feedback import feedback_block, issues_url
 from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
+from kb.mkdocs_plugin.pagefind_search import (
+    PagefindFailed,
+    ResultLabel,
+    index_site,
+    is_indexed,
+    mark_page,
+    result_labels,
+)
 from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
@@ -92,6 +102,8 @@ class SiteParts:
     lifted: dict[str, list[str]] = field(default_factory=dict)
     #: the authored pages this audience may see (docs path: plain text); None: every one
     authored: dict[str, str] | None = None
+    #: what a search result says of each article and tree page (kind, visibility), by docs path
+    labels: dict[str, ResultLabel] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.generated = frozenset(p.path for p in self.pages)
@@ -194,15 +206,23 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             return ""
         return feedback_block(self.feedback_url, page.title or source, source)
 
+    @property
+    def pagefind(self) -> bool:
+        """True when the site is searched with Pagefind (the `search` option)."""
+        return self.kb_config is not None and self.kb_config.search == "pagefind"
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         locale = self.parts.locales.get(page.file.src_uri) if self.parts is not None else None
-        return csp.with_policy(with_lang(output, locale) if locale else output)
+        output = with_lang(output, locale) if locale else output
+        if self.pagefind:
+            output = pagefind_markup(output, page, self.parts)
+        return csp.with_policy(output, wasm=self.pagefind)
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
                          config: MkDocsConfig) -> str | None:
         """The theme's own pages (404.html) carry the policy too; sitemap.xml is not HTML."""
-        return csp.with_policy(output_content) if template_name.endswith(".html") \
-            else output_content
+        return csp.with_policy(output_content, wasm=self.pagefind) \
+            if template_name.endswith(".html") else output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.parts is None:
@@ -212,6 +232,14 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         except BackgroundFailed as exc:
             raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
         write_files_atomically(Path(config.site_dir), exports)
+        site = Path(config.site_dir)
+        # a dirty preview rebuild keeps the index of the first build: re-indexing every page
+        # would cost seconds per save at thousands of articles (restart to re-index)
+        if self.pagefind and not (self.serve_dirty and is_indexed(site)):
+            try:
+                index_site(site)
+            except PagefindFailed as exc:
+                raise PluginError(f"kb: the search index was not built: {exc}") from None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.parts is not None:
@@ -239,7 +267,29 @@ def configure(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
     assets.link_assets(config)
+    material_search = [name for name in config.plugins if name in MATERIAL_SEARCH]
+    if validated.search == "pagefind" and material_search:
+        raise PluginError("kb: configuration error: the site is searched with Pagefind "
+                          "(kb option `search: pagefind`, the default); remove the `search` "
+                          "plugin from mkdocs.yml, or set `search: material` to keep it")
+    if validated.search == "material" and not material_search:
+        raise PluginError("kb: configuration error: kb option `search: material` needs "
+                          "Material's `search` plugin in mkdocs.yml's `plugins`")
     return validated
+
+
+#: the names MkDocs gives Material's search plugin in `config.plugins`
+MATERIAL_SEARCH = frozenset({"search", "material/search"})
+
+
+def pagefind_markup(page_html: str, page: Page, parts: SiteParts | None) -> str:
+    """The built page marked for Pagefind: its weight from the same table as Material's
+    boosts, its result label, and nothing indexed of a page Material's search would leave out."""
+    search = page.meta.get("search")
+    if isinstance(search, dict) and search.get("exclude"):
+        return page_html
+    label = parts.labels.get(page.file.src_uri) if parts is not None else None
+    return mark_page(page_html, weight=search_boost(page.file.src_uri), label=label)
 
 
 def prepare(config: KbConfig, audience: Audience = "internal") -> SiteParts:
@@ -270,7 +320,8 @@ def prepare(config: KbConfig, audience: Audience = "internal") -> SiteParts:
     if audience == "public":
         return public_parts(kb, locales)
     exports = Background(lambda: build_exports(kb, build))
-    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports, locales)
+    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports, locales,
+                     labels=result_labels(kb))
 
 
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
@@ -292,9 +343,10 @@ def public_parts(kb: KnowledgeBase, locales: dict[str, str]) -> SiteParts:
     titles = {path: title for path, title in page_titles(kb, [home]).items()
               if path in authored or path == home.path}
     exports: Background[dict[str, bytes]] = Background(dict, parallel=False)
+    labels = {path: label for path, label in result_labels(kb).items() if path in authored}
     return SiteParts([home], titles, help_center_headers(kb, shown), kb.config.nav_max_pages,
                      exports, {p: tag for p, tag in locales.items() if p in authored},
-                     authored=authored)
+                     authored=authored, labels=labels)
 
 
 def only_authored(files: Files, config: MkDocsConfig, allowed: Mapping[str, str]) -> Files:

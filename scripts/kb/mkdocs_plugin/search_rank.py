@@ -1,4 +1,5 @@
-"""How much each kind of page counts in the site's search (Material's `search: boost:`).
+"""How much each kind of page counts in the site's search: Pagefind's `data-pagefind-weight`
+(`pagefind_search`), or Material's `search: boost:` when the site keeps Material's search.
 
 Specialists search for a case ("money debited not received", "chargeback"): the articles,
 trees and macros that answer it come first. Pages about the KB itself (Quality figures,

@@ -1,0 +1,125 @@
+"""The site search on Pagefind: what each page tells the index, and the index built after the site.
+
+Material's search loads one index of the whole site into every reader's browser before the
+first result (about 37 MB at 5,000 articles); Pagefind's index is split into chunks and
+fragments, and a query loads only those it needs. The `kb` plugin's `search` option picks the
+engine: `pagefind` (the default) or `material` (Material's `search` plugin, which must then be
+listed in mkdocs.yml, and is refused alongside Pagefind so a page never loads both).
+
+Each page marks its content (`<article>`) as the part to index, with:
+- its weight, from the same table as Material's boosts (`search_rank`): Quality, authoring,
+  reference and agent pages weigh least, decision trees most, a translation less than its
+  source; pages Material's search leaves out (`search: exclude`, the browse pages) stay out;
+- its kind (`tree`, `article`, `macro`) and visibility as Pagefind metadata, which the result
+  list shows (`assets/kb-search.js`);
+- `data-pagefind-ignore` wherever the page already says `data-search-exclude` (the article's
+  metadata block, the language switcher, the tree diagram).
+
+The index is built over the whole site in one language (`--force-language en`): Portuguese
+translations are found from any page, by their own words, without Portuguese stemming.
+Its files are site assets under `pagefind/`, written after the agent exports, and never part
+of them. Pagefind runs WebAssembly, so pages of a Pagefind site allow `'wasm-unsafe-eval'`
+(see `csp`), and nothing else beyond the Material site's policy.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Literal
+
+from kb.model import KnowledgeBase
+
+__all__ = ["INDEX_DIR", "PagefindFailed", "ResultLabel", "index_site", "is_indexed",
+           "mark_page", "result_labels"]
+
+#: where Pagefind writes its index and scripts, in the site
+INDEX_DIR = "pagefind"
+#: Pagefind's default weights of headings inside a weighted page (h1 ... h6)
+HEADING_WEIGHTS = {1: 7.0, 2: 6.0, 3: 5.0, 4: 4.0, 5: 3.0, 6: 2.0}
+#: Pagefind accepts weights from 0 to 10; 0 would drop the words altogether
+MIN_WEIGHT, MAX_WEIGHT = 0.1, 10.0
+INDEX_TIMEOUT_SECONDS = 600
+
+_CONTENT_OPEN = re.compile(r'<article class="md-content__inner[^"]*"')
+_HEADING = re.compile(r"<h([1-6])(?=[\s>])")
+
+
+@dataclass(frozen=True, slots=True)
+class ResultLabel:
+    """What a search result says about its page besides the title."""
+
+    kind: Literal["tree", "article", "macro"]
+    visibility: str
+
+
+def result_labels(kb: KnowledgeBase) -> dict[str, ResultLabel]:
+    """The label of every article and tree page, by docs path."""
+    prefix = kb.config.docs_dir.strip("/") + "/"
+    labels = {a.path.removeprefix(prefix): ResultLabel(
+                  "macro" if a.type == "macro" else "article", a.meta.visibility)
+              for a in kb.all_articles()}
+    labels.update({f"trees/{t.id}.md": ResultLabel("tree", t.meta.visibility)
+                   for t in kb.trees.values()})
+    return labels
+
+
+def mark_page(html: str, *, weight: float | None, label: ResultLabel | None) -> str:
+    """`html` (a built page) with its content marked for Pagefind: indexed with `weight`
+    (None: Pagefind's own), labelled with `label`, and without its `data-search-exclude` parts.
+    A page without Material's content element is returned as it is (nothing to index)."""
+    found = _CONTENT_OPEN.search(html)
+    if found is None:
+        return html
+    attrs = " data-pagefind-body"
+    if weight is not None:
+        attrs += f' data-pagefind-weight="{_weight(weight)}"'
+    content = html[found.end():]
+    if label is not None:
+        # one element per key: Pagefind reads a single `key:value` from each attribute
+        tag_end = content.index(">") + 1
+        content = (content[:tag_end]
+                   + f'<span hidden data-pagefind-meta="kind:{label.kind}"></span>'
+                   + f'<span hidden data-pagefind-meta="visibility:{escape(label.visibility)}">'
+                   + "</span>" + content[tag_end:])
+    if weight is not None:
+        # a heading's own default weight would otherwise override the page's
+        content = _HEADING.sub(lambda m: f'{m.group(0)} data-pagefind-weight="'
+                               f'{_weight(weight * HEADING_WEIGHTS[int(m.group(1))])}"', content)
+    content = content.replace(" data-search-exclude", " data-search-exclude data-pagefind-ignore")
+    # the permalink sign after each heading is not part of its title
+    content = content.replace('<a class="headerlink"', '<a class="headerlink" data-pagefind-ignore')
+    return html[:found.end()] + attrs + content
+
+
+def _weight(value: float) -> str:
+    return f"{min(MAX_WEIGHT, max(MIN_WEIGHT, value)):.2f}"
+
+
+def index_site(site: Path) -> None:
+    """Build the Pagefind index of the built site at `site` into `site/pagefind/`.
+
+    Raises `PagefindFailed` with Pagefind's own output when it fails or cannot be run."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir",
+               INDEX_DIR, "--force-language", "en", "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              timeout=INDEX_TIMEOUT_SECONDS)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PagefindFailed(f"cannot run Pagefind: {exc}") from None
+    if done.returncode != 0:
+        output = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        raise PagefindFailed("; ".join(output[-3:]) or f"exit status {done.returncode}")
+
+
+def is_indexed(site: Path) -> bool:
+    """True when `site` holds a Pagefind index."""
+    return (site / INDEX_DIR / "pagefind-entry.json").is_file()
+
+
+class PagefindFailed(Exception):
+    """Pagefind could not index the site (the message says why)."""

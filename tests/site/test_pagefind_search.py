@@ -1,0 +1,87 @@
+"""The site search engine: Pagefind by default, Material's search when mkdocs.yml picks it,
+never both; what each page tells Pagefind (body, weight, kind, visibility, ignored parts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sitecheck import mkdocs_build, prepare_site_kb
+
+from kb.mkdocs_plugin.pagefind_search import (
+    PagefindFailed,
+    ResultLabel,
+    index_site,
+    is_indexed,
+    mark_page,
+)
+
+PAGE = ('<html><body><article class="md-content__inner md-typeset">'
+        '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>'
+        '<div data-search-exclude>metadata</div><h2 id="s">Section</h2><p>text</p>'
+        "</article></body></html>")
+
+
+def test_a_page_is_marked_with_its_weight_kind_and_visibility() -> None:
+    marked = mark_page(PAGE, weight=0.05, label=ResultLabel("macro", "restricted"))
+    assert ('<article class="md-content__inner md-typeset" data-pagefind-body '
+            'data-pagefind-weight="0.10">') in marked  # clamped: a weight of 0 drops the words
+    assert '<span hidden data-pagefind-meta="kind:macro"></span>' in marked
+    assert '<span hidden data-pagefind-meta="visibility:restricted"></span>' in marked
+    # headings weigh down with the page, not at Pagefind's own heading weights
+    assert '<h1 data-pagefind-weight="0.35" id="t">' in marked
+    assert '<h2 data-pagefind-weight="0.30" id="s">' in marked
+    assert '<div data-search-exclude data-pagefind-ignore>' in marked
+    assert '<a class="headerlink" data-pagefind-ignore href="#t">' in marked
+
+
+def test_a_page_without_weight_or_label_keeps_pagefinds_defaults() -> None:
+    marked = mark_page(PAGE, weight=None, label=None)
+    assert "data-pagefind-weight" not in marked and "data-pagefind-meta" not in marked
+    assert "data-pagefind-body" in marked
+    assert mark_page("<html><body><p>no content</p></body></html>", weight=1, label=None) \
+        == "<html><body><p>no content</p></body></html>"
+
+
+@pytest.fixture(scope="module")
+def material_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = prepare_site_kb(tmp_path_factory.mktemp("material") / "kb")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "plugins:\n  - kb:\n" in text
+    config.write_text(text.replace("plugins:\n  - kb:\n",
+                                   "plugins:\n  - search\n  - kb:\n      search: material\n"),
+                      encoding="utf-8")
+    return root
+
+
+def test_material_search_stays_selectable(material_kb: Path) -> None:
+    done = mkdocs_build(material_kb, material_kb / "site")
+    assert done.returncode == 0, done.stderr
+    site = material_kb / "site"
+    assert (site / "search" / "search_index.json").is_file()
+    assert not (site / "pagefind").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in home and "wasm-unsafe-eval" not in home
+
+
+def test_pagefind_beside_materials_search_is_refused(material_kb: Path) -> None:
+    config = material_kb / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      search: material\n", ""),
+                      encoding="utf-8")
+    done = mkdocs_build(material_kb, material_kb / "site-both")
+    assert done.returncode != 0
+    assert "remove the `search` plugin from mkdocs.yml" in done.stderr
+    config.write_text(config.read_text(encoding="utf-8").replace("  - search\n", "")
+                      .replace("  - kb:\n", "  - kb:\n      search: material\n"),
+                      encoding="utf-8")
+    done = mkdocs_build(material_kb, material_kb / "site-none")
+    assert done.returncode != 0
+    assert "needs Material's `search` plugin" in done.stderr
+
+
+def test_a_site_pagefind_cannot_index_is_reported_with_pagefinds_reason(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("no page at all", encoding="utf-8")
+    with pytest.raises(PagefindFailed, match="not able to build an index"):
+        index_site(tmp_path)
+    assert not is_indexed(tmp_path)
