@@ -76,7 +76,26 @@ def test_links_follow_the_sites_url_style(kb: KnowledgeBase) -> None:
 
 def test_the_block_is_kept_out_of_search(kb: KnowledgeBase) -> None:
     block = article_header(kb.articles["old-refund"], kb, TODAY)
-    assert block.count("<div ") == block.count("data-search-exclude") == 2
+    blocks = block.count("<div ") + block.count("<details ")
+    assert blocks == block.count("data-search-exclude") == 2
+
+
+def test_metadata_is_one_line_with_the_details_on_demand(kb: KnowledgeBase) -> None:
+    block = article_header(kb.articles["guide-refund"], kb, TODAY)
+    summary = block[block.index("<summary>"):block.index("</summary>")]
+    assert summary == ('<summary><span class="kb-article-meta-label">About this article:</span> '
+                       "payments-ops-in \u00b7 reviewed 2026-10-01 \u00b7 IN \u00b7 Internal")
+    assert '<details class="admonition info kb-article-meta" data-search-exclude>' in block
+    assert "<details open" not in block  # closed until the reader asks
+    details = block[block.index("</summary>"):]
+    assert "<strong>Products:</strong>" in details and "<strong>Status:</strong>" in details
+
+
+def test_the_one_line_summary_says_stale(kb: KnowledgeBase) -> None:
+    late = TODAY + dt.timedelta(days=200)
+    block = article_header(kb.articles["guide-refund"], kb, late)
+    summary = block[block.index("<summary>"):block.index("</summary>")]
+    assert 'reviewed 2026-10-01 <span class="kb-badge kb-badge--stale">Stale</span>' in summary
 
 
 def test_stale_badge_is_text_and_counts_days_from_the_build_date(kb: KnowledgeBase) -> None:

@@ -123,9 +123,13 @@ def test_markets_page_lists_an_item_under_each_of_its_markets(kb: KnowledgeBase)
 
 def test_tree_index_links_tree_pages_and_counts_cases(kb: KnowledgeBase) -> None:
     page = _pages(kb)[TREES_INDEX]
-    assert ('<tr><td><a href="refund/">Refund triage</a></td><td>decision tree</td>'
-            "<td>internal</td><td>Decides whether") in page
-    assert page.rstrip().endswith("<td>3</td></tr></tbody></table></div>")
+    assert ('<li class="kb-tree-card"><p class="kb-tree-card-title"><a href="refund/">'
+            'Refund triage</a></p><p class="kb-tree-card-summary">Decides whether') in page
+    assert "<dt>Visibility</dt><dd>internal</dd>" in page
+    assert "<dt>Owner</dt><dd>payments-ops-in</dd>" in page
+    assert "<dt>Markets</dt><dd>IN</dd>" in page and "<dt>Products</dt><dd>upi</dd>" in page
+    assert page.rstrip().endswith("<dt>Labeled cases</dt><dd>3</dd></div></dl></li></ul></div>")
+    assert "<table" not in page  # a list of cards: no table to scroll sideways on a phone
 
 
 def test_home_page_is_left_to_an_authored_one(tmp_path: Path) -> None:

@@ -121,8 +121,7 @@ def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
             "it. Check with its owner before relying on it.</p>",
         ))
     items = "".join(f"<li>{line}</li>\n" for line in _meta_lines(article, kb, today, links))
-    blocks.append(_admonition("info kb-article-meta", "About this article",
-                              f"<ul>\n{items}</ul>"))
+    blocks.append(_summary_box(_summary_line(article, kb, today), f"<ul>\n{items}</ul>"))
     return "".join(blocks)
 
 
@@ -134,6 +133,31 @@ def help_center_headers(kb: KnowledgeBase, shown: Collection[Article]) -> dict[s
     headers = {a.path.removeprefix(prefix): _languages(a, kb, _Links(kb, a.path), shown)
                for a in shown}
     return {path: header for path, header in headers.items() if header}
+
+
+def _summary_line(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
+    """The metadata in one line (HTML): owner, last review, markets and visibility; the rest is
+    one click away, so that on a phone the article itself starts on the first screen."""
+    meta = article.meta
+    state = freshness(article, today, kb)
+    if state.reviewed is None:
+        review = _badge("stale", "No review date")
+    else:
+        review = f"reviewed {state.reviewed.isoformat()}"
+        if state.is_stale:
+            review += f" {_badge('stale', 'Stale')}"
+    parts = [escape(meta.owner) if meta.owner else "no owner named", review,
+             escape(", ".join(meta.markets)) if meta.markets else "no markets",
+             escape(meta.visibility.capitalize()) if meta.visibility else "visibility not given"]
+    return " \u00b7 ".join(parts)
+
+
+def _summary_box(line: str, body: str) -> str:
+    """A closed `<details>` styled as an info admonition: `line` always shown, `body` on
+    demand; kept out of the search index like every block of the header."""
+    return (f'<details class="admonition info kb-article-meta" data-search-exclude>\n'
+            f'<summary><span class="kb-article-meta-label">About this article:</span> '
+            f"{line}</summary>\n{body}\n</details>\n")
 
 
 def _languages(article: Article, kb: KnowledgeBase, links: _Links,

@@ -259,21 +259,35 @@ def _tree_index(kb: KnowledgeBase) -> str:
     if not trees:
         lines += ["No decision trees yet.", ""]
         return "\n".join(lines)
-    head = ["Tree", "Type", "Visibility", "Summary", "Applies when", "Owner", "Markets",
-            "Products", "Labeled cases"]
-    rows = [[_title_cell(kb, tree.meta, here, tree_page(tree.id)), "decision tree",
-             _text(_visibility_cell(tree.meta.visibility)), _text(tree.meta.summary),
-             _applies_cell(tree), _text(tree.meta.owner), _text(_join(tree.meta.markets)),
-             _text(_join(tree.meta.products)), _case_count(kb, tree)]
-            for tree in trees]
-    lines += [html_block(html_table(head, rows)), ""]
+    # a list of cards, not a wide table: it must read on a phone without scrolling sideways
+    cards = "".join(_tree_card(kb, tree, here) for tree in trees)
+    lines += [html_block(f'<ul class="kb-tree-list">{cards}</ul>'), ""]
     return "\n".join(lines)
+
+
+def _tree_card(kb: KnowledgeBase, tree: Tree, here: str) -> str:
+    """One tree of the index: its linked title, summary, and what a specialist picks it by."""
+    meta = tree.meta
+    facts = [("Applies when", _applies_cell(tree)),
+             ("Visibility", _text(_visibility_cell(meta.visibility))),
+             ("Owner", _text(meta.owner or "none named")),
+             ("Markets", _text(_join(meta.markets) or "none")),
+             ("Products", _text(_join(meta.products) or "none")),
+             ("Labeled cases", _case_count(kb, tree))]
+    # the long "applies when" text takes the card's whole width
+    terms = "".join(
+        f'<div class="kb-tree-fact{" kb-tree-fact--wide" if term == "Applies when" else ""}">'
+        f"<dt>{term}</dt><dd>{value}</dd></div>" for term, value in facts if value)
+    return (f'<li class="kb-tree-card"><p class="kb-tree-card-title">'
+            f"{_title_cell(kb, meta, here, tree_page(tree.id))}</p>"
+            f'<p class="kb-tree-card-summary">{_text(meta.summary)}</p>'
+            f'<dl class="kb-tree-facts">{terms}</dl></li>')
 
 
 # --- pieces -----------------------------------------------------------------------------------
 
 
-#: how many of a tree's example messages its row in the tree index quotes
+#: how many of a tree's example messages its card in the tree index quotes
 INDEX_EXAMPLES = 3
 
 

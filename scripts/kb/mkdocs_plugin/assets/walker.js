@@ -385,13 +385,15 @@
         type: "button", className: "kb-walker-step",
         "data-node": step.node, "data-fact": step.fact, "data-value": formatValue(step.value),
         title: "Change this answer",
-        "aria-label": "Change answer " + (i + 1) + ": " + fact.question + " " +
-          answerText(fact, step.value),
+        // the name holds the visible text, "change" included (speech input users say it)
+        "aria-label": "Answer " + (i + 1) + ": " + fact.question + " " +
+          answerText(fact, step.value) + " change",
         onclick: function () { self.backTo(i); }
       }, [
         el("span", {className: "kb-walker-step-question", text: fact.question}),
         " ",
         el("strong", {className: "kb-walker-step-answer", text: answerText(fact, step.value)}),
+        " ",
         el("span", {className: "kb-walker-step-change", "aria-hidden": "true", text: "change"})
       ]);
       list.appendChild(el("li", {}, [button]));
@@ -783,7 +785,7 @@
       box.kbZoomLevel,
       control("Zoom in", "+", function () { zoomTo(box, (box.kbScale || 1) * ZOOM_STEP); }),
       control("Fit the whole diagram", "Fit", function () { zoomTo(box, fitScale(box)); }),
-      control("Actual size", "100%", function () { zoomTo(box, 1); }),
+      control("Actual size (100%)", "100%", function () { zoomTo(box, 1); }),
       box.kbPathButton,
       el("span", {className: "kb-diagram-note",
         text: "Drag or scroll to pan; pinch, or + and \u2212 on the diagram, to zoom."})
