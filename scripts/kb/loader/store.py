@@ -33,6 +33,7 @@ from kb.model import (
     Branch,
     Case,
     CaseSet,
+    Deadline,
     Example,
     Fact,
     Heading,
@@ -107,7 +108,7 @@ def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[object, ...]]]:
 
 _BY_FIELDS: tuple[type, ...] = (
     Pos, Heading, Link, Section, Body, Metadata, Article, SectionPage, Signal, Fact, Branch,
-    Outcome, Node, Example, Routing, Tree, Policy, PolicySet, Annotation, Case, CaseSet,
+    Deadline, Outcome, Node, Example, Routing, Tree, Policy, PolicySet, Annotation, Case, CaseSet,
     Diagnostic, FileResult,
     Placeholder, Translation,
 )
