@@ -60,6 +60,8 @@ from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, with_header
 from kb.pages.help_center import help_center_home
+from kb.pages.indexes import section_tree_lists
+from kb.pages.references import References, link_references, reference_index
 from kb.render import REQUIRED_EXTENSIONS
 from kb.sanitise import escape_title, sanitise_html
 from kb.translations import locale_of
@@ -92,6 +94,10 @@ class SiteParts:
     lifted: dict[str, list[str]] = field(default_factory=dict)
     #: the authored pages this audience may see (docs path: plain text); None: every one
     authored: dict[str, str] | None = None
+    #: the tree and macro ids authored pages may link, for this audience
+    references: References | None = None
+    #: each section page's list of its trees (HTML) by docs path
+    section_trees: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.generated = frozenset(p.path for p in self.pages)
@@ -180,7 +186,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
                 html = restore_html_blocks(html, blocks)
             except ValueError as exc:
                 raise PluginError(f"kb: {page.file.src_uri}: {exc}") from None
-        header = self.parts.headers.get(page.file.src_uri)
+        source = page.file.src_uri
+        if self.parts.references is not None and source not in self.parts.generated:
+            html = link_references(html, source, self.parts.references)
+        header = self.parts.headers.get(source) or self.parts.section_trees.get(source)
         html = with_header(html, header) if header else html
         return html + self._feedback(page)
 
@@ -268,7 +277,9 @@ def prepare(config: KbConfig, audience: Audience = "internal") -> SiteParts:
     prefix = kb.config.docs_dir.strip("/") + "/"
     locales = {a.path.removeprefix(prefix): locale_of(a) for a in kb.all_articles()
                if a.translation is not None}
-    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports, locales)
+    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports, locales,
+                     references=reference_index(kb, audience),
+                     section_trees=section_tree_lists(kb))
 
 
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
@@ -288,7 +299,8 @@ def public_parts(kb: KnowledgeBase) -> SiteParts:
     titles = {path: title for path, title in page_titles(kb, [home]).items()
               if path in authored or path == home.path}
     exports: Background[dict[str, bytes]] = Background(dict, parallel=False)
-    return SiteParts([home], titles, {}, kb.config.nav_max_pages, exports, authored=authored)
+    return SiteParts([home], titles, {}, kb.config.nav_max_pages, exports, authored=authored,
+                     references=reference_index(kb, "public"))
 
 
 def only_authored(files: Files, config: MkDocsConfig, allowed: Mapping[str, str]) -> Files:
