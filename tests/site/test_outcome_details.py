@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kbtest import make_kb
-
 from kb.graph import known_facts
 from kb.loader import load, load_config
 from kb.model import Deadline, Outcome
 from kb.pages.article_header import trees_for
 from kb.pages.indexes import section_tree_lists
 from kb.pages.trees import next_action, reply_text, walker_data
+from kbtest import make_kb
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = load(load_config(REPO)).kb
