@@ -121,3 +121,22 @@ def depth_first(roots: Sequence[str], children: Callable[[str], Sequence[str]]
                 state[node_id] = 2
                 order.append(node_id)
     return order, back
+
+
+def known_facts(tree: Tree) -> dict[str, frozenset[str]]:
+    """For every node `start` reaches, the facts asked on every path from `start` to it: what a
+    walk arriving there is sure to know. Nodes on a cycle get what the acyclic paths give."""
+    if tree.start not in tree.nodes:
+        return {}
+    known: dict[str, frozenset[str]] = {tree.start: frozenset()}
+    todo = [tree.start]
+    while todo:
+        node_id = todo.pop()
+        node = tree.nodes[node_id]
+        after = known[node_id] | ({node.ask} if node.outcome is None and node.ask else set())
+        for target in successors(tree, node_id):
+            narrowed = after if target not in known else known[target] & after
+            if target not in known or narrowed != known[target]:
+                known[target] = narrowed
+                todo.append(target)
+    return known

@@ -141,12 +141,18 @@ def render_macro(kb: KnowledgeBase, macro_id: str, tag: str,
     undeclared = [name for name in version.slots if name not in declared]
     if undeclared:
         raise RenderError(f"`{macro_id}` does not declare {', '.join(undeclared)} (see KB811)")
-    reply = next((s.markdown for s in version.body.sections if s.anchor == REPLY_ANCHOR),
-                 version.body.markdown)
-    text = PLACEHOLDER.sub(lambda m: filled[m.group(1)], _without_heading(reply))
+    text = PLACEHOLDER.sub(lambda m: filled[m.group(1)], reply_markdown(version))
     stale = version is not source and version.translation is not None \
         and version.translation.source_hash != source.content_hash
     return Rendered(version, locale_of(version), text.strip() + "\n", stale)
+
+
+def reply_markdown(macro: Article) -> str:
+    """What the customer is sent: the macro's `## Reply` section without its heading (the
+    whole body when it has none), placeholders unfilled."""
+    reply = next((s.markdown for s in macro.body.sections if s.anchor == REPLY_ANCHOR),
+                 macro.body.markdown)
+    return _without_heading(reply).strip()
 
 
 def _without_heading(markdown: str) -> str:

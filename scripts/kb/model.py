@@ -259,6 +259,22 @@ class Branch:
 
 
 @dataclass(frozen=True, slots=True)
+class Deadline:
+    """A date an outcome gives the customer, counted from a day T that a number fact measures:
+    the fact `since` says how many days after T today is (0 on day T), and the deadline is
+    `days` after T, or, with `by`, the number of days `days_by` gives for that choice fact's
+    answer. `fills` and `start_fills` name the macro placeholders the due date and day T fill."""
+
+    label: str
+    since: str
+    days: float | None
+    by: str = ""
+    days_by: Mapping[str, float] = field(default_factory=dict)
+    fills: str = ""
+    start_fills: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     title: str
     resolution: str
@@ -269,6 +285,7 @@ class Outcome:
     macro: str
     queue: str
     sla_hours: float | None
+    deadline: Deadline | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from kb.export.scope import ExportScope, JsonObject, article_is_exported
 from kb.loader.markdown_body import parse_body
 from kb.model import (
     Article,
+    Deadline,
     Fact,
     KnowledgeBase,
     Metadata,
@@ -274,6 +275,22 @@ def outcome_entry(scope: ExportScope, outcome: Outcome) -> JsonObject:
         entry["macro"] = macro
     if outcome.guidance:
         entry["guidance"] = outcome.guidance
+    if outcome.deadline is not None:
+        entry["deadline"] = deadline_entry(outcome.deadline)
+    return entry
+
+
+def deadline_entry(deadline: Deadline) -> JsonObject:
+    """An outcome's deadline as authored: `days` a number, or a mapping picked by `by`."""
+    entry: JsonObject = {"label": deadline.label, "since": deadline.since}
+    if deadline.by:
+        entry["by"] = deadline.by
+        entry["days"] = dict(deadline.days_by)
+    else:
+        entry["days"] = deadline.days
+    for key, value in (("fills", deadline.fills), ("start_fills", deadline.start_fills)):
+        if value:
+            entry[key] = value
     return entry
 
 

@@ -16,6 +16,7 @@ from kb.model import (
     Branch,
     Case,
     CaseSet,
+    Deadline,
     Example,
     Fact,
     Metadata,
@@ -136,7 +137,21 @@ def _outcome(raw: Mapping[object, object]) -> Outcome:
         macro=_str(raw.get("macro")),
         queue=_str(raw.get("queue")),
         sla_hours=_number(raw.get("sla_hours")),
+        deadline=_deadline(raw.get("deadline")),
     )
+
+
+def _deadline(value: object) -> Deadline | None:
+    """An outcome's `deadline`: `days` is a number, or a mapping from the `by` fact's options
+    to numbers (the number-valued entries kept)."""
+    if not isinstance(value, dict):
+        return None
+    days = value.get("days")
+    days_by = {str(k): float(v) for k, v in days.items() if is_number(v)} \
+        if isinstance(days, dict) else {}
+    return Deadline(label=_str(value.get("label")), since=_str(value.get("since")),
+                    days=_number(days), by=_str(value.get("by")), days_by=days_by,
+                    fills=_str(value.get("fills")), start_fills=_str(value.get("start_fills")))
 
 
 def _options(raw: object) -> tuple[tuple[str, ...], dict[str, str]]:

@@ -70,6 +70,8 @@ from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, help_center_headers, with_header
 from kb.pages.help_center import help_center_home
+from kb.pages.indexes import section_tree_lists
+from kb.pages.references import References, link_references, reference_index
 from kb.render import REQUIRED_EXTENSIONS
 from kb.sanitise import escape_title, sanitise_html
 from kb.translations import locale_of
@@ -104,6 +106,10 @@ class SiteParts:
     authored: dict[str, str] | None = None
     #: what a search result says of each article and tree page (kind, visibility), by docs path
     labels: dict[str, ResultLabel] = field(default_factory=dict)
+    #: the tree and macro ids authored pages may link, for this audience
+    references: References | None = None
+    #: each section page's list of its trees (HTML) by docs path
+    section_trees: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.generated = frozenset(p.path for p in self.pages)
@@ -192,7 +198,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
                 html = restore_html_blocks(html, blocks)
             except ValueError as exc:
                 raise PluginError(f"kb: {page.file.src_uri}: {exc}") from None
-        header = self.parts.headers.get(page.file.src_uri)
+        source = page.file.src_uri
+        if self.parts.references is not None and source not in self.parts.generated:
+            html = link_references(html, source, self.parts.references)
+        header = self.parts.headers.get(source) or self.parts.section_trees.get(source)
         html = with_header(html, header) if header else html
         return html + self._feedback(page)
 
@@ -321,7 +330,8 @@ def prepare(config: KbConfig, audience: Audience = "internal") -> SiteParts:
         return public_parts(kb, locales)
     exports = Background(lambda: build_exports(kb, build))
     return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports, locales,
-                     labels=result_labels(kb))
+                     labels=result_labels(kb), references=reference_index(kb, audience),
+                     section_trees=section_tree_lists(kb))
 
 
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
@@ -346,7 +356,7 @@ def public_parts(kb: KnowledgeBase, locales: dict[str, str]) -> SiteParts:
     labels = {path: label for path, label in result_labels(kb).items() if path in authored}
     return SiteParts([home], titles, help_center_headers(kb, shown), kb.config.nav_max_pages,
                      exports, {p: tag for p, tag in locales.items() if p in authored},
-                     authored=authored, labels=labels)
+                     authored=authored, labels=labels, references=reference_index(kb, "public"))
 
 
 def only_authored(files: Files, config: MkDocsConfig, allowed: Mapping[str, str]) -> Files:

@@ -19,12 +19,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from html import escape
 
-from kb.model import Article, KnowledgeBase, Source
-from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor
+from kb.model import Article, KnowledgeBase, Source, Tree
+from kb.pages.indexes import MARKETS_PAGE, PRODUCTS_PAGE, TEAMS_PAGE, group_anchor, tree_page
+from kb.pages.references import mentioned_ids
 from kb.translations import is_stale, language_name, locale_of, versions
 from kb.urls import page_url, relative_url, with_anchor
 
-__all__ = ["Freshness", "article_header", "article_headers", "freshness", "with_header"]
+__all__ = ["Freshness", "article_header", "article_headers", "freshness", "trees_for",
+           "with_header"]
 
 HUMANS_ONLY = "Humans only \u2014 never quote or give to AI agents"
 
@@ -120,6 +122,7 @@ def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
             "<p>This article is a draft: it is not published yet and AI agents never receive "
             "it. Check with its owner before relying on it.</p>",
         ))
+    blocks.append(_walk_this_case(article, kb, links))
     items = "".join(f"<li>{line}</li>\n" for line in _meta_lines(article, kb, today, links))
     blocks.append(_summary_box(_summary_line(article, kb, today), f"<ul>\n{items}</ul>"))
     return "".join(blocks)
@@ -158,6 +161,34 @@ def _summary_box(line: str, body: str) -> str:
     return (f'<details class="admonition info kb-article-meta" data-search-exclude>\n'
             f'<summary><span class="kb-article-meta-label">About this article:</span> '
             f"{line}</summary>\n{body}\n</details>\n")
+
+
+def trees_for(article: Article, kb: KnowledgeBase) -> list[Tree]:
+    """The trees that walk the case an article is about: those whose outcomes cite it, then
+    those it names as code (`upi-debited-not-credited`). An article that may be quoted to
+    customers gets no restricted or draft tree."""
+    cited = [t for t in sorted(kb.trees.values(), key=lambda t: t.id)
+             if any(n.outcome is not None and n.outcome.article == article.id
+                    for n in t.nodes.values())]
+    named = [kb.trees[i] for i in mentioned_ids(article.body.markdown) if i in kb.trees]
+    found = list({t.id: t for t in [*cited, *named]}.values())
+    if article.meta.visibility == "public":
+        found = [t for t in found
+                 if t.meta.visibility != "restricted" and t.meta.status != "draft"]
+    return found
+
+
+def _walk_this_case(article: Article, kb: KnowledgeBase, links: _Links) -> str:
+    """A "Walk this case" button per tree for the article's case; empty when there is none."""
+    trees = trees_for(article, kb)
+    if not trees:
+        return ""
+    buttons = " ".join(
+        links.to(f"Walk this case: {t.meta.title or t.id}", tree_page(t.id),
+                 css="md-button md-button--primary kb-walk-this-case-link")
+        for t in trees)
+    return (f'<nav class="kb-walk-this-case" aria-label="Decision trees for this case" '
+            f"data-search-exclude>\n<p>{buttons}</p>\n</nav>\n")
 
 
 def _languages(article: Article, kb: KnowledgeBase, links: _Links,
@@ -202,11 +233,12 @@ class _Links:
         self.directory_urls = kb.config.use_directory_urls
         self.here = page_url(kb.config.docs_dir, path, self.directory_urls)
 
-    def to(self, text: str, docs_path: str, anchor: str = "") -> str:
+    def to(self, text: str, docs_path: str, anchor: str = "", css: str = "") -> str:
         """A link to the page built from `docs_path` (relative to docs/)."""
         url = page_url("", docs_path, self.directory_urls)
         href = with_anchor(relative_url(self.here, url), anchor)
-        return f'<a href="{escape(href)}">{escape(text)}</a>'
+        cls = f' class="{escape(css)}"' if css else ""
+        return f'<a{cls} href="{escape(href)}">{escape(text)}</a>'
 
     def article(self, article: Article) -> str:
         prefix = self.kb.config.docs_dir.strip("/") + "/"

@@ -36,6 +36,7 @@ REFERENCE_SECTIONS = (
     ("Branches", "branch"),
     ("Outcome nodes", "outcome_node"),
     ("Outcomes", "outcome"),
+    ("Outcome deadlines", "deadline"),
     ("References", "ref"),
     ("Safety policies", "policy"),
 )
@@ -53,7 +54,7 @@ _OBJECT_DEFS = {"build": "build", "article": "article", "section": "section", "l
                 "question": "question node",
                 "branch": "branch", "outcome_node": "outcome node", "outcome": "outcome",
                 "ref": "reference", "policy": "policy", "placeholder": "placeholder",
-                "translation": "translation"}
+                "translation": "translation", "deadline": "deadline"}
 
 
 EXPORT_FILES = (

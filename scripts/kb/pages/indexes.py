@@ -37,6 +37,7 @@ __all__ = [
     "TREES_INDEX",
     "group_anchor",
     "page_href",
+    "section_tree_lists",
     "tree_page",
 ]
 
@@ -282,6 +283,42 @@ def _tree_card(kb: KnowledgeBase, tree: Tree, here: str) -> str:
             f"{_title_cell(kb, meta, here, tree_page(tree.id))}</p>"
             f'<p class="kb-tree-card-summary">{_text(meta.summary)}</p>'
             f'<dl class="kb-tree-facts">{terms}</dl></li>')
+
+
+def section_tree_lists(kb: KnowledgeBase) -> dict[str, str]:
+    """For each section page (`<folder>/index.md`, by docs path) whose folder holds an article
+    some tree's outcome cites, an HTML block listing those trees (title, status, summary), to
+    open the page with; sections no tree cites are left out."""
+    lists: dict[str, str] = {}
+    for section in kb.section_pages:
+        page = section.path.removeprefix(kb.config.docs_dir.strip("/") + "/")
+        folder = posixpath.dirname(page)
+        if not folder:
+            continue
+        trees = [t for t in sorted(kb.trees.values(), key=_by_title)
+                 if any(_in_folder(kb, n.outcome.article, folder) for n in t.outcomes()
+                        if n.outcome is not None)]
+        if trees:
+            items = "".join(f"<li>{_tree_item(kb, t, page)}</li>" for t in trees)
+            lists[page] = ('<div class="admonition abstract kb-section-trees" '
+                           'data-search-exclude>\n<p class="admonition-title">Decision trees '
+                           f"for this section</p>\n<ul>{items}</ul>\n</div>\n")
+    return lists
+
+
+def _by_title(tree: Tree) -> tuple[str, str]:
+    return (tree.meta.title.casefold(), tree.id)
+
+
+def _tree_item(kb: KnowledgeBase, tree: Tree, here: str) -> str:
+    restricted = " (restricted: humans only)" if tree.meta.visibility == "restricted" else ""
+    return (f"{_title_cell(kb, tree.meta, here, tree_page(tree.id))}{restricted}: "
+            f"{_text(tree.meta.summary)}")
+
+
+def _in_folder(kb: KnowledgeBase, article_id: str, folder: str) -> bool:
+    article = kb.articles.get(article_id)
+    return article is not None and docs_path(article, kb).startswith(folder + "/")
 
 
 # --- pieces -----------------------------------------------------------------------------------

@@ -35,9 +35,10 @@ from collections.abc import Iterator, Mapping
 from html import escape
 
 from kb.casetest import CaseReport, CaseResult, TreeCoverage, branch_label, run_cases
-from kb.export.bundle import fact_entry, policy_entry, question_entry
+from kb.export.bundle import deadline_entry, fact_entry, policy_entry, question_entry
 from kb.export.scope import JsonObject
 from kb.html_blocks import html_block, html_table
+from kb.macros import reply_markdown
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
 from kb.pages import GeneratedPage, page_generator
 from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, tree_svg
@@ -57,7 +58,9 @@ from kb.when import as_label
 
 __all__ = [
     "WALKER_FORMAT",
+    "next_action",
     "outcome_details",
+    "reply_text",
     "script_json",
     "tree_markdown",
     "walker_data",
@@ -102,6 +105,8 @@ def authored_node(node: Node) -> JsonObject:
         outcome["macro"] = o.macro
     if o.guidance:
         outcome["guidance"] = o.guidance
+    if o.deadline is not None:
+        outcome["deadline"] = deadline_entry(o.deadline)
     return {"outcome": outcome}
 
 
@@ -135,10 +140,47 @@ def outcome_details(outcome: Outcome, tree: Tree, kb: KnowledgeBase) -> JsonObje
         "guidance_html": render_markdown(outcome.guidance) if outcome.guidance else "",
     }
     macro = kb.articles.get(_split(outcome.macro)[0]) if outcome.macro else None
+    details["next_action"] = next_action(outcome, has_reply=macro is not None)
+    if macro is not None:
+        details["reply"] = {"text": reply_text(reply_markdown(macro)),
+                            "placeholders": {p.name: p.type for p in macro.placeholders}}
     if macro is not None and len(found := versions(kb, macro)) > 1:
         details["macro_languages"] = [_language(kb, tree, v, found[0], _split(outcome.macro)[1])
                                       for v in for_markets(kb, found, tree.meta.markets)]
     return details
+
+
+def next_action(outcome: Outcome, has_reply: bool) -> str:
+    """What the person holding the case does now, in words (no field names or codes)."""
+    reply = ("Send the customer the reply below" if has_reply
+             else "Tell the customer what the guidance below says")
+    if outcome.resolution == "escalate":
+        within = (f", due within {as_label(outcome.sla_hours)} "
+                  f"hour{'' if outcome.sla_hours == 1 else 's'}"
+                  if outcome.sla_hours is not None else "")
+        return f"Escalate to the {outcome.queue or 'specialist'} queue{within}. {reply}."
+    if outcome.resolution == "resolve":
+        return f"{reply}, then close the case."
+    return f"{reply}; nothing needs escalating."
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+
+
+def reply_text(markdown: str) -> str:
+    """A reply's Markdown as text to paste into a ticket: paragraphs on one line each, list
+    items on their own lines, bold markers dropped; placeholders stay as written."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        lines: list[str] = []
+        for line in block.splitlines():
+            if lines and not _LIST_ITEM.match(line):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line.rstrip())
+        blocks.append("\n".join(lines))
+    return _STRONG.sub(lambda m: m.group(1) or m.group(2), "\n\n".join(blocks))
 
 
 def _language(kb: KnowledgeBase, tree: Tree, version: Article, source: Article,

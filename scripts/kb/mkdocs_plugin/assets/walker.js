@@ -365,7 +365,15 @@
     ]));
 
     this.highlight(result);
-    if (focus && focusTarget) focusTarget.focus();
+    if (focus && focusTarget) focusTarget.focus({preventScroll: !!result.outcome});
+    if (focus && result.outcome) this.showOutcome();
+  };
+
+  /* Bring the outcome to the top of the window: its next step, reply and copy buttons show
+     without scrolling (CSS keeps it clear of the sticky header). */
+  Walker.prototype.showOutcome = function () {
+    var outcome = this.app.querySelector(".kb-walker-outcome");
+    if (outcome && outcome.scrollIntoView) outcome.scrollIntoView({block: "start"});
   };
 
   Walker.prototype.renderPath = function (result) {
@@ -492,13 +500,42 @@
         outcome.title
       ])
     ]);
+    /* First what to do now, the date it turns on and the reply: above the fold on any screen. */
+    if (details.next_action) {
+      section.appendChild(el("p", {className: "kb-walker-next-action"}, [
+        el("strong", {text: "Next: "}), details.next_action]));
+    }
+    var due = deadlineOf(outcome.deadline, factsOf(this.answers), this.today());
+    if (due) {
+      section.appendChild(el("p", {className: "kb-walker-deadline", "data-due": isoDate(due.due)},
+        [el("strong", {text: deadlineText(due)})]));
+    }
+    var status = el("span", {className: "kb-walker-copy-status", role: "status",
+      "aria-live": "polite"});
+    var reply = details.reply ? filledReply(details.reply, due) : null;
+    section.appendChild(el("p", {className: "kb-walker-copy"}, [
+      reply ? el("button", {type: "button", className: "md-button md-button--primary kb-walker-copy-reply",
+        onclick: function () { self.copyText(reply.text, status, "Reply"); }}, ["Copy reply"]) : null,
+      reply ? " " : null,
+      el("button", {type: "button", className: "md-button kb-walker-copy-button",
+        onclick: function () { self.copyText(self.caseNote(), status, "Case note"); }},
+        ["Copy case note"]),
+      " ",
+      status
+    ]));
+    if (reply) {
+      section.appendChild(el("div", {className: "kb-walker-reply", tabindex: "0", role: "region",
+        "aria-label": "Reply to send" + (details.macro ? ": " + details.macro.title : "")},
+        reply.parts));
+    }
     var facts = el("dl", {className: "kb-walker-facts"});
-    function row(name, value, cls) {
+    function row(name, value, cls, raw) {
       facts.appendChild(el("dt", {text: name}));
-      facts.appendChild(el("dd", {className: cls || null}, [value]));
+      facts.appendChild(el("dd", {className: cls || null, "data-value": raw || null}, [value]));
     }
     row("Resolution", outcome.resolution, "kb-walker-resolution");
-    row("Handled by", outcome.handled_by, "kb-walker-handler");
+    row("Who handles it", HANDLERS[outcome.handled_by] || outcome.handled_by, "kb-walker-handler",
+      outcome.handled_by);
     if (outcome.queue) row("Queue", outcome.queue, "kb-walker-queue");
     if (outcome.sla_hours !== undefined && outcome.sla_hours !== null) {
       row("SLA", slaText(outcome.sla_hours), "kb-walker-sla");
@@ -518,7 +555,7 @@
     if (details.macro) {
       links.appendChild(el("li", {}, ["Reply macro: ", el("a", {
         className: "kb-walker-macro", href: this.linkHref("macro", nodeId, details.macro)
-      }, [refText(details.macro)]), " (", el("code", {text: details.macro.id}), ")"]));
+      }, [refText(details.macro)])]));
       /* The reply in each language it exists in, the tree's market's required one first. */
       if (details.macro_languages) {
         var langs = el("ul", {className: "kb-walker-macro-languages", "aria-label": "Reply languages"});
@@ -531,16 +568,104 @@
       }
     }
     if (links.childNodes.length) section.appendChild(links);
-    var status = el("span", {className: "kb-walker-copy-status", role: "status",
-      "aria-live": "polite"});
-    section.appendChild(el("p", {className: "kb-walker-copy"}, [
-      el("button", {type: "button", className: "md-button kb-walker-copy-button",
-        onclick: function () { self.copyNote(status); }}, ["Copy case note"]),
-      " ",
-      status
-    ]));
     return section;
   };
+
+  var HANDLERS = {ai: "No specialist needed: an AI agent may close it",
+    specialist: "A specialist"};
+
+  // --- deadlines: dates counted from day T, from the answers and today --------------------------
+
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var DAY_MS = 86400000;
+
+  /* A calendar day as a Date at UTC midnight: day arithmetic without time zones or DST. */
+  function calendarDay(year, month, day) {
+    return new Date(Date.UTC(year, month, day));
+  }
+
+  function parseDay(text) {
+    var m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(text || "");
+    if (!m) return null;
+    var day = calendarDay(+m[1], +m[2] - 1, +m[3]);
+    return isoDate(day) === text ? day : null;
+  }
+
+  function isoDate(day) {
+    return day.toISOString().slice(0, 10);
+  }
+
+  /* `Fri 4 Dec 2026` for the outcome; `4 December 2026` for the customer's reply. */
+  function shortDate(day) {
+    return WEEKDAYS[day.getUTCDay()] + " " + day.getUTCDate() + " " +
+      MONTHS[day.getUTCMonth()].slice(0, 3) + " " + day.getUTCFullYear();
+  }
+
+  function longDate(day) {
+    return day.getUTCDate() + " " + MONTHS[day.getUTCMonth()] + " " + day.getUTCFullYear();
+  }
+
+  /* Today as a calendar day: the page address's `?kb-today=YYYY-MM-DD` (to replay a case as of
+     another day, and for tests), else this computer's date. */
+  Walker.prototype.today = function () {
+    var day = parseDay(new URLSearchParams(window.location.search).get("kb-today"));
+    if (day) return day;
+    var now = new Date();
+    return calendarDay(now.getFullYear(), now.getMonth(), now.getDate());
+  };
+
+  /* The outcome's deadline for these answers: {label, days, start, due, today}, or null when
+     the tree declares none or the walk does not know the facts it counts from. */
+  function deadlineOf(deadline, facts, today) {
+    if (!deadline || !has(facts, deadline.since) || !isNumber(facts[deadline.since])) return null;
+    var days = deadline.by ? (deadline.days || {})[facts[deadline.by]] : deadline.days;
+    if (!isNumber(days)) return null;
+    var start = new Date(today.getTime() - Math.round(facts[deadline.since]) * DAY_MS);
+    return {label: deadline.label, days: days, start: start, today: today,
+      due: new Date(start.getTime() + Math.round(days) * DAY_MS), deadline: deadline};
+  }
+
+  function deadlineText(due) {
+    var text = due.label + " on " + shortDate(due.due) + " (T+" + formatValue(due.days) + ")";
+    var left = Math.round((due.due - due.today) / DAY_MS);
+    if (left === 0) return text + ": today";
+    if (left < 0) return text + ": passed " + (-left) + (left === -1 ? " day" : " days") + " ago";
+    return text + ": in " + left + (left === 1 ? " day" : " days");
+  }
+
+  /* The reply with what the walk knows filled in: {text, parts}; `parts` are the nodes that
+     show it, unfilled placeholders and filled values marked. */
+  function filledReply(reply, due) {
+    var known = {};
+    if (due && due.deadline.fills) known[due.deadline.fills] = longDate(due.due);
+    if (due && due.deadline.start_fills) known[due.deadline.start_fills] = longDate(due.start);
+    var parts = [];
+    var text = "";
+    var pattern = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
+    var last = 0;
+    var source = reply.text || "";
+    var match;
+    while ((match = pattern.exec(source)) !== null) {
+      var before = source.slice(last, match.index);
+      parts.push(before);
+      text += before;
+      var name = match[1];
+      if (has(known, name)) {
+        parts.push(el("mark", {className: "kb-walker-filled", title: name, text: known[name]}));
+        text += known[name];
+      } else {
+        parts.push(el("mark", {className: "kb-walker-placeholder", title: "Fill in: " + name,
+          text: match[0]}));
+        text += match[0];
+      }
+      last = pattern.lastIndex;
+    }
+    parts.push(source.slice(last));
+    text += source.slice(last);
+    return {text: text + "\n", parts: parts};
+  }
 
   function refText(ref) {
     return ref.title + (ref.heading ? " \u203a " + ref.heading : "");
@@ -567,6 +692,11 @@
       routing.push("SLA: " + slaText(outcome.sla_hours));
     }
     if (routing.length) lines.push(routing.join("; "));
+    var due = deadlineOf(outcome.deadline, factsOf(this.answers), this.today());
+    if (due) {
+      lines.push(due.label + ": " + isoDate(due.due) + " (T+" + formatValue(due.days) +
+        ", T = " + isoDate(due.start) + ")");
+    }
     if (details.macro) lines.push("Reply: " + details.macro.title);
     if (details.article) {
       lines.push("Article: " + refText(details.article) + " " +
@@ -591,20 +721,20 @@
     return lines.join("\n") + "\n";
   };
 
-  Walker.prototype.copyNote = function (status) {
-    var text = this.caseNote();
-    var done = function () { status.textContent = "Case note copied to the clipboard."; };
+  /* Put `text` on the clipboard; where the browser refuses, select it in a box to copy by hand. */
+  Walker.prototype.copyText = function (text, status, what) {
+    var done = function () { status.textContent = what + " copied to the clipboard."; };
     var fallback = function () {
       var area = el("textarea", {className: "kb-walker-note", readonly: true, rows: "8",
-        "aria-label": "Case note"});
+        "aria-label": what});
       area.value = text;
       status.parentNode.appendChild(area);
       area.focus();
       area.select();
       var copied = false;
       try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
-      status.textContent = copied ? "Case note copied to the clipboard."
-        : "Copying is blocked here: the note is selected below, copy it with Ctrl+C.";
+      status.textContent = copied ? what + " copied to the clipboard."
+        : "Copying is blocked here: the text is selected below, copy it with Ctrl+C.";
       if (copied) area.remove();
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
@@ -822,7 +952,8 @@
         walkers.push(walker);
         var restoring = window.location.hash.indexOf("#" + HASH_KEY) === 0;
         walker.sync(false);
-        if (restoring && root.scrollIntoView) root.scrollIntoView({block: "start"});
+        if (restoring && walker.result && walker.result.outcome) walker.showOutcome();
+        else if (restoring && root.scrollIntoView) root.scrollIntoView({block: "start"});
       });
   }
 
@@ -838,7 +969,7 @@
     window.addEventListener("hashchange", onAddressChange);
     // exposed for tests and for tools that check the port against kb.walk
     window.kbWalker = {walk: walk, branchHolds: branchHolds, scalarEquals: scalarEquals,
-      parseValue: parseValue, readHash: readHash, walkHash: walkHash};
+      parseValue: parseValue, readHash: readHash, walkHash: walkHash, deadlineOf: deadlineOf};
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(function () { init(); });
     } else if (document.readyState === "loading") {
