@@ -49,6 +49,7 @@ from kb.model import (
     Section,
     SectionPage,
     Signal,
+    Source,
     Translation,
     Tree,
     YamlDoc,
@@ -109,7 +110,7 @@ _BY_FIELDS: tuple[type, ...] = (
     Pos, Heading, Link, Section, Body, Metadata, Article, SectionPage, Signal, Fact, Branch,
     Outcome, Node, Example, Routing, Tree, Policy, PolicySet, Annotation, Case, CaseSet,
     Diagnostic, FileResult,
-    Placeholder, Translation,
+    Placeholder, Translation, Source,
 )
 _DISPATCH: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
