@@ -171,7 +171,8 @@ def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
     monkeypatch.setattr(indexes, "PAGE_ITEMS", 3)
     files = {f"docs/{folder}/{folder}-{n}.md": ARTICLE.format(id=f"{folder}-{n}",
                                                               title=f"{folder.title()} {n}")
-             for folder, count in (("alpha", 7), ("beta", 2)) for n in range(count)}
+             for folder, count in (("alpha", 7), ("beta", 2), ("alpha-2", 1))
+             for n in range(count)}
     files["docs/alpha/index.md"] = "# Alpha section\n"
     root = make_kb(tmp_path / "kb", files)
     return load(load_config(root)).kb
@@ -193,23 +194,26 @@ def test_a_large_group_is_listed_by_section_on_bounded_pages(large: KnowledgeBas
     pages = _pages(large)
     page = pages[PRODUCTS_PAGE]
     upi = page[page.index("\n## upi\n"):page.index("\n## pix\n")]
-    assert "12 items, by section:" in upi  # 9 articles here, the two of the base KB, its tree
+    assert "13 items, by section:" in upi  # 10 articles here, the two of the base KB, its tree
     assert "<ul" not in upi  # the items are on their own pages
-    assert ("- [Alpha section](parts/product/upi/alpha.md): 7 items on 3 pages" in upi)
-    assert "- [beta](parts/product/upi/beta.md): 2 items\n" in upi
-    assert "- [Decision trees](parts/product/upi/trees.md): 1 item" in upi
+    assert ("- [Alpha section](parts/product/upi/alpha/1.md): 7 items on 3 pages" in upi)
+    assert "- [alpha-2](parts/product/upi/alpha-2/1.md): 1 item\n" in upi
+    assert "- [beta](parts/product/upi/beta/1.md): 2 items\n" in upi
+    assert "- [Decision trees](parts/product/upi/trees/1.md): 1 item" in upi
     parts = {path: text for path, text in pages.items() if path.startswith(PARTS_FOLDER)}
     assert set(parts) >= {f"{PARTS_FOLDER}{path}.md" for path in (
-        "product/upi/alpha", "product/upi/alpha-2", "product/upi/alpha-3", "market/in/alpha",
-        "team/payments-ops-in/beta")}
+        "product/upi/alpha/1", "product/upi/alpha/2", "product/upi/alpha/3",
+        "product/upi/alpha-2/1", "market/in/alpha/1", "team/payments-ops-in/beta/1")}
+    every = [p.path for p in generate_pages(large)]
+    assert len(every) == len(set(every))  # a page number never meets a section's name
     for path, text in parts.items():
         assert text.startswith("---\nsearch:\n  exclude: true\n---\n"), path
         assert 1 <= text.count("<li>") <= indexes.PAGE_ITEMS, path
-    second = parts["browse/parts/product/upi/alpha-2.md"]
+    second = parts["browse/parts/product/upi/alpha/2.md"]
     assert second.splitlines()[5] == "# upi: Alpha section (2 of 3)"
     assert "items 4 to 6 on this page" in second
-    assert "Pages: [1](alpha.md) **2** [3](alpha-3.md)" in second
-    assert "[By product, upi](../../../products.md#upi)" in second
+    assert "Pages: [1](1.md) **2** [3](3.md)" in second
+    assert "[By product, upi](../../../../products.md#upi)" in second
 
 
 def test_every_item_is_reachable_from_each_grouped_page(large: KnowledgeBase) -> None:

@@ -12,7 +12,7 @@ from another generator; this module only links to them.
 
 Listings are lists, not tables, so that they fit a phone's width. A product, market or team
 with more than `GROUP_INLINE_MAX` items is listed by section instead, on pages of its own under
-`PARTS_FOLDER` of at most `PAGE_ITEMS` items each (numbered when a section has more): at
+`PARTS_FOLDER` of at most `PAGE_ITEMS` items each (`<noun>/<code>/<section>/<n>.md`): at
 thousands of articles one page per group would weigh megabytes and take seconds to open, while
 every item stays two clicks from its group's heading.
 """
@@ -291,9 +291,9 @@ def _sections(kb: KnowledgeBase, noun: str, code: str,
     found = []
     for section, entries_ in by_section.items():
         label = titles.get(section) or section or "Top level"
-        stem = f"{PARTS_FOLDER}{noun}/{group_anchor(code)}/{section or 'top-level'}"
-        pages = [ListingPage(f"{stem}{'' if n == 0 else f'-{n + 1}'}.md",
-                             entries_[start:start + PAGE_ITEMS])
+        # a folder per section, a number per page: never the name of another section
+        stem = f"{PARTS_FOLDER}{noun}/{group_anchor(code)}/{section or '_top'}"
+        pages = [ListingPage(f"{stem}/{n + 1}.md", entries_[start:start + PAGE_ITEMS])
                  for n, start in enumerate(range(0, len(entries_), PAGE_ITEMS))]
         found.append((label, pages))
     return sorted(found, key=lambda found_section: found_section[0].casefold())
