@@ -1,13 +1,17 @@
 """Benchmark the knowledge base tooling on a synthetic knowledge base of a chosen size.
 
-    python scripts/bench --sizes 1000,5000 [--out DIR] [--keep] [--repeat N]
+    python scripts/bench --sizes 1000,5000 [--shapes varied,one-market] [--out DIR] [--keep]
+                         [--repeat N]
                          [--skip-site] [--skip-serve] [--skip-search] [--only STEPS]
                          [--default-nav-max N] [--profile]
 
 For each size N it generates, from a fixed seed, a knowledge base that uses the project's real
 schema and vocabularies (read from this repository's mkdocs.yml, which is copied with the same
 theme configuration and a fixed `today`): N articles of about 600 words in about 20 sections
-with subsections, N/10 decision trees of about 20 nodes, and 10 labeled cases per tree. It checks
+with subsections, N/10 decision trees of about 20 nodes, and 10 labeled cases per tree (shape
+`varied`); shape `one-market` puts every article and tree on one market and one product, in
+20 sections x 5 sub-folders, with five sections and a table each per article and trees of about
+13 nodes (`--shapes` times each size in each shape, in one run). It checks
 that the result lints with 0 errors and 0 warnings and that every case passes, then times each
 command as a whole process (wall clock; CPU time and the peak RSS of the largest single process
 from `wait4`; and the peak memory of the whole process tree, the sum over the process and its
@@ -31,8 +35,10 @@ descendants sampled from /proc, PSS where readable):
   change showing on the served page.
 
 It prints every figure, the ratios issue 6 sets targets for, and writes them to
-`<out>/results.json`; `--profile` adds where `kb lint` spends its time at the largest size
-(cProfile in one process, cold and warm, and the load and each rule timed separately).
+`<out>/results.json`; the plugin's overhead is `kb build` against the bare build of the
+authored pages alone. `--profile` adds where `kb lint` spends its time at the largest size
+(cProfile in one process, cold and warm, and the load and each rule timed separately), and
+where the MkDocs build with the kb plugin does (cProfile, cold).
 Timings are reported, never asserted; only the generated knowledge base's validity is (the
 script exits 1 when it does not lint clean or a case fails).
 

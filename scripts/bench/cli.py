@@ -18,7 +18,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from bench.generator import DEFAULT_SEED, DEFAULT_TODAY, REPO, generate
+from bench.generator import (
+    DEFAULT_SEED,
+    DEFAULT_SHAPE,
+    DEFAULT_TODAY,
+    REPO,
+    SHAPES,
+    Shape,
+    generate,
+)
 from bench.measurement import DEFAULT_OUT, Figure, code_version, machine
 from bench.report import (
     FIGURE_HEADERS,
@@ -35,13 +43,16 @@ from bench.report import (
     summary_table,
     table,
 )
-from bench.steps import Steps, policy_proof_overhead, profile_lint
+from bench.steps import Steps, policy_proof_overhead, profile_build, profile_lint
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     p.add_argument("--sizes", default="1000", help="comma-separated article counts "
                    "(default: 1000)")
+    p.add_argument("--shapes", default=DEFAULT_SHAPE.name,
+                   help=f"comma-separated layouts of the knowledge base, each timed at every "
+                        f"size: {', '.join(SHAPES)} (default: {DEFAULT_SHAPE.name})")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
                    help=f"scratch folder for the knowledge bases, logs and results.json "
                         f"(default: {DEFAULT_OUT})")
@@ -61,7 +72,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                    help=f"time only these of {','.join(STEPS)} (kb lint, kb test and kb "
                         "export always run: they check the generated knowledge base)")
     p.add_argument("--profile", action="store_true",
-                   help="also profile `kb lint` at the largest size (cProfile, per rule)")
+                   help="also profile `kb lint` (cProfile, per rule) and `kb build` (cProfile) "
+                        "at the largest size")
     p.add_argument("--generate-only", action="store_true",
                    help="generate the knowledge bases and stop")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -82,6 +94,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         p.error(f"--sizes takes comma-separated integers, not {args.sizes!r}")
     if not args.size_list or min(args.size_list) < 10:
         p.error("each size must be at least 10 articles")
+    args.shape_list = [s.strip() for s in args.shapes.split(",") if s.strip()]
+    if not args.shape_list or set(args.shape_list) - set(SHAPES):
+        p.error(f"--shapes takes shapes from {','.join(SHAPES)}, not {args.shapes!r}")
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
     if args.default_nav_max < 0:
@@ -104,22 +119,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def bench_size(size: int, args: argparse.Namespace, out: TextIO) -> dict[str, Any] | None:
-    root = args.out / f"kb-{size}"
-    logs = args.out / f"logs-{size}"
+def kb_folder(size: int, shape: Shape) -> str:
+    """The generated knowledge base's folder name under --out."""
+    return f"kb-{size}" if shape == DEFAULT_SHAPE else f"kb-{size}-{shape.name}"
+
+
+def bench_size(size: int, shape: Shape, args: argparse.Namespace,
+               out: TextIO) -> dict[str, Any] | None:
+    root = args.out / kb_folder(size, shape)
+    logs = args.out / f"logs-{kb_folder(size, shape).removeprefix('kb-')}"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
     t0 = time.perf_counter()
-    stats = generate(root, size, args.seed, args.today, args.config)
+    stats = generate(root, size, args.seed, args.today, args.config, shape)
     generated = time.perf_counter() - t0
-    print(f"\n## {size:,} articles\n", file=out)
+    print(f"\n## {size:,} articles, shape {shape.name}\n", file=out)
     print(f"{stats.articles:,} articles ({stats.words:,} words, "
           f"{stats.words // max(1, stats.articles)} per article; {stats.links:,} internal links; "
           f"{stats.macros} macros, {stats.restricted} restricted, {stats.deprecated} deprecated, "
           f"{stats.drafts} drafts) in {stats.sections} sections / {stats.subsections} "
           f"subsections; {stats.trees} trees ({stats.nodes:,} nodes), {stats.cases:,} cases; "
           f"generated in {generated:.1f} s into {root}", file=out, flush=True)
-    result: dict[str, Any] = {"size": size, "stats": dataclasses.asdict(stats),
+    result: dict[str, Any] = {"size": size, "shape": shape.name, "stats": dataclasses.asdict(stats),
                               "generate_seconds": round(generated, 2)}
     if args.generate_only:
         return result
@@ -169,6 +190,7 @@ def bench_size(size: int, args: argparse.Namespace, out: TextIO) -> dict[str, An
         print(f"- {line}", file=out)
     if args.profile and size == max(args.size_list):
         profile_lint(bench, out)
+        profile_build(bench, out)
     found_json: dict[str, Any] = dict(bench.findability) or {"skipped": why_not}
     result.update({
         "figures": {k: f.as_json() for k, f in bench.figures.items()},
@@ -206,8 +228,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     results: list[dict[str, Any]] = []
     code = 0
     try:
-        for size in args.size_list:
-            found = bench_size(size, args, out)
+        for shape, size in ((SHAPES[s], n) for s in args.shape_list for n in args.size_list):
+            found = bench_size(size, shape, args, out)
             if found is None:
                 code = 1
                 break
@@ -218,8 +240,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
                 encoding="utf-8")
     finally:
         if not args.keep:
-            for size in args.size_list:
-                shutil.rmtree(args.out / f"kb-{size}", ignore_errors=True)
+            for shape_name in args.shape_list:
+                for size in args.size_list:
+                    shutil.rmtree(args.out / kb_folder(size, SHAPES[shape_name]),
+                                  ignore_errors=True)
     if args.live_code and code_version() != version:
         print(f"warning: the kb package changed during the run (now {code_version()}); the "
               "figures mix code versions", file=out)

@@ -171,6 +171,36 @@ OUTCOMES = (
 )
 
 
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """How a synthetic knowledge base is laid out; sizes scale with the article count."""
+
+    name: str
+    #: at most this many sections, each with at most `subsections` sub-folders
+    sections: int
+    subsections: int
+    #: level-2 headings per article; `tables`: a table under every one (else under some of a
+    #: reference article's), and no level-3 headings
+    h2: int
+    tables: bool
+    #: every article and tree on the configured first product (and its market)
+    one_product: bool
+    #: nodes per tree, about
+    tree_nodes: tuple[int, int]
+
+
+SHAPES = {
+    # articles of six sections with subsections, spread over every product and market
+    "varied": Shape("varied", 20, 6, 6, False, False, (18, 22)),
+    # issue 19's shape: five sections with a table each, 20 sections x 5 sub-folders, all on
+    # one market and one product (so a browse page by market or product lists every article)
+    "one-market": Shape("one-market", 20, 5, 5, True, True, (12, 14)),
+}
+DEFAULT_SHAPE = SHAPES["varied"]
+
+
 # ---------------------------------------------------------------------------------------------
 # The plan: every article and tree decided before any file is written, so links and outcomes
 # can point at headings that exist.
@@ -291,11 +321,14 @@ def _pick(config_words: Sequence[str], preferred: Sequence[str], rng: random.Ran
 class Generator:
     """Writes one synthetic knowledge base. Same seed, size and config: same bytes."""
 
-    def __init__(self, config: KbConfig, size: int, seed: int, today: dt.date) -> None:
+    def __init__(self, config: KbConfig, size: int, seed: int, today: dt.date,
+                 shape: Shape = DEFAULT_SHAPE) -> None:
         self.config = config
         self.size = size
         self.today = today
-        self.rng = random.Random(f"{seed}-{size}")
+        self.shape = shape
+        self.rng = random.Random(f"{seed}-{size}" if shape == DEFAULT_SHAPE
+                                 else f"{seed}-{size}-{shape.name}")
         self.words = Words(self.rng)
         self.subsections = self._plan_sections()
         self.articles: list[ArticlePlan] = []
@@ -307,9 +340,11 @@ class Generator:
     # --- plan -----------------------------------------------------------------------------
 
     def _plan_sections(self) -> list[Subsection]:
-        n_sections = min(20, max(1, self.size // 10))
-        n_subs = min(6, max(1, self.size // (n_sections * 5)))
+        n_sections = min(self.shape.sections, max(1, self.size // 10))
+        n_subs = min(self.shape.subsections, max(1, self.size // (n_sections * 5)))
         products = list(self.config.products) or ["general"]
+        if self.shape.one_product:
+            products = products[:1]
         combos = list(itertools.product(TOPICS, products))
         subs: list[Subsection] = []
         for i in range(n_sections):
@@ -347,11 +382,13 @@ class Generator:
                 visibility = r.choices(("public", "internal", "restricted"), (25, 70, 5))[0]
             status = r.choices(("published", "deprecated", "draft"), (96, 3, 1))[0]
             pool = H2["macro" if kind == "macro" else "default"]
-            h2 = sorted(r.sample(range(len(pool)), 6))
+            h2 = sorted(r.sample(range(len(pool)), self.shape.h2))
             h3 = iter(r.sample(H3, len(H3)))
             headings: list[tuple[int, str]] = [(1, title)]
             for j, index in enumerate(h2):
                 headings.append((2, pool[index]))
+                if self.shape.tables:
+                    continue
                 if j in (1, 3) or (j == 4 and r.random() < 0.5):
                     headings += [(3, next(h3)), (3, next(h3))]
             self.articles.append(ArticlePlan(
@@ -480,7 +517,8 @@ class Generator:
             blocks.append(self.words.paragraph(label, 38 if level == 2 else 20))
             if level == 2 and r.random() < 0.25:
                 blocks.append("\n".join(f"- {self.words.sentence(label)}" for _ in range(2)))
-            if level == 2 and a.type == "reference" and r.random() < 0.4:
+            if level == 2 and (self.shape.tables or (a.type == "reference"
+                                                     and r.random() < 0.4)):
                 rows = [f"| {r.choice(PROBLEMS)} | {r.choice(PARTIES)} | T+{r.randint(1, 5)} |"
                         for _ in range(3)]
                 blocks.append("\n".join(["| situation | first contact | deadline |",
@@ -550,7 +588,7 @@ class Generator:
                 spec["unit"] = unit
             pool.append((fid, spec))
         r.shuffle(pool)
-        target = r.randint(18, 22)
+        target = r.randint(*self.shape.tree_nodes)
 
         # grow the tree: a question per fact; leaves left at the end become outcomes
         nodes: dict[str, dict[str, Any]] = {}
@@ -832,8 +870,10 @@ def with_top_level(config_text: str, values: Mapping[str, object]) -> str:
 
 
 def generate(root: Path, size: int, seed: int, today: dt.date,
-             source_config: Path = REPO / "mkdocs.yml") -> KbStats:
-    """Write a synthetic KB of `size` articles into `root` (replaced if it exists)."""
+             source_config: Path = REPO / "mkdocs.yml",
+             shape: Shape = DEFAULT_SHAPE) -> KbStats:
+    """Write a synthetic KB of `size` articles laid out as `shape` into `root` (replaced if it
+    exists)."""
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
@@ -841,4 +881,4 @@ def generate(root: Path, size: int, seed: int, today: dt.date,
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     (root / "mkdocs-bare.yml").write_text(bare_config(text), encoding="utf-8")
     config = load_config(root)
-    return Generator(config, size, seed, today).write(root)
+    return Generator(config, size, seed, today, shape).write(root)

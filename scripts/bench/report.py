@@ -54,6 +54,10 @@ class Ratio:
     ok: bool | None
 
 
+#: the plugin's overhead: `kb build` against the bare build of the authored pages alone
+OVERHEAD = "kb build / bare build of the authored pages alone (the plugin's overhead)"
+
+
 def ratios(figures: Mapping[str, Figure]) -> list[Ratio]:
     def sec(key: str) -> float | None:
         f = figures.get(key)
@@ -82,13 +86,18 @@ def ratios(figures: Mapping[str, Figure]) -> list[Ratio]:
         out.append(Ratio("kb build / bare build of the same pages (generated pages as files)",
                          build / same, f"{build:.1f} s / {same:.1f} s = {build / same:.2f}x",
                          "<= 1.10x", build / same <= 1.10))
-    for key, label in (("bare", "kb build / bare build, authored pages only, MkDocs' own nav"),
-                       ("bare-nav", "kb build / bare build, authored pages only, the kb nav")):
-        bare = sec(key)
-        if build is not None and bare:
-            out.append(Ratio(label, build / bare,
-                             f"{build:.1f} s / {bare:.1f} s = {build / bare:.2f}x",
-                             "for comparison (fewer pages)", None))
+    bare = sec("bare")
+    if build is not None and bare:
+        # the reference issue 19 sets: what the plugin and its generated pages cost on top
+        out.append(Ratio(OVERHEAD, build / bare,
+                         f"{build:.1f} s / {bare:.1f} s = {build / bare:.2f}x", "<= 1.25x",
+                         build / bare <= 1.25))
+    bare_nav = sec("bare-nav")
+    if build is not None and bare_nav:
+        out.append(Ratio("kb build / bare build, authored pages only, the kb nav",
+                         build / bare_nav,
+                         f"{build:.1f} s / {bare_nav:.1f} s = {build / bare_nav:.2f}x",
+                         "for comparison (fewer pages)", None))
     warm_build = sec("build-warm")
     if build is not None and warm_build is not None:
         out.append(Ratio("kb build, warm cache (after kb check) / cold", warm_build / build,
@@ -221,7 +230,7 @@ def summary_table(results: Sequence[Mapping[str, Any]]) -> str:
             cells.append(found["shown"].split(" = ")[-1] if found else "-")
         rows.append(cells)
     rows += findability_rows(results)
-    headers = ["figure", *(f"{r['size']:,} articles" for r in results)]
+    headers = ["figure", *(f"{r['size']:,} articles, {r['shape']}" for r in results)]
     return table(headers, rows, set(range(1, len(headers)))) + \
         "\n(! = the step ran but failed; see its row above)"
 

@@ -523,6 +523,26 @@ def profile_lint(bench: Bench, out: TextIO) -> None:
                     + [["all", f"{total:.3f}", "100%"]], {1, 2}), file=out)
 
 
+def profile_build(bench: Bench, out: TextIO) -> None:
+    """cProfile the MkDocs build `kb build` runs (the kb plugin inside it), from a cold cache,
+    in one process (the lint and the agent exports, made in forked children, are not seen)."""
+    root, logs = bench.root, bench.logs
+    print("\n## Where `kb build` spends its time\n", file=out)
+    bench.reset_caches()
+    prof = logs / "build.prof"
+    site_dir = logs / "site-profiled"
+    run = run_process([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs",
+                       "build", "-q", "--config-file", str(root / "mkdocs.yml"),
+                       "--site-dir", str(site_dir)], root, bench.env,
+                      logs / "build-profile.log", bench.args.timeout)
+    shutil.rmtree(site_dir, ignore_errors=True)
+    print(f"### cold: {run.seconds:.1f} s under cProfile, in one process\n", file=out)
+    if run.code or not prof.exists():
+        print(f"no profile written: {run.tail}", file=out)
+        return
+    _print_profile(prof, out)
+
+
 def _print_profile(prof: Path, out: TextIO) -> None:
     """Our functions by own time and by cumulative time; then the library calls they make."""
     stats = pstats.Stats(str(prof))

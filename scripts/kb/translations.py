@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from collections.abc import Iterator
 
 from kb.model import Article, KnowledgeBase
@@ -58,9 +59,27 @@ def is_stale(translation: Article, source: Article) -> bool:
 
 def translations_of(kb: KnowledgeBase, article_id: str) -> list[Article]:
     """Every translation of the article `article_id`, by locale."""
-    found = [a for a in kb.all_articles()
-             if a.translation is not None and a.translation.of == article_id]
-    return sorted(found, key=locale_of)
+    return list(_translations_by_source(kb).get(article_id, ()))
+
+
+#: the last knowledge base's translations by source id, and how many articles it had then:
+#: a page per tree outcome and per article asks, and a scan per question was O(n^2)
+_index: list[tuple[weakref.ref[KnowledgeBase], int, dict[str, list[Article]]]] = []
+
+
+def _translations_by_source(kb: KnowledgeBase) -> dict[str, list[Article]]:
+    count = len(kb.articles_by_path)
+    for known, counted, found in _index:
+        if known() is kb and counted == count:
+            return found
+    by_source: dict[str, list[Article]] = {}
+    for article in kb.all_articles():
+        if article.translation is not None:
+            by_source.setdefault(article.translation.of, []).append(article)
+    for found_ in by_source.values():
+        found_.sort(key=locale_of)
+    _index[:] = [(weakref.ref(kb), count, by_source)]
+    return by_source
 
 
 def languages(kb: KnowledgeBase) -> Iterator[tuple[Article, list[Article]]]:

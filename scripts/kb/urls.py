@@ -40,10 +40,23 @@ def relative_url(here: str, url: str) -> str:
     `relative_url("upi/failed.html", "browse/teams.html")` is `../browse/teams.html`.
     """
     base = here.rpartition("/")[0]
-    rel = posixpath.relpath(url or ".", base or ".")
+    rel = _relpath(url, base)
     if url.endswith("/") or not url:
         rel = "./" if rel == "." else rel + "/"
     return rel
+
+
+def _relpath(path: str, start: str) -> str:
+    """`posixpath.relpath(path, start)` for paths relative to one root, without asking the
+    operating system for the working directory (a site links tens of thousands of times)."""
+    to = [p for p in path.split("/") if p not in ("", ".")]
+    origin = [p for p in start.split("/") if p not in ("", ".")]
+    if ".." in to or ".." in origin:
+        return posixpath.relpath(path or ".", start or ".")
+    common = 0
+    while common < min(len(to), len(origin)) and to[common] == origin[common]:
+        common += 1
+    return "/".join([".."] * (len(origin) - common) + to[common:]) or "."
 
 
 def with_anchor(url: str, anchor: str) -> str:

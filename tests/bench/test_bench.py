@@ -120,12 +120,15 @@ def test_small_run_prints_every_figure_and_ratio(tmp_path: Path) -> None:
                   "kb lint + kb test + kb export, three processes / floor",
                   "warm re-lint / cold lint",
                   "kb build / bare build of the same pages (generated pages as files)",
-                  "kb build / bare build, authored pages only, MkDocs' own nav",
+                  "kb build / bare build of the authored pages alone (the plugin's overhead)",
                   "kb build / bare build, authored pages only, the kb nav",
                   "kb build, warm cache (after kb check) / cold", "kb build, wall clock",
                   "kb build, peak memory (process tree)", "kb serve, article edit to page"):
         assert re.search(rf"\| {re.escape(ratio)} +\| [^|]*[0-9][^|]* \|", text), ratio
     assert re.search(r"\| PR gate \(kb check, one process\) / floor +\| [^|]+ \| <= 2x ", text)
+    assert re.search(r"\| kb build / bare build of the authored pages alone \(the plugin's "
+                     r"overhead\) +\| [0-9.]+ s / [0-9.]+ s = [0-9.]+x +\| <= 1.25x +\| "
+                     r"(meets|MISSES) +\|", text)
     assert re.search(r"\| kb build, peak memory \(process tree\) +\| \d+ MiB \((PSS|RSS)", text)
     assert re.search(r"- clicks from the home page \(site/index.html\) to each of the \d+ "
                      r"published articles, following links between built pages: at most \d+; "
@@ -140,6 +143,38 @@ def test_small_run_prints_every_figure_and_ratio(tmp_path: Path) -> None:
     assert size["findability"]["clicks"]["unreachable"] == 0
     assert size["findability"]["search"] == {"skipped": "--skip-search"}
     assert not (tmp_path / "kb-30").exists()  # removed without --keep
+
+
+def test_the_one_market_shape(tmp_path: Path) -> None:
+    shape = generator.SHAPES["one-market"]
+    stats = generator.generate(tmp_path / "kb", 100, 6, generator.DEFAULT_TODAY, shape=shape)
+    loaded = load(load_config(tmp_path / "kb"))
+    result = lint_kb(loaded.kb, loaded.problems, loaded.ambiguous)
+    assert [d.format() for d in result.diagnostics if d.severity is Severity.ERROR] == []
+    assert result.warnings == 0
+    kb = loaded.kb
+    assert len(kb.articles) == 100 and len(kb.trees) == stats.trees == 10
+    assert stats.sections == 10 and stats.subsections == 20  # scaled down: 20 x 5 at 1,000
+    items = [*(a.meta for a in kb.articles.values()), *(t.meta for t in kb.trees.values())]
+    assert {m.markets for m in items} == {("IN",)}
+    assert {m.products for m in items} == {("upi",)}
+    for article in kb.articles.values():
+        text = (tmp_path / "kb" / article.path).read_text(encoding="utf-8")
+        assert text.count("\n## ") == 5 and "\n### " not in text
+        assert text.count("| --- | --- | --- |") == 5  # a table in every section
+    assert all(10 <= len(t.nodes) <= 16 for t in kb.trees.values())
+    assert sum(len(s.cases) for s in kb.case_sets) == 100
+
+
+def test_a_run_of_both_shapes_reports_each(tmp_path: Path) -> None:
+    code, text = _run(["--sizes", "20", "--shapes", "varied,one-market", "--out", str(tmp_path),
+                       "--only", "floor"])
+    assert code == 0, text
+    assert "\n## 20 articles, shape varied\n" in text
+    assert "\n## 20 articles, shape one-market\n" in text
+    assert re.search(r"\| figure +\| +20 articles, varied \| +20 articles, one-market \|", text)
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert [r["shape"] for r in results["sizes"]] == ["varied", "one-market"]
 
 
 def test_skips_and_repeat(tmp_path: Path) -> None:
@@ -171,7 +206,8 @@ def test_the_bare_build_with_mkdocs_nav_is_skipped_above_the_threshold(tmp_path:
 
 
 @pytest.mark.parametrize("argv", [["--sizes", "x"], ["--sizes", "5"], ["--repeat", "0"],
-                                  ["--only", "floor,nothing"], ["--default-nav-max", "-1"]])
+                                  ["--only", "floor,nothing"], ["--default-nav-max", "-1"],
+                                  ["--shapes", "varied,round"]])
 def test_bad_arguments_are_usage_errors(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         cli.parse_args(argv)

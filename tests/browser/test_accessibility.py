@@ -326,13 +326,13 @@ def test_the_article_details_open_on_demand(configured: Web) -> None:
 
 
 @pytest.mark.parametrize("configured", ["phone-light"], indirect=True)
-def test_the_tree_index_is_a_list_of_cards(configured: Web) -> None:
+def test_the_tree_index_is_a_list(configured: Web) -> None:
     page = visit(configured, "trees/")
     assert page.locator(".md-content table").count() == 0
-    cards = page.locator("li.kb-tree-card")
+    cards = page.locator("ul.kb-listing > li")
     assert cards.count() == len(KB.trees)
     first = cards.first
-    for term in ("Visibility", "Owner", "Markets", "Products", "Labeled cases"):
-        assert first.locator("dt", has_text=term).is_visible(), term
+    for term in ("Owner:", "Markets:", "Products:", "Labeled cases:"):
+        assert first.get_by_text(term).is_visible(), term
     box = first.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390

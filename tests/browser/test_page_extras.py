@@ -177,3 +177,26 @@ def test_tree_pages_fold_their_quality_figures(sized: Web) -> None:
     assert not figures.is_visible()
     folded.locator("summary").click()
     assert figures.is_visible()
+
+
+#: what a browse page has that scrolls sideways (a wide table in Material's scroll wrapper)
+WIDER_THAN_SHOWN = """() => [...document.querySelectorAll('article.md-content__inner *')]
+    .filter((el) => el.scrollWidth > el.clientWidth + 1
+                    && getComputedStyle(el).overflowX !== 'visible')
+    .map((el) => el.tagName + '.' + el.className)"""
+
+
+def test_browse_pages_fit_the_screen(sized: Web) -> None:
+    listed = 0
+    paths = ["browse/products/", "browse/markets/", "browse/teams/", "trees/"]
+    for path in paths:
+        page = sized.goto(path)
+        # a large group's items are on its own pages: check the first of those too
+        part = page.locator('article a[href*="parts/"]').first
+        if path == "browse/markets/" and part.count():
+            paths.append(urlsplit(part.evaluate("(a) => a.href")).path.lstrip("/"))
+        listed += page.locator("ul.kb-listing > li").count()
+        assert page.evaluate(WIDER_THAN_SHOWN) == [], path
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"], path  # type: ignore[index]
+    assert listed > 0

@@ -26,9 +26,9 @@ def test_a_tree_page_shows_when_it_applies_its_examples_and_where_not_for_goes()
 def test_the_tree_index_quotes_applies_when_and_the_first_examples(tmp_path: Path) -> None:
     kb = load(load_config(make_kb(tmp_path))).kb
     index = next(p.markdown for p in generate_pages(kb) if p.path == TREES_INDEX)
-    assert ("<dt>Applies when</dt><dd>A customer waits for a refund that has not arrived. For "
-            "example: “My refund has not arrived yet”; “The refund was issued a week ago and I "
-            "still do not have it”; “When will I get my refund?”.</dd>") in index
+    assert ("<p>A customer waits for a refund that has not arrived. For example: “My refund "
+            "has not arrived yet”; “The refund was issued a week ago and I still do not have "
+            "it”; “When will I get my refund?”.</p>") in index
 
 
 def test_the_routing_page_has_figures_a_confusion_svg_and_table() -> None:

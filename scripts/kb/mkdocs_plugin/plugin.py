@@ -70,7 +70,7 @@ from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
 from kb.pages.article_header import article_headers, help_center_headers, with_header
 from kb.pages.help_center import help_center_home
-from kb.pages.indexes import section_tree_lists
+from kb.pages.indexes import PARTS_FOLDER, section_tree_lists
 from kb.pages.references import References, link_references, reference_index
 from kb.render import REQUIRED_EXTENSIONS
 from kb.sanitise import escape_title, sanitise_html
@@ -398,7 +398,9 @@ def add_site_files(files: Files, config: MkDocsConfig, parts: SiteParts,
     add_generated(files, config, parts.pages, folder)
     assets.add_asset_files(files, config)
     if config.nav is None:
-        pages = [f.src_uri for f in files.documentation_pages()]
+        # a large group's listing pages are linked from its browse page: not every page's nav
+        pages = [f.src_uri for f in files.documentation_pages()
+                 if not f.src_uri.startswith(PARTS_FOLDER)]
         config.nav = site_nav(pages, parts.titles, parts.nav_max_pages)
         if is_compact(len(pages), parts.nav_max_pages):
             # the nav leaves articles out on purpose: MkDocs need not list thousands of them

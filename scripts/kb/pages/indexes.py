@@ -9,6 +9,12 @@ Markdown parts stay relative `.md` links, so MkDocs resolves them and `--strict`
 points nowhere. The three grouped pages (by product, market, team) repeat every title and
 summary, so they are left out of the site search. Tree pages themselves (`trees/<id>.md`) come
 from another generator; this module only links to them.
+
+Listings are lists, not tables, so that they fit a phone's width. A product, market or team
+with more than `GROUP_INLINE_MAX` items is listed by section instead, on pages of its own under
+`PARTS_FOLDER` of at most `PAGE_ITEMS` items each (`<noun>/<code>/<section>/<n>.md`): at
+thousands of articles one page per group would weigh megabytes and take seconds to open, while
+every item stays two clicks from its group's heading.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from markdown.extensions.toc import slugify
 
 from kb.effective import UPCOMING_DAYS, upcoming_changes
 from kb.export.llms_txt import BUNDLE_FORMAT_PAGE
-from kb.html_blocks import html_block, html_table
+from kb.html_blocks import html_block
 from kb.model import Article, KnowledgeBase, Metadata, Tree
 from kb.pages import GeneratedPage, page_generator
 from kb.urls import page_url, relative_url, with_anchor
@@ -32,6 +38,7 @@ __all__ = [
     "BROWSE_INDEX",
     "HOME_PAGE",
     "MARKETS_PAGE",
+    "PARTS_FOLDER",
     "PRODUCTS_PAGE",
     "TEAMS_PAGE",
     "TREES_INDEX",
@@ -49,6 +56,13 @@ TEAMS_PAGE = "browse/teams.md"
 TREES_INDEX = "trees/index.md"
 RULES_PAGE = "reference/lint-rules.md"
 POLICIES_PAGE = "reference/safety-policies.md"
+#: the listing pages of large groups, one folder per grouping and code (left out of the nav:
+#: the grouped pages link every one)
+PARTS_FOLDER = "browse/parts/"
+#: a group with at most this many items is listed on its grouped page itself
+GROUP_INLINE_MAX = 60
+#: at most this many items on one page of a group's listing
+PAGE_ITEMS = 100
 
 #: the agent exports `kb build` writes at the site root, with what each is for
 EXPORTS = (
@@ -116,15 +130,12 @@ def index_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
     if not _has_authored_home(kb):
         yield GeneratedPage(HOME_PAGE, _home(kb, items))
     yield GeneratedPage(BROWSE_INDEX, _browse_index(kb, items))
-    yield GeneratedPage(PRODUCTS_PAGE, _grouped(
-        kb, "By product", PRODUCTS_PAGE, items, config.products,
-        lambda m: m.products, "product"))
-    yield GeneratedPage(MARKETS_PAGE, _grouped(
-        kb, "By market", MARKETS_PAGE, items, config.markets,
-        lambda m: m.markets, "market"))
-    yield GeneratedPage(TEAMS_PAGE, _grouped(
-        kb, "By owning team", TEAMS_PAGE, items, config.teams,
-        lambda m: (m.owner,) if m.owner else (), "team"))
+    yield from _grouped(kb, "By product", PRODUCTS_PAGE, items, config.products,
+                        lambda m: m.products, "product")
+    yield from _grouped(kb, "By market", MARKETS_PAGE, items, config.markets,
+                        lambda m: m.markets, "market")
+    yield from _grouped(kb, "By owning team", TEAMS_PAGE, items, config.teams,
+                        lambda m: (m.owner,) if m.owner else (), "team")
     yield GeneratedPage(TREES_INDEX, _tree_index(kb))
 
 
@@ -225,14 +236,16 @@ def _browse_index(kb: KnowledgeBase, items: list[Entry]) -> str:
 
 def _grouped(kb: KnowledgeBase, title: str, here: str, items: list[Entry],
              vocabulary: Iterable[str], codes_of: Callable[[Metadata], tuple[str, ...]],
-             noun: str) -> str:
+             noun: str) -> Iterator[GeneratedPage]:
+    """The grouped page, then the listing pages of its large groups."""
     known = list(vocabulary)
     extra = sorted({c for e in items for c in codes_of(e.meta)} - set(known))
     # every title and summary is on its own page already: found twice, search would rank worse
-    lines = ["---", "search:", "  exclude: true", "---", "", f"# {title}", ""]
+    lines = [*_NO_SEARCH, f"# {title}", ""]
     lines.append(f"Every article and decision tree, by {noun}, sorted by title. Visibility says "
                  "who may see an item: **public** may be quoted to customers, **internal** is "
                  "for agents and specialists, **restricted** is for humans only.")
+    parts: list[GeneratedPage] = []
     for code in [*known, *extra]:
         members = [e for e in items if code in codes_of(e.meta)]
         lines += ["", f"## {code}", ""]
@@ -241,10 +254,89 @@ def _grouped(kb: KnowledgeBase, title: str, here: str, items: list[Entry],
         if not members:
             lines.append(f"No articles or decision trees for this {noun} yet.")
             continue
-        lines.append(_plural(len(members), "item") + ".")
-        lines += ["", _table(kb, members, here)]
+        if len(members) <= GROUP_INLINE_MAX:
+            lines += [_plural(len(members), "item") + ".", "", _listing(kb, members, here)]
+            continue
+        lines += [f"{_plural(len(members), 'item')}, by section:", ""]
+        for label, pages in _sections(kb, noun, code, members):
+            lines.append(f"- {_link(label, here, pages[0].path)}: "
+                         f"{_plural(sum(len(p.members) for p in pages), 'item')}"
+                         + (f" on {len(pages)} pages" if len(pages) > 1 else ""))
+            parts += [GeneratedPage(page.path, _part(kb, title, here, code, label, page, pages))
+                      for page in pages]
+    lines.append("")
+    yield GeneratedPage(here, "\n".join(lines))
+    yield from parts
+
+
+_NO_SEARCH = ("---", "search:", "  exclude: true", "---", "")
+
+
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    """One page of a large group's listing: the items of one section, or a run of them."""
+
+    path: str
+    members: list[Entry]
+
+
+def _sections(kb: KnowledgeBase, noun: str, code: str,
+              members: list[Entry]) -> list[tuple[str, list[ListingPage]]]:
+    """A group's items by section (an item's first folder; trees on their own), each section
+    cut into pages of at most PAGE_ITEMS, in title order; sections by title."""
+    by_section: dict[str, list[Entry]] = {}
+    for e in members:
+        section = "trees" if e.kind == "decision tree" else posixpath.dirname(e.page).split("/")[0]
+        by_section.setdefault(section, []).append(e)
+    titles = _section_titles(kb)
+    found = []
+    for section, entries_ in by_section.items():
+        label = titles.get(section) or section or "Top level"
+        # a folder per section, a number per page: never the name of another section
+        stem = f"{PARTS_FOLDER}{noun}/{group_anchor(code)}/{section or '_top'}"
+        pages = [ListingPage(f"{stem}/{n + 1}.md", entries_[start:start + PAGE_ITEMS])
+                 for n, start in enumerate(range(0, len(entries_), PAGE_ITEMS))]
+        found.append((label, pages))
+    return sorted(found, key=lambda found_section: found_section[0].casefold())
+
+
+def _section_titles(kb: KnowledgeBase) -> dict[str, str]:
+    """Each top-level docs folder's title (its index page's), and the trees'."""
+    docs = kb.config.docs_dir.strip("/") + "/"
+    titles = {"trees": "Decision trees"}
+    for page in kb.section_pages:
+        folder = posixpath.dirname(page.path.removeprefix(docs))
+        if folder and "/" not in folder and page.title:
+            titles[folder] = page.title
+    return titles
+
+
+def _part(kb: KnowledgeBase, title: str, grouped: str, code: str, section: str,
+          page: ListingPage, pages: list[ListingPage]) -> str:
+    here = page.path
+    n = pages.index(page) + 1
+    total = sum(len(p.members) for p in pages)
+    lines = [*_NO_SEARCH, f"# {code}: {_cell(section)}" + (f" ({n} of {len(pages)})"
+                                                            if len(pages) > 1 else ""), ""]
+    where = f"{_link(f'{title}, {code}', here, grouped, group_anchor(code))}"
+    first = (n - 1) * PAGE_ITEMS + 1
+    lines.append(f"{_plural(total, 'item')} of section {_cell(section)}, sorted by title"
+                 + (f"; items {first} to {first + len(page.members) - 1} on this page"
+                    if len(pages) > 1 else "") + f". Back to {where}.")
+    if len(pages) > 1:
+        lines += ["", _pager(here, pages, n)]
+    lines += ["", _listing(kb, page.members, here)]
+    if len(pages) > 1:
+        lines += ["", _pager(here, pages, n)]
     lines.append("")
     return "\n".join(lines)
+
+
+def _pager(here: str, pages: list[ListingPage], current: int) -> str:
+    """Links to every page of a section's listing, the current one in bold."""
+    links = [f"**{k}**" if k == current else _link(str(k), here, p.path)
+             for k, p in enumerate(pages, start=1)]
+    return "Pages: " + " ".join(links)
 
 
 def _tree_index(kb: KnowledgeBase) -> str:
@@ -260,29 +352,15 @@ def _tree_index(kb: KnowledgeBase) -> str:
     if not trees:
         lines += ["No decision trees yet.", ""]
         return "\n".join(lines)
-    # a list of cards, not a wide table: it must read on a phone without scrolling sideways
-    cards = "".join(_tree_card(kb, tree, here) for tree in trees)
-    lines += [html_block(f'<ul class="kb-tree-list">{cards}</ul>'), ""]
+    rows = [_item(kb, tree.meta, here, tree_page(tree.id), "decision tree",
+                  [tree.meta.summary, _applies_text(tree)],
+                  [f"Owner: {tree.meta.owner or 'not given'}",
+                   f"Markets: {_join(tree.meta.markets) or 'none'}",
+                   f"Products: {_join(tree.meta.products) or 'none'}",
+                   f"Labeled cases: {_case_count(kb, tree)}"])
+            for tree in trees]
+    lines += [html_block(_listing_html(rows)), ""]
     return "\n".join(lines)
-
-
-def _tree_card(kb: KnowledgeBase, tree: Tree, here: str) -> str:
-    """One tree of the index: its linked title, summary, and what a specialist picks it by."""
-    meta = tree.meta
-    facts = [("Applies when", _applies_cell(tree)),
-             ("Visibility", _text(_visibility_cell(meta.visibility))),
-             ("Owner", _text(meta.owner or "none named")),
-             ("Markets", _text(_join(meta.markets) or "none")),
-             ("Products", _text(_join(meta.products) or "none")),
-             ("Labeled cases", _case_count(kb, tree))]
-    # the long "applies when" text takes the card's whole width
-    terms = "".join(
-        f'<div class="kb-tree-fact{" kb-tree-fact--wide" if term == "Applies when" else ""}">'
-        f"<dt>{term}</dt><dd>{value}</dd></div>" for term, value in facts if value)
-    return (f'<li class="kb-tree-card"><p class="kb-tree-card-title">'
-            f"{_title_cell(kb, meta, here, tree_page(tree.id))}</p>"
-            f'<p class="kb-tree-card-summary">{_text(meta.summary)}</p>'
-            f'<dl class="kb-tree-facts">{terms}</dl></li>')
 
 
 def section_tree_lists(kb: KnowledgeBase) -> dict[str, str]:
@@ -328,20 +406,31 @@ def _in_folder(kb: KnowledgeBase, article_id: str, folder: str) -> bool:
 INDEX_EXAMPLES = 3
 
 
-def _applies_cell(tree: Tree) -> str:
+def _applies_text(tree: Tree) -> str:
     """When the tree applies, and its first example messages (all are on its page)."""
     examples = [e.message for e in tree.routing.examples[:INDEX_EXAMPLES]]
     quoted = "; ".join(f"“{e}”" for e in examples)
-    text = " ".join(filter(None, [tree.routing.applies_when,
+    return " ".join(filter(None, [tree.routing.applies_when,
                                   f"For example: {quoted}." if quoted else ""]))
-    return _text(text)
 
 
-def _table(kb: KnowledgeBase, members: list[Entry], here: str) -> str:
-    rows = [[_title_cell(kb, e.meta, here, e.page), _text(e.kind),
-             _text(_visibility_cell(e.meta.visibility)), _text(e.meta.summary)]
-            for e in members]
-    return html_block(html_table(["Title", "Type", "Visibility", "Summary"], rows))
+def _listing(kb: KnowledgeBase, members: list[Entry], here: str) -> str:
+    rows = [_item(kb, e.meta, here, e.page, e.kind, [e.meta.summary]) for e in members]
+    return html_block(_listing_html(rows))
+
+
+def _listing_html(items: list[str]) -> str:
+    return f'<ul class="kb-listing">{"".join(items)}</ul>'
+
+
+def _item(kb: KnowledgeBase, meta: Metadata, here: str, page: str, kind: str,
+          paragraphs: list[str], facts: Iterable[str] = ()) -> str:
+    """One listed item (HTML): its title linked, then type and visibility in words, then the
+    given paragraphs of text and facts (escaped here)."""
+    about = " · ".join([kind, _visibility_cell(meta.visibility), *facts])
+    text = "".join(f"<p>{_text(p)}</p>" for p in paragraphs if p)
+    return (f'<li><p class="kb-listing__title">{_title_cell(kb, meta, here, page)}</p>'
+            f'<p class="kb-listing__about">{_text(about)}</p>{text}</li>')
 
 
 def _title_cell(kb: KnowledgeBase, meta: Metadata, here: str, page: str) -> str:

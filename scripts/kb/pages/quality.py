@@ -17,7 +17,7 @@ from kb.client import Client
 from kb.client.evaluation import client_routes, read_client_routing_set
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, page_generator
-from kb.quality import charts, quality_data
+from kb.quality import quality_data
 from kb.quality.report_markdown import (
     EVALUATION_PAGE,
     INDEX_PAGE,
@@ -88,6 +88,8 @@ def routing_page_markdown(kb: KnowledgeBase) -> str:
         lines += [f"{len(labeled.problems)} entries of the set are malformed and left out "
                   "(`kb eval-route` lists them).", ""]
     lines += [routing_markdown(report), ""]
+    from kb.quality import charts  # matplotlib loads only when a page draws
+
     lines += figure(charts.confusion_chart("routing-confusion", title, labels, counts), title,
                     "routing-confusion", "Each row is the tree a message should go to; each "
                     "column where the router sent it. The diagonal is right; the numbers are "
