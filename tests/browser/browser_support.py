@@ -193,3 +193,23 @@ def search(web: Web, query: str) -> list[str]:
     if not web.page.locator("dialog.kb-search[open]").count():
         open_search(web)
     return [urlunsplit((*urlsplit(u)[:3], "", "")) for u in search_results(web, query)]
+
+
+def value_text(value: object) -> str:
+    """A fact value as the walker writes it (JavaScript's String(): 72.0 is `72`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def answer(page: Page, value: object) -> None:
+    """Answer the walker's current question with `value`, by typing a number or clicking."""
+    question = page.locator(".kb-walker-question")
+    number = question.locator("input[type=number]")
+    if number.count():
+        number.fill(value_text(value))
+        question.get_by_role("button", name="Next").click()
+    else:
+        question.locator(f'button[data-value="{value_text(value)}"]').click()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_support import REPO, Web
+from browser_support import REPO, Web, answer
 from playwright.sync_api import Page
 
 from kb.casetest import run_cases
@@ -29,18 +29,6 @@ def at_size(web: Web, size: str, path: str) -> Page:
     page = web.goto(path)
     page.locator(".kb-diagram-controls").wait_for()
     return page
-
-
-def answer(page: Page, value: object) -> None:
-    """Answer the walker's current question with `value` (as the walker writes it)."""
-    text = str(value).lower() if isinstance(value, bool) else str(value)
-    question = page.locator(".kb-walker-question")
-    number = question.locator("input[type=number]")
-    if number.count():
-        number.fill(text)
-        question.get_by_role("button", name="Next").click()
-    else:
-        question.locator(f'button[data-value="{text}"]').click()
 
 
 def geometry(page: Page) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from browser_support import REPO, Web
+from browser_support import REPO, Web, answer
 
 from kb.loader import load, load_config
 from kb.macros import reply_markdown
@@ -32,13 +32,7 @@ ABOVE_THE_FOLD = (".kb-walker-outcome h3", ".kb-walker-next-action", ".kb-walker
 def walk_by_clicking(web: Web, answers: list[tuple[str, str]], today: str = TODAY) -> None:
     page = web.goto(f"trees/{TREE}/?kb-today={today}")
     for _, value in answers:
-        question = page.locator(".kb-walker-question")
-        number = question.locator("input[type=number]")
-        if number.count():
-            number.fill(value)
-            question.get_by_role("button", name="Next").click()
-        else:
-            question.locator(f'button[data-value="{value}"]').click()
+        answer(page, value)
     page.locator(".kb-walker-outcome").wait_for()
 
 

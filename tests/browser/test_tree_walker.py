@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from browser_support import REPO, Served, Web
+from browser_support import REPO, Served, Web, answer, value_text
 
 from kb.casetest import CaseResult, run_cases
 from kb.loader import load, load_config
@@ -39,15 +39,6 @@ MAIN_TREE = "upi-debited-not-credited" if "upi-debited-not-credited" in TREE_IDS
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def value_text(value: object) -> str:
-    """A fact value as the walker writes it (JavaScript's String(): 72.0 is `72`)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def answer_text(tree: Tree, fact_id: str, value: object) -> str:
     fact = tree.facts[fact_id]
     if fact.type == "boolean":
@@ -67,19 +58,6 @@ def tree_path(tree_id: str) -> str:
     return f"trees/{tree_id}/"
 
 
-def answer(web: Web, value: object) -> None:
-    """Answer the walker's current question with `value`, by clicking or typing."""
-    question = web.page.locator(".kb-walker-question")
-    fact_id = question.get_attribute("data-fact")
-    assert fact_id is not None
-    number = question.locator("input[type=number]")
-    if number.count():
-        number.fill(value_text(value))
-        question.get_by_role("button", name="Next").click()
-    else:
-        question.locator(f'button[data-value="{value_text(value)}"]').click()
-
-
 def current_fact(web: Web) -> str:
     fact = web.page.locator(".kb-walker-question").get_attribute("data-fact")
     assert fact is not None
@@ -89,7 +67,7 @@ def current_fact(web: Web) -> str:
 def walk_case(web: Web, result: CaseResult) -> None:
     for step in result.walk.steps:
         assert current_fact(web) == step.fact
-        answer(web, step.value)
+        answer(web.page, step.value)
 
 
 def path_texts(web: Web) -> list[str]:
@@ -395,10 +373,10 @@ def test_an_answer_that_raises_a_signal_shows_the_policy_notice(web: Web) -> Non
     tree = KB.trees["account-takeover-sim-swap"]
     policy = KB.policies["account-takeover"]
     page = web.goto(tree_path(tree.id))
-    answer(web, "suspicious-call-or-message")  # raises nothing
+    answer(web.page, "suspicious-call-or-message")  # raises nothing
     assert page.locator(".kb-walker-signal").count() == 0
     assert current_fact(web) == "shared_secret"
-    answer(web, True)  # shared an OTP or PIN: raises account-takeover
+    answer(web.page, True)  # shared an OTP or PIN: raises account-takeover
     notice = page.locator(".kb-walker-signal")
     assert notice.count() == 1
     assert notice.get_attribute("role") == "alert"
