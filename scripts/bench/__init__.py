@@ -29,8 +29,8 @@ descendants sampled from /proc, PSS where readable):
   out as Markdown files, with the plugin's assets and nav): only the last holds the same pages;
 - findability of the site `kb build` made: the clicks from the home page to every published
   article (breadth-first over the links between built pages), and, with Playwright and
-  /usr/bin/chromium, whether Material's search puts a sample of articles in its top results
-  when their title is typed, and how fast;
+  /usr/bin/chromium, whether the site's search (Pagefind, or Material's when configured) puts
+  a sample of articles in its top results when their title is typed, and how fast;
 - `kb serve`: time to the first page, then from editing one article (and one tree) to the
   change showing on the served page.
 

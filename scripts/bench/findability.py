@@ -121,7 +121,7 @@ def clicks_report(depths: Mapping[str, int], articles: Sequence[str]) -> dict[st
 def findability(site: Path, docs: Path, args: argparse.Namespace,
                 logs: Path) -> dict[str, dict[str, Any]]:
     """Clicks from the home page to every published article of the built `site`, and whether
-    Material's search finds a sample of them by title (skipped without a browser)."""
+    the site's search finds a sample of them by title (skipped without a browser)."""
     pages = built_pages(site)
     articles = {built_page(path, pages): title
                 for path, title in published_articles(docs).items()}

@@ -35,7 +35,7 @@ def findability_lines(found: Mapping[str, Mapping[str, Any]], why_not: str) -> l
             if search["timed_out"] else ""
         lines.append(f"search finds {search['found']}/{search['sample']} in the top "
                      f"{search['top']}, median {median} ms from the last keystroke to the "
-                     f"results (headless Chromium, Material's search; the first results came "
+                     f"results (headless Chromium, the site's search; the first results came "
                      f"{search['index_ready_seconds']:.1f} s after the home page was opened"
                      f"{late})")
     return lines
