@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+from kb.client import Client
 from kb.loader import load, load_config
 from kb.pages import generate_pages
+from kb.pages.agent_access import LIVE_ACCESS_PAGE
 from kb.pages.indexes import TREES_INDEX
 from kb.pages.quality import ROUTING_PAGE, routing_page_markdown
 from kb.pages.trees import tree_markdown
@@ -50,3 +54,23 @@ def test_the_routing_page_has_figures_a_confusion_svg_and_table() -> None:
 def test_without_a_routing_set_the_page_says_so(tmp_path: Path) -> None:
     kb = load(load_config(make_kb(tmp_path))).kb
     assert "No labeled routing messages" in routing_page_markdown(kb)
+
+
+def test_one_agents_client_serves_every_page_that_measures_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The live-access page and the routing page measure the same in-memory bundle, built once
+    per generation (building it is most of their cost), and none is kept after."""
+    kb = load(load_config(REPO)).kb
+    built: list[object] = []
+    real = Client.from_kb.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Client], knowledge: object) -> Client:
+        built.append(knowledge)
+        return real(cls, knowledge)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Client, "from_kb", classmethod(counted))
+    paths = {p.path for p in generate_pages(kb)}
+    assert {ROUTING_PAGE, LIVE_ACCESS_PAGE} <= paths
+    assert built == [kb]
+    generate_pages(kb)
+    assert built == [kb, kb]  # a second generation measures afresh

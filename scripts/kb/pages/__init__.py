@@ -12,6 +12,7 @@ import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from kb.client import Client
 from kb.model import KnowledgeBase
 
 
@@ -32,9 +33,25 @@ def page_generator(fn: Generator) -> Generator:
     return fn
 
 
+#: the agents' client of each knowledge base whose pages are being generated, by id
+_clients: dict[int, Client] = {}
+
+
 def generate_pages(kb: KnowledgeBase) -> list[GeneratedPage]:
     """Every generated page, sorted by path; paths never collide with authored files."""
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
-    pages = [p for gen in _GENERATORS for p in gen(kb)]
+    try:
+        pages = [p for gen in _GENERATORS for p in gen(kb)]
+    finally:
+        _clients.pop(id(kb), None)
     return sorted(pages, key=lambda p: p.path)
+
+
+def agents_client(kb: KnowledgeBase) -> Client:
+    """The agents' client (`kb.client`, its bundle built in memory) of `kb`, for the pages that
+    measure what agents get: made once while `generate_pages` runs, shared by those pages."""
+    client = _clients.get(id(kb))
+    if client is None:
+        client = _clients[id(kb)] = Client.from_kb(kb)
+    return client

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kb.client import Client
 from kb.client.evaluation import evaluate_client_search
 from kb.model import KnowledgeBase
-from kb.pages import GeneratedPage, page_generator
+from kb.pages import GeneratedPage, agents_client, page_generator
 from kb.quality.search_eval import SEARCH_QUERIES, evaluation_markdown
 
 LIVE_ACCESS_PAGE = "agents/live-access.md"
@@ -111,7 +110,7 @@ def search_quality_markdown(kb: KnowledgeBase) -> str:
     heading = "## Search quality\n\n"
     if not path.is_file():
         return heading + f"No labeled search queries (`{SEARCH_QUERIES}`) yet.\n"
-    client = Client.from_kb(kb)
+    client = agents_client(kb)
     _, report = evaluate_client_search(client, path)
     return (heading + "Measured while this site was built, on the labeled queries of "
             f"`{SEARCH_QUERIES}` as customers and specialists phrase them (misspellings, "

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kb.client import Client
 from kb.client.evaluation import client_routes, read_client_routing_set
 from kb.model import KnowledgeBase
-from kb.pages import GeneratedPage, page_generator
+from kb.pages import GeneratedPage, agents_client, page_generator
 from kb.quality import quality_data
 from kb.quality.report_markdown import (
     EVALUATION_PAGE,
@@ -70,7 +69,7 @@ def routing_page_markdown(kb: KnowledgeBase) -> str:
     path = kb.config.root / ROUTING_SET
     if not path.is_file():
         return "\n".join([*lines, f"No labeled routing messages (`{ROUTING_SET}`) yet.", ""])
-    client = Client.from_kb(kb)
+    client = agents_client(kb)
     labeled = read_client_routing_set(client, path)
     trees = [t["id"] for t in client.bundle["trees"]]
     report = evaluate_routing(labeled.messages, "test", trees, client_routes(client))
