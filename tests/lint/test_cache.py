@@ -550,14 +550,3 @@ def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
     names = (*cache_module._LIBRARIES, "no-such-distribution")
     assert cache_module._installed(names) == {name: expected(name) for name in names}
 
-
-def test_an_article_with_sources_is_stored_and_read_back() -> None:
-    # the parse pool and the content cache store parse results: an article's `sources`
-    # (kb.model.Source) must be a type the store may read back
-    import datetime as dt
-
-    from kb.loader import store
-    from kb.model import Source
-
-    source = Source("Circular", "regulation", "", "RBI/1", dt.date(2026, 1, 2), 0)
-    assert store.loads(store.dumps([source])) == [source]
