@@ -11,6 +11,7 @@ from client_support import labeled_cases, shipped_client
 
 from export.export_support import GOLDEN_KB, HIDDEN_IDS, HIDDEN_WORDS, exports_of
 from kb.client import BundleError, Client, ClientError, FactError, NotFound
+from kb.search.query import ROUTING, SEARCH, Vocabulary, glossary, read_query
 from kb.walk import walk
 
 
@@ -108,6 +109,16 @@ def test_search_reads_misspellings_and_other_languages() -> None:
     client = shipped_client()
     assert client.search("chargebak reason codes")[0].article_id.startswith("cards-dispute")
     assert any(r.article_id.startswith("pix") for r in client.search("caí num golpe no pix"))
+
+
+def test_the_router_reads_only_the_glossary_it_was_calibrated_with() -> None:
+    """Words added for the search since the router's calibration reach the search, never the
+    router, whose results stay those its threshold was chosen for."""
+    vocabulary = Vocabulary(["settlement payout of the sales"], lambda word: word)
+    message = "repasse das vendas"
+    assert read_query(message, vocabulary, glossary(SEARCH)).terms == (
+        "payout", "settlement", "sales")
+    assert read_query(message, vocabulary, glossary(ROUTING)).terms == ()
 
 
 def test_search_filters_by_market() -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import tantivy
 
-from kb.search.query import QueryTerms, Vocabulary, read_query
+from kb.search.query import SEARCH, Glossary, QueryTerms, Vocabulary, glossary, read_query
 
 #: how much a word found in each field counts, against the body's 1.0 (tuned on the `tune`
 #: split of the labeled search queries, never on the split the reported figures use)
@@ -56,11 +56,14 @@ class SearchIndex:
     size: int
     _bodies: Mapping[str, str] = field(repr=False)
     boosts: Mapping[str, float] = field(default_factory=lambda: dict(FIELD_BOOSTS))
+    #: the glossary queries are read with
+    table: Glossary = field(default_factory=glossary, repr=False)
 
     @classmethod
-    def build(cls, documents: Iterable[Document],
-              boosts: Mapping[str, float] = FIELD_BOOSTS) -> SearchIndex:
-        """An index of `documents`; `boosts` weigh each of TEXT_FIELDS."""
+    def build(cls, documents: Iterable[Document], boosts: Mapping[str, float] = FIELD_BOOSTS,
+              reader: str = SEARCH) -> SearchIndex:
+        """An index of `documents`; `boosts` weigh each of TEXT_FIELDS; queries are read with
+        the glossary of `reader` (`query.SEARCH` or `query.ROUTING`)."""
         builder = tantivy.SchemaBuilder()
         builder.add_text_field("key", stored=True, tokenizer_name="raw")
         for name in TEXT_FIELDS:
@@ -86,13 +89,14 @@ class SearchIndex:
         index.reload()
         analyzer = _analyzer()
         vocabulary = Vocabulary(texts, lambda word: "".join(analyzer.analyze(word)[:1]))
-        return cls(index, schema, vocabulary, len(bodies), bodies, dict(boosts))
+        return cls(index, schema, vocabulary, len(bodies), bodies, dict(boosts),
+                   glossary(reader))
 
     def search(self, query: str, *, limit: int = 5, markets: Sequence[str] = (),
                products: Sequence[str] = (), kinds: Sequence[str] = ()) -> list[Hit]:
         """The best `limit` chunks for `query`, best first; only chunks of one of `markets`
         (and `products`, `kinds`) when given."""
-        terms = read_query(query, self.vocabulary)
+        terms = read_query(query, self.vocabulary, self.table)
         if not terms.terms or limit < 1:
             return []
         text_query = self._text_query(terms)

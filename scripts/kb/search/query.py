@@ -2,9 +2,14 @@
 
 A query is never parsed as query syntax: it is cut into words (letters and digits), lowercased
 and stripped of accents. Then, longest phrase first, glossary phrases (Portuguese and Hinglish
-support phrasings, `glossary.json`) become the KB's English words, filler words of those
-languages are dropped, and a word the index does not know becomes the nearest word it does know
-(`difflib`'s ratio, at least 0.8, same first letter), or is dropped.
+support phrasings, and English spellings the KB writes differently: `glossary.json`) become the
+KB's English words, filler words of those languages are dropped, and a word the index does not
+know becomes the nearest word it does know (`difflib`'s ratio, at least 0.8, same first
+letter), or is dropped.
+
+The glossary has two layers: the first, which the router was calibrated with and reads alone
+(`ROUTING`), and the `search` layer added since, which the agents' search reads on top of it
+(`SEARCH`).
 """
 
 from __future__ import annotations
@@ -50,23 +55,34 @@ class Glossary:
     longest: int
 
     @classmethod
-    def of(cls, data: Mapping[str, object]) -> Glossary:
+    def of(cls, layers: Iterable[Mapping[str, object]]) -> Glossary:
+        """The glossary of `layers` (each with tables `en`, `pt`, `hinglish` and `filler`),
+        a later layer's phrase over an earlier one's."""
         phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for table in ("pt", "hinglish"):
-            entries = data.get(table, {})
-            assert isinstance(entries, dict)
-            for phrase, meaning in entries.items():
-                phrases[tuple(words(phrase))] = tuple(words(str(meaning)))
-        filler = data.get("filler", [])
-        assert isinstance(filler, list)
-        return cls(phrases, frozenset(w for f in filler for w in words(str(f))),
-                   max((len(p) for p in phrases), default=1))
+        filler: set[str] = set()
+        for data in layers:
+            for table in ("en", "pt", "hinglish"):
+                entries = data.get(table, {})
+                assert isinstance(entries, dict)
+                for phrase, meaning in entries.items():
+                    phrases[tuple(words(phrase))] = tuple(words(str(meaning)))
+            listed = data.get("filler", [])
+            assert isinstance(listed, list)
+            filler.update(w for f in listed for w in words(str(f)))
+        return cls(phrases, frozenset(filler), max((len(p) for p in phrases), default=1))
+
+
+#: the glossary the router was calibrated with, and the one the agents' search reads
+ROUTING = "routing"
+SEARCH = "search"
 
 
 @cache
-def glossary() -> Glossary:
+def glossary(reader: str = SEARCH) -> Glossary:
+    """The glossary `reader` (ROUTING or SEARCH) reads queries with."""
     raw = resources.files("kb.search").joinpath("glossary.json").read_text(encoding="utf-8")
-    return Glossary.of(json.loads(raw))
+    data = json.loads(raw)
+    return Glossary.of([data, data["search"]] if reader == SEARCH else [data])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +95,12 @@ class QueryTerms:
     rewritten: Mapping[str, str]
 
 
-def read_query(query: str, vocabulary: Vocabulary) -> QueryTerms:
+def read_query(query: str, vocabulary: Vocabulary, table: Glossary | None = None) -> QueryTerms:
+    """The words `query` asks for, read with `table` (by default the search's glossary)."""
     typed = words(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
     terms: list[str] = []
     rewritten: dict[str, str] = {}
-    table = glossary()
+    table = table or glossary()
     i = 0
     while i < len(typed):
         for size in range(min(table.longest, len(typed) - i), 0, -1):

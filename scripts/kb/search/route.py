@@ -6,6 +6,9 @@ Each example message of a tree is a document (its body), carrying the tree's tit
 close to it and through the words of its description. A tree scores its best document's score;
 trees are ranked by score, ties by id. Under `NO_TREE_BELOW` the best tree is not taken: no
 tree applies.
+
+The router reads messages with the glossary it was calibrated with (`query.ROUTING`), not with
+the words added for the agents' search since.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kb.search.index import MAX_LIMIT, Document, SearchIndex
+from kb.search.query import ROUTING
 
 #: the best tree's score under which no tree applies (calibrated on the `tune` split of the
 #: labeled routing set, never on the split the reported figures use)
@@ -69,7 +73,7 @@ class Router:
                 self._examples[key] = (tree.id, example)
                 documents.append(Document(key=key, title=tree.title, summary=tree.applies_when,
                                           body=example, markets=tree.markets, kind="route"))
-        self._index = SearchIndex.build(documents, ROUTE_BOOSTS)
+        self._index = SearchIndex.build(documents, ROUTE_BOOSTS, ROUTING)
         self.threshold = threshold
 
     def route(self, message: str, *, markets: Sequence[str] = (),
