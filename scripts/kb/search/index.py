@@ -80,7 +80,7 @@ class SearchIndex:
         for doc in documents:
             writer.add_document(tantivy.Document(
                 key=doc.key, title=doc.title, headings=doc.headings, tags=doc.tags,
-                summary=doc.summary, body=doc.body, markets=list(doc.markets),
+                summary=doc.summary, body=_text(doc), markets=list(doc.markets),
                 products=list(doc.products), kind=doc.kind))
             texts.extend((doc.title, doc.headings, doc.tags, doc.summary, doc.body))
             bodies[doc.key] = doc.body
@@ -122,6 +122,12 @@ class SearchIndex:
         """Every word, in any field (the words are letters and digits only: no query syntax)."""
         return self._index.parse_query(" ".join(terms.terms), list(TEXT_FIELDS),
                                        field_boosts=dict(self.boosts))
+
+
+def _text(doc: Document) -> list[str]:
+    """The body field's values: a chunk's text is read with its headings, which say what the
+    text is about in words the text itself often leaves out (tuned on the `tune` split)."""
+    return [doc.headings, doc.body] if doc.headings else [doc.body]
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
