@@ -111,6 +111,14 @@ def test_search_reads_misspellings_and_other_languages() -> None:
     assert any(r.article_id.startswith("pix") for r in client.search("caí num golpe no pix"))
 
 
+def test_the_section_that_answers_outranks_its_articles_lead() -> None:
+    """Sections carry their article's title, summary and tags; the lead, found by its own words
+    only, no longer outranks the section a query names."""
+    found = [r.section_id for r in shipped_client().search("KYC update scam what it looks like")]
+    assert found[0] == "compliance-kyc-update-scam#what-the-scam-looks-like"
+    assert "compliance-kyc-update-scam#kyc-update-scam" not in found[:3]
+
+
 def test_the_router_reads_only_the_glossary_it_was_calibrated_with() -> None:
     """Words added for the search since the router's calibration reach the search, never the
     router, whose results stay those its threshold was chosen for."""

@@ -327,7 +327,13 @@ class Client:
         return LocalText(text, version.locale, version.fallback)
 
     def _documents(self) -> Iterator[Document]:
-        """One chunk per section; a macro is one chunk (it is used whole), found at its reply."""
+        """One chunk per section; a macro is one chunk (it is used whole), found at its reply.
+
+        Each section carries its article's title, summary and tags, so it is found by what the
+        article is about; the lead (the text under the article's title, before its first
+        heading) is found by its own words only: given the article's too, it would outrank,
+        as the shortest chunk about the subject, the section that answers (tuned on the `tune`
+        split)."""
         for article in self._articles.values():
             tags = " ".join([*article["tags"], article["type"]])
             sections = [s for s in article["sections"]
@@ -337,14 +343,15 @@ class Client:
                               and s["level"] > 1), sections[-1])
                 chunks = [(reply["anchor"], " ".join(h for s in sections
                                                      for h in s["heading_path"][1:]),
-                           "\n".join(s["text"] for s in sections))]
+                           "\n".join(s["text"] for s in sections), False)]
             else:
-                chunks = [(s["anchor"], " ".join(s["heading_path"][1:]), s["text"])
-                          for s in sections]
-            for anchor, headings, body in chunks:
+                chunks = [(s["anchor"], " ".join(s["heading_path"][1:]), s["text"],
+                           s["level"] == 1 and len(sections) > 1) for s in sections]
+            for anchor, headings, body, lead in chunks:
+                context = ("", "", "") if lead else (article["title"], tags, article["summary"])
                 yield Document(
-                    key=f"{article['id']}#{anchor}", title=article["title"], body=body,
-                    headings=headings, tags=tags, summary=article["summary"],
+                    key=f"{article['id']}#{anchor}", title=context[0], body=body,
+                    headings=headings, tags=context[1], summary=context[2],
                     markets=tuple(article["markets"]), products=tuple(article["products"]),
                     kind=article["type"])
 
