@@ -117,5 +117,5 @@ def search_quality_markdown(kb: KnowledgeBase) -> str:
             "Hinglish and Portuguese included). A query counts as found at *k* when one of the "
             "sections that answer it is among the first *k* results; MRR is the mean of 1/rank "
             "of the first answer. Only the `test` split is reported: the `tune` split is the "
-            "one the search's field weights were tuned on. Reproduce with "
-            "`kb eval-search`.\n\n" + evaluation_markdown(report) + "\n")
+            "one the search's field weights, chunking and glossary were chosen on. Reproduce "
+            "with `kb eval-search`.\n\n" + evaluation_markdown(report) + "\n")
