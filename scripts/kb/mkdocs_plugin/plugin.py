@@ -23,6 +23,8 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -64,6 +66,7 @@ from kb.mkdocs_plugin.pagefind_search import (
     is_indexed,
     mark_page,
     result_labels,
+    write_search_copy,
 )
 from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
@@ -130,6 +133,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.last_good = LastGoodSite()
         #: the tracker's new-issue address for the feedback links (None: no links)
         self.feedback_url: str | None = None
+        #: where this build writes the pages' copies for Pagefind (None: no index is built)
+        self.search_pages: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # with this event MkDocs keeps one plugin object across the rebuilds of a serve
@@ -152,6 +157,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         if self.kb_config is None:
             return
         self.parts = prepare(self.kb_config, self.audience)
+        self._drop_search_pages()
+        # a dirty preview rebuild keeps the index of the first build: re-indexing every page
+        # would cost seconds per save at thousands of articles (restart to re-index)
+        if self.pagefind and not (self.serve_dirty and is_indexed(Path(config.site_dir))):
+            self.search_pages = Path(tempfile.mkdtemp(prefix="kb-search-pages-"))
 
     # late, so that the nav also holds pages other plugins and hooks add
     @event_priority(-50)
@@ -225,7 +235,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         output = with_lang(output, locale) if locale else output
         if self.pagefind:
             output = pagefind_markup(output, page, self.parts)
-        return csp.with_policy(output, wasm=self.pagefind)
+        output = csp.with_policy(output, wasm=self.pagefind)
+        if self.search_pages is not None:
+            write_search_copy(self.search_pages, page.file.dest_uri, output)
+        return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
                          config: MkDocsConfig) -> str | None:
@@ -241,19 +254,25 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         except BackgroundFailed as exc:
             raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
         write_files_atomically(Path(config.site_dir), exports)
-        site = Path(config.site_dir)
-        # a dirty preview rebuild keeps the index of the first build: re-indexing every page
-        # would cost seconds per save at thousands of articles (restart to re-index)
-        if self.pagefind and not (self.serve_dirty and is_indexed(site)):
-            try:
-                index_site(site)
-            except PagefindFailed as exc:
-                raise PluginError(f"kb: the search index was not built: {exc}") from None
+        if self.search_pages is None:
+            return
+        try:
+            index_site(Path(config.site_dir), self.search_pages)
+        except PagefindFailed as exc:
+            raise PluginError(f"kb: the search index was not built: {exc}") from None
+        finally:
+            self._drop_search_pages()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.parts is not None:
             self.parts.exports.cancel()
+        self._drop_search_pages()
         self.last_good.failed(error)
+
+    def _drop_search_pages(self) -> None:
+        if self.search_pages is not None:
+            shutil.rmtree(self.search_pages, ignore_errors=True)
+            self.search_pages = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:
