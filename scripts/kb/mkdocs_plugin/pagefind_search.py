@@ -38,11 +38,16 @@ from typing import Literal
 
 from kb.model import KnowledgeBase
 
-__all__ = ["INDEX_DIR", "PagefindFailed", "ResultLabel", "index_site", "is_indexed",
-           "mark_page", "result_labels", "search_copy", "write_search_copy"]
+__all__ = ["INDEX_DIR", "SEARCH_PAGES_ENV", "PagefindFailed", "ResultLabel", "has_search_copies",
+           "index_site", "is_indexed", "mark_page", "result_labels", "search_copy",
+           "write_search_copy"]
 
 #: where Pagefind writes its index and scripts, in the site
 INDEX_DIR = "pagefind"
+#: set by `kb build` to a new folder: the plugin leaves its search copies there and does not
+#: index them; `kb build` indexes them after MkDocs has exited, so that Pagefind's memory never
+#: adds to MkDocs' (whose pages are all in memory until its build ends)
+SEARCH_PAGES_ENV = "KB_SEARCH_PAGES"
 #: Pagefind's default weights of headings inside a weighted page (h1 ... h6)
 HEADING_WEIGHTS = {1: 7.0, 2: 6.0, 3: 5.0, 4: 4.0, 5: 3.0, 6: 2.0}
 #: Pagefind accepts weights from 0 to 10; 0 would drop the words altogether
@@ -150,6 +155,11 @@ def write_search_copy(pages: Path, dest_path: str, page_html: str) -> None:
     target = pages / dest_path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(copy, encoding="utf-8")
+
+
+def has_search_copies(pages: Path) -> bool:
+    """True when `pages` holds a page for Pagefind (a Pagefind build wrote its copies there)."""
+    return any(path.is_file() for path in pages.rglob("*.html"))
 
 
 def is_indexed(site: Path) -> bool:

@@ -7,7 +7,8 @@ and the assets, opens every article with its metadata block, sanitises every HTM
 from content (`kb.sanitise`; titles are escaped before MkDocs prints them), puts a
 Content-Security-Policy on every page (`csp`), writes the agent exports after the site, and
 then, unless mkdocs.yml picks Material's search, indexes the site with Pagefind
-(`pagefind_search`).
+(`pagefind_search`; under `kb build`, which indexes once MkDocs has exited, it only leaves
+each page's copy for Pagefind).
 Each event is a guard plus one delegation to the core.
 
 Both cores work: the lint runs in a forked child while this process generates the pages, and
@@ -60,6 +61,7 @@ from kb.mkdocs_plugin.feedback import feedback_block, issues_url
 from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.mkdocs_plugin.pagefind_search import (
+    SEARCH_PAGES_ENV,
     PagefindFailed,
     ResultLabel,
     index_site,
@@ -135,6 +137,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.feedback_url: str | None = None
         #: where this build writes the pages' copies for Pagefind (None: no index is built)
         self.search_pages: Path | None = None
+        #: the copies are for `kb build` to index once MkDocs has exited (SEARCH_PAGES_ENV)
+        self.index_later = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # with this event MkDocs keeps one plugin object across the rebuilds of a serve
@@ -158,10 +162,13 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             return
         self.parts = prepare(self.kb_config, self.audience)
         self._drop_search_pages()
+        later = os.environ.get(SEARCH_PAGES_ENV, "")
+        self.index_later = bool(later)
         # a dirty preview rebuild keeps the index of the first build: re-indexing every page
         # would cost seconds per save at thousands of articles (restart to re-index)
         if self.pagefind and not (self.serve_dirty and is_indexed(Path(config.site_dir))):
-            self.search_pages = Path(tempfile.mkdtemp(prefix="kb-search-pages-"))
+            self.search_pages = (Path(later) if later
+                                 else Path(tempfile.mkdtemp(prefix="kb-search-pages-")))
 
     # late, so that the nav also holds pages other plugins and hooks add
     @event_priority(-50)
@@ -254,7 +261,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         except BackgroundFailed as exc:
             raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
         write_files_atomically(Path(config.site_dir), exports)
-        if self.search_pages is None:
+        if self.search_pages is None or self.index_later:
             return
         try:
             index_site(Path(config.site_dir), self.search_pages)
@@ -270,9 +277,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.last_good.failed(error)
 
     def _drop_search_pages(self) -> None:
-        if self.search_pages is not None:
+        if self.search_pages is not None and not self.index_later:
             shutil.rmtree(self.search_pages, ignore_errors=True)
-            self.search_pages = None
+        self.search_pages = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:
