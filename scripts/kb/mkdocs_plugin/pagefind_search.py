@@ -21,7 +21,8 @@ Its files are site assets under `pagefind/`, written after the agent exports, an
 of them. Pagefind reads a copy of each marked page reduced to what it indexes (`search_copy`:
 the page's `<html>` tag and its marked content), written as MkDocs writes the page: the same
 index from about a third of the HTML (the header, nav and footer of every page left out), and
-about a third less of the build's time spent indexing.
+about a third less of the build's time spent indexing. (Feeding pages to Pagefind's Python
+API as MkDocs renders them cannot overlap the two: its client reads one reply every 0.1 s.)
 Pagefind runs WebAssembly, so pages of a Pagefind site allow `'wasm-unsafe-eval'` (see `csp`),
 and nothing else beyond the Material site's policy.
 """
