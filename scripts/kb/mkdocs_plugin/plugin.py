@@ -161,14 +161,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         if self.kb_config is None:
             return
         self.parts = prepare(self.kb_config, self.audience)
-        self._drop_search_pages()
-        later = os.environ.get(SEARCH_PAGES_ENV, "")
-        self.index_later = bool(later)
-        # a dirty preview rebuild keeps the index of the first build: re-indexing every page
-        # would cost seconds per save at thousands of articles (restart to re-index)
-        if self.pagefind and not (self.serve_dirty and is_indexed(Path(config.site_dir))):
-            self.search_pages = (Path(later) if later
-                                 else Path(tempfile.mkdtemp(prefix="kb-search-pages-")))
+        self._start_search_pages(Path(config.site_dir))
 
     # late, so that the nav also holds pages other plugins and hooks add
     @event_priority(-50)
@@ -275,6 +268,18 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             self.parts.exports.cancel()
         self._drop_search_pages()
         self.last_good.failed(error)
+
+    def _start_search_pages(self, site: Path) -> None:
+        """Pick where this build leaves its pages' copies for Pagefind, if it indexes at all:
+        the folder `kb build` names (it indexes them itself), else a temporary one."""
+        self._drop_search_pages()
+        later = os.environ.get(SEARCH_PAGES_ENV, "")
+        self.index_later = bool(later)
+        # a dirty preview rebuild keeps the index of the first build: re-indexing every page
+        # would cost seconds per save at thousands of articles (restart to re-index)
+        if self.pagefind and not (self.serve_dirty and is_indexed(site)):
+            self.search_pages = (Path(later) if later
+                                 else Path(tempfile.mkdtemp(prefix="kb-search-pages-")))
 
     def _drop_search_pages(self) -> None:
         if self.search_pages is not None and not self.index_later:
