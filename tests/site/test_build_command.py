@@ -9,7 +9,9 @@ import pytest
 from sitecheck import prepare_site_kb
 
 from kb.cli import main
-from kb.commands.build import RETIRED_PREFIX, STAGING_PREFIX, swap_into_place
+from kb.commands import build as build_command
+from kb.commands.build import RETIRED_PREFIX, SEARCH_PAGES_DIR, STAGING_PREFIX, swap_into_place
+from kb.mkdocs_plugin.pagefind_search import PagefindFailed
 
 CRASH_HOOK = """
 def on_post_build(config):
@@ -65,6 +67,32 @@ def test_build_replaces_the_site_and_leaves_nothing_behind(kb_root: Path) -> Non
     assert not (site / "upi").exists(), "files of the old site are gone"
     assert (site / "browse" / "products" / "index.html").is_file()
     assert (site / "kb-bundle.json").is_file() and (site / "llms.txt").is_file()
+    assert _leftovers(kb_root) == []
+
+
+def test_build_indexes_the_site_for_search_after_mkdocs(kb_root: Path) -> None:
+    code, output = _build(kb_root)
+    assert code == 0, output
+    site = kb_root / "site"
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert any((site / "pagefind" / "fragment").iterdir())
+    assert not (site / SEARCH_PAGES_DIR).exists(), "the pages' search copies are gone"
+
+
+def test_a_search_index_that_fails_writes_nothing(kb_root: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _old_site(kb_root)
+
+    def fail(site: Path, pages: Path | None = None) -> None:
+        assert pages is not None and any(pages.rglob("*.html")), "the copies are there"
+        raise PagefindFailed("Pagefind's own reason")
+
+    monkeypatch.setattr(build_command, "index_site", fail)
+    code, output = _build(kb_root)
+    assert code == 1
+    assert "the search index was not built: Pagefind's own reason" in output
+    assert "unchanged" in output
+    assert _snapshot(kb_root / "site") == before
     assert _leftovers(kb_root) == []
 
 

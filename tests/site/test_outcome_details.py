@@ -8,7 +8,7 @@ from pathlib import Path
 from kb.graph import known_facts
 from kb.loader import load, load_config
 from kb.model import Deadline, Outcome
-from kb.pages.article_header import trees_for
+from kb.pages.article_header import trees_citing, trees_for
 from kb.pages.indexes import section_tree_lists
 from kb.pages.trees import next_action, reply_text, walker_data
 from kbtest import make_kb
@@ -89,3 +89,46 @@ def test_a_section_lists_the_trees_citing_its_articles() -> None:
     assert "card-dispute-triage/" not in lists["upi/index.md"]
     assert "card-dispute-triage/" in lists["cards/index.md"]
     assert "authoring/index.md" not in lists
+
+
+def test_the_trees_citing_an_article_come_from_one_index() -> None:
+    """The index `article_headers` builds once gives each article what asking every tree
+    gives."""
+    cited = trees_citing(SHIPPED)
+    for article in SHIPPED.all_articles():
+        every_tree = [t.id for t in sorted(SHIPPED.trees.values(), key=lambda t: t.id)
+                      if any(n.outcome is not None and n.outcome.article == article.id
+                             for n in t.nodes.values())]
+        assert [t.id for t in cited.get(article.id, [])] == every_tree
+        assert trees_for(article, SHIPPED, cited) == trees_for(article, SHIPPED)
+
+
+def test_a_section_lists_exactly_the_trees_citing_an_article_below_it() -> None:
+    """Each tree's cited folders, computed once, pick the trees that checking every outcome
+    against every section picks."""
+    lists = section_tree_lists(SHIPPED)
+    for section in SHIPPED.section_pages:
+        page = section.path.removeprefix("docs/")
+        folder = page.rpartition("/")[0]
+        citing = [t for t in SHIPPED.trees.values()
+                  if any(n.outcome is not None and n.outcome.article in SHIPPED.articles
+                         and SHIPPED.articles[n.outcome.article].path.startswith(
+                             f"docs/{folder}/") for n in t.outcomes())] if folder else []
+        assert (page in lists) == bool(citing), page
+        for tree in citing:
+            assert f"{tree.id}/" in lists[page]
+
+
+def test_a_section_lists_the_trees_citing_an_article_at_any_depth_below_it(
+        tmp_path: Path) -> None:
+    guide = (REPO / "tests/fixtures/rules/_base/docs/guides/refund.md").read_text()
+    root = make_kb(tmp_path, {"docs/guides/refund.md": None,
+                              "docs/guides/deep/er/refund.md": guide,
+                              "docs/guides/index.md": "# Guides\n",
+                              "docs/guides/deep/index.md": "# Deep\n",
+                              "docs/guides/deep/er/index.md": "# Deeper\n",
+                              "docs/guides/deeper/index.md": "# Not below\n"})
+    lists = section_tree_lists(load(load_config(root)).kb)
+    assert sorted(lists) == ["guides/deep/er/index.md", "guides/deep/index.md",
+                             "guides/index.md"]
+    assert all("refund/" in listing for listing in lists.values())

@@ -14,6 +14,7 @@ from kb.mkdocs_plugin.pagefind_search import (
     index_site,
     is_indexed,
     mark_page,
+    search_copy,
 )
 
 PAGE = ('<html><body><article class="md-content__inner md-typeset">'
@@ -41,6 +42,21 @@ def test_a_page_without_weight_or_label_keeps_pagefinds_defaults() -> None:
     assert "data-pagefind-body" in marked
     assert mark_page("<html><body><p>no content</p></body></html>", weight=1, label=None) \
         == "<html><body><p>no content</p></body></html>"
+
+
+def test_pagefinds_copy_of_a_page_is_its_html_tag_and_marked_content() -> None:
+    page = ('<!doctype html><html lang="pt-BR" class="no-js"><head><title>T</title></head>'
+            '<body><nav>every page of the site</nav>'
+            + mark_page(PAGE, weight=None, label=None).split("<body>")[1])
+    copy = search_copy(page)
+    assert copy is not None
+    assert copy.startswith('<!doctype html>\n<html lang="pt-BR" class="no-js"><head>')
+    assert '<body><article class="md-content__inner md-typeset" data-pagefind-body>' in copy
+    assert copy.endswith("<p>text</p></article></body></html>\n")
+    assert "every page of the site" not in copy and "<title>" not in copy
+    assert search_copy(PAGE) is None  # nothing marked: Pagefind would not index it
+    unclosed = page.replace("</article>", "")
+    assert search_copy(unclosed) == unclosed
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sitecheck import (
 
 from kb.lint.registry import all_rules
 from kb.loader import load, load_config
+from kb.mkdocs_plugin.pagefind_search import INDEX_DIR, index_site
 from kb.model import KnowledgeBase
 
 GENERATED = ("index.md", "browse/index.md", "browse/products.md", "browse/markets.md",
@@ -76,6 +78,25 @@ def test_generated_pages_are_in_nav_and_search(built: tuple[Path, Path, Knowledg
     # the grouped browse pages repeat every title and summary: search leaves them out
     assert not {"browse/products/", "browse/markets/", "browse/teams/"} & indexed
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_the_search_index_is_the_one_pagefind_makes_of_the_built_pages(
+        built: tuple[Path, Path, KnowledgeBase], tmp_path: Path) -> None:
+    """The build indexes each page's search copy; Pagefind run over the built pages themselves
+    writes the same files, byte for byte."""
+    _, site, _ = built
+    whole = tmp_path / "site"
+    shutil.copytree(site, whole, ignore=shutil.ignore_patterns(INDEX_DIR))
+    index_site(whole)
+
+    def files(index: Path) -> dict[str, bytes]:
+        return {p.relative_to(index).as_posix(): p.read_bytes()
+                for p in sorted(index.rglob("*")) if p.is_file()}
+
+    built_index, whole_index = files(site / INDEX_DIR), files(whole / INDEX_DIR)
+    assert any(name.startswith("fragment/") for name in built_index)
+    assert built_index.keys() == whole_index.keys()
+    assert [n for n in built_index if built_index[n] != whole_index[n]] == []
 
 
 def test_nav_puts_finding_aids_first_and_titles_sections(

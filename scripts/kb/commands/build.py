@@ -2,8 +2,10 @@
 
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`) into a fresh folder beside
 site/; the kb plugin loads and lints the knowledge base once inside that build and stops it on
-any lint error. Only a build that succeeds replaces site/, by renaming: a lint error, a crash
-or an interrupted run leaves the previous site/ exactly as it was.
+any lint error. Once MkDocs has exited, the site's search index is built from the copies of
+the pages the plugin left in the staging folder (so Pagefind's memory never adds to MkDocs').
+Only a build that succeeds replaces site/, by renaming: a lint error, a crash, a failed search
+index or an interrupted run leaves the previous site/ exactly as it was.
 
 Builds in one checkout take turns: a lock file beside the site folder (`.kb-build.lock`) makes
 a second build wait for the first. SIGTERM or Ctrl+C stop the MkDocs child too (and it dies
@@ -39,12 +41,20 @@ from kb.commands._shared import (
     date_arg,
     mkdocs_command,
 )
+from kb.mkdocs_plugin.pagefind_search import (
+    SEARCH_PAGES_ENV,
+    PagefindFailed,
+    has_search_copies,
+    index_site,
+)
 
 __all__ = ["build_site", "register", "swap_into_place"]
 
 #: prefixes of the folders a build works in, beside the site folder
 STAGING_PREFIX = ".kb-build-"
 RETIRED_PREFIX = ".kb-old-"
+#: the folder in a staging folder that holds its pages' copies for Pagefind
+SEARCH_PAGES_DIR = ".kb-search-pages"
 #: the file in a staging or retired folder that names the build owning it
 OWNER_FILE = ".kb-build-owner"
 #: the lock file beside the site folder that makes builds in one checkout take turns
@@ -103,11 +113,35 @@ def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | Non
             _claim(staging)
             if not _run_mkdocs(root, staging, strict, log or sys.stdout, audience, today):
                 return False
+            if not _index_search(staging, log or sys.stdout):
+                return False
             (staging / OWNER_FILE).unlink()
             swap_into_place(staging, site)
             return True
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _index_search(staging: Path, log: TextIO) -> bool:
+    """Index the search copies MkDocs left in `staging`'s search folder (a Pagefind site) into
+    the site, now that MkDocs has exited; False, with Pagefind's reason, when it failed."""
+    pages = _search_pages(staging)
+    try:
+        if has_search_copies(pages):
+            index_site(staging, pages)
+    except PagefindFailed as exc:
+        print(f"kb: the search index was not built: {exc}", file=log)
+        return False
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+    return True
+
+
+def _search_pages(staging: Path) -> Path:
+    """Where the kb plugin leaves its copies of the pages for Pagefind: a dot-folder in the
+    staging folder (MkDocs leaves those alone when it empties the site folder), removed before
+    the site is swapped in, and with the staging folder by the next build if this one dies."""
+    return staging / SEARCH_PAGES_DIR
 
 
 def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO,
@@ -120,6 +154,7 @@ def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO,
     command, env = mkdocs_command("build", root, "--site-dir", str(staging),
                                   "--strict" if strict else "--no-strict")
     env[AUDIENCE_ENV] = audience
+    env[SEARCH_PAGES_ENV] = str(_search_pages(staging))
     if today is not None:
         env[TODAY_ENV] = today.isoformat()
     held: list[str] = []

@@ -19,7 +19,8 @@ import re
 __all__ = ["policy_for", "with_policy"]
 
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I)
-_CONTENT = re.compile(r'<article class="md-content__inner\b.*?</article>', re.S)
+_CONTENT_OPEN = re.compile(r'<article class="md-content__inner\b')
+_CONTENT_CLOSE = "</article>"
 #: `type` values a browser runs (a JSON data block is not a script and needs no hash)
 _EXECUTABLE_TYPES = frozenset({"", "text/javascript", "application/javascript", "module"})
 _TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]*)""", re.I)
@@ -49,9 +50,19 @@ def with_policy(html: str, *, wasm: bool = False) -> str:
     return html[:head.end()] + meta + html[head.end():]
 
 
+def _content_span(html: str) -> tuple[int, int]:
+    """Where the content area (`<article>` to its `</article>`) is in `html`; (0, 0) without
+    one. Found with `str.find`: a lazy `.*?` across the page cost a quarter of a millisecond
+    per page."""
+    opening = _CONTENT_OPEN.search(html)
+    if opening is None:
+        return 0, 0
+    end = html.find(_CONTENT_CLOSE, opening.end())
+    return (opening.start(), end + len(_CONTENT_CLOSE)) if end >= 0 else (0, 0)
+
+
 def _theme_scripts(html: str) -> list[str]:
-    content = _CONTENT.search(html)
-    start, end = content.span() if content else (0, 0)
+    start, end = _content_span(html)
     bodies = []
     for script in _INLINE_SCRIPT.finditer(html):
         if start <= script.start() < end or "src=" in script.group("attrs").lower():

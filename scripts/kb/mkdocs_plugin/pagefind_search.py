@@ -18,8 +18,13 @@ Each page marks its content (`<article>`) as the part to index, with:
 The index is built over the whole site in one language (`--force-language en`): Portuguese
 translations are found from any page, by their own words, without Portuguese stemming.
 Its files are site assets under `pagefind/`, written after the agent exports, and never part
-of them. Pagefind runs WebAssembly, so pages of a Pagefind site allow `'wasm-unsafe-eval'`
-(see `csp`), and nothing else beyond the Material site's policy.
+of them. Pagefind reads a copy of each marked page reduced to what it indexes (`search_copy`:
+the page's `<html>` tag and its marked content), written as MkDocs writes the page: the same
+index from about a third of the HTML (the header, nav and footer of every page left out), and
+about a third less of the build's time spent indexing. (Feeding pages to Pagefind's Python
+API as MkDocs renders them cannot overlap the two: its client reads one reply every 0.1 s.)
+Pagefind runs WebAssembly, so pages of a Pagefind site allow `'wasm-unsafe-eval'` (see `csp`),
+and nothing else beyond the Material site's policy.
 """
 
 from __future__ import annotations
@@ -34,11 +39,16 @@ from typing import Literal
 
 from kb.model import KnowledgeBase
 
-__all__ = ["INDEX_DIR", "PagefindFailed", "ResultLabel", "index_site", "is_indexed",
-           "mark_page", "result_labels"]
+__all__ = ["INDEX_DIR", "SEARCH_PAGES_ENV", "PagefindFailed", "ResultLabel", "has_search_copies",
+           "index_site", "is_indexed", "mark_page", "result_labels", "search_copy",
+           "write_search_copy"]
 
 #: where Pagefind writes its index and scripts, in the site
 INDEX_DIR = "pagefind"
+#: set by `kb build` to a new folder: the plugin leaves its search copies there and does not
+#: index them; `kb build` indexes them after MkDocs has exited, so that Pagefind's memory never
+#: adds to MkDocs' (whose pages are all in memory until its build ends)
+SEARCH_PAGES_ENV = "KB_SEARCH_PAGES"
 #: Pagefind's default weights of headings inside a weighted page (h1 ... h6)
 HEADING_WEIGHTS = {1: 7.0, 2: 6.0, 3: 5.0, 4: 4.0, 5: 3.0, 6: 2.0}
 #: Pagefind accepts weights from 0 to 10; 0 would drop the words altogether
@@ -47,6 +57,9 @@ INDEX_TIMEOUT_SECONDS = 600
 
 _CONTENT_OPEN = re.compile(r'<article class="md-content__inner[^"]*"')
 _HEADING = re.compile(r"<h([1-6])(?=[\s>])")
+_MARKED_OPEN = re.compile(r'<article class="md-content__inner[^"]*" data-pagefind-body')
+_HTML_OPEN = re.compile(r"<html\b[^>]*>")
+_CONTENT_CLOSE = "</article>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +113,30 @@ def _weight(value: float) -> str:
     return f"{min(MAX_WEIGHT, max(MIN_WEIGHT, value)):.2f}"
 
 
-def index_site(site: Path) -> None:
-    """Build the Pagefind index of the built site at `site` into `site/pagefind/`.
+def search_copy(page_html: str) -> str | None:
+    """What Pagefind reads of a built page marked by `mark_page`: its `<html>` tag and its
+    marked content element, as a page of their own (the whole page when its content element
+    does not close); None for a page Pagefind would not index (nothing marked)."""
+    found = _MARKED_OPEN.search(page_html)
+    if found is None:
+        return None
+    # the content holds no `<article>` of its own: the sanitiser allows none, nor do kb's blocks
+    end = page_html.find(_CONTENT_CLOSE, found.end())
+    html_open = _HTML_OPEN.search(page_html, 0, found.start())
+    if end < 0 or html_open is None:
+        return page_html
+    content = page_html[found.start():end + len(_CONTENT_CLOSE)]
+    return (f'<!doctype html>\n{html_open.group(0)}<head><meta charset="utf-8"></head>'
+            f"<body>{content}</body></html>\n")
+
+
+def index_site(site: Path, pages: Path | None = None) -> None:
+    """Build the Pagefind index of the built site at `site` into `site/pagefind/`, reading
+    the pages in `pages` (the search copies, at the site's paths; None: the site's own).
 
     Raises `PagefindFailed` with Pagefind's own output when it fails or cannot be run."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir",
-               INDEX_DIR, "--force-language", "en", "--silent"]
+    command = [sys.executable, "-m", "pagefind", "--site", str(pages or site), "--output-path",
+               str(site / INDEX_DIR), "--force-language", "en", "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False,
                               timeout=INDEX_TIMEOUT_SECONDS)
@@ -114,6 +145,22 @@ def index_site(site: Path) -> None:
     if done.returncode != 0:
         output = (done.stderr.strip() or done.stdout.strip()).splitlines()
         raise PagefindFailed("; ".join(output[-3:]) or f"exit status {done.returncode}")
+
+
+def write_search_copy(pages: Path, dest_path: str, page_html: str) -> None:
+    """Write the `search_copy` of the built page `page_html` (if Pagefind indexes it) to
+    `pages`, at the page's path in the site."""
+    copy = search_copy(page_html)
+    if copy is None:
+        return
+    target = pages / dest_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(copy, encoding="utf-8")
+
+
+def has_search_copies(pages: Path) -> bool:
+    """True when `pages` holds a page for Pagefind (a Pagefind build wrote its copies there)."""
+    return any(path.is_file() for path in pages.rglob("*.html"))
 
 
 def is_indexed(site: Path) -> bool:

@@ -7,7 +7,8 @@ and the assets, opens every article with its metadata block, sanitises every HTM
 from content (`kb.sanitise`; titles are escaped before MkDocs prints them), puts a
 Content-Security-Policy on every page (`csp`), writes the agent exports after the site, and
 then, unless mkdocs.yml picks Material's search, indexes the site with Pagefind
-(`pagefind_search`).
+(`pagefind_search`; under `kb build`, which indexes once MkDocs has exited, it only leaves
+each page's copy for Pagefind).
 Each event is a guard plus one delegation to the core.
 
 Both cores work: the lint runs in a forked child while this process generates the pages, and
@@ -23,6 +24,8 @@ import datetime as dt
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -58,12 +61,14 @@ from kb.mkdocs_plugin.feedback import feedback_block, issues_url
 from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.mkdocs_plugin.pagefind_search import (
+    SEARCH_PAGES_ENV,
     PagefindFailed,
     ResultLabel,
     index_site,
     is_indexed,
     mark_page,
     result_labels,
+    write_search_copy,
 )
 from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
@@ -130,6 +135,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.last_good = LastGoodSite()
         #: the tracker's new-issue address for the feedback links (None: no links)
         self.feedback_url: str | None = None
+        #: where this build writes the pages' copies for Pagefind (None: no index is built)
+        self.search_pages: Path | None = None
+        #: the copies are for `kb build` to index once MkDocs has exited (SEARCH_PAGES_ENV)
+        self.index_later = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # with this event MkDocs keeps one plugin object across the rebuilds of a serve
@@ -152,6 +161,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         if self.kb_config is None:
             return
         self.parts = prepare(self.kb_config, self.audience)
+        self._start_search_pages(Path(config.site_dir))
 
     # late, so that the nav also holds pages other plugins and hooks add
     @event_priority(-50)
@@ -225,7 +235,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         output = with_lang(output, locale) if locale else output
         if self.pagefind:
             output = pagefind_markup(output, page, self.parts)
-        return csp.with_policy(output, wasm=self.pagefind)
+        output = csp.with_policy(output, wasm=self.pagefind)
+        if self.search_pages is not None:
+            write_search_copy(self.search_pages, page.file.dest_uri, output)
+        return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
                          config: MkDocsConfig) -> str | None:
@@ -241,19 +254,37 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         except BackgroundFailed as exc:
             raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
         write_files_atomically(Path(config.site_dir), exports)
-        site = Path(config.site_dir)
-        # a dirty preview rebuild keeps the index of the first build: re-indexing every page
-        # would cost seconds per save at thousands of articles (restart to re-index)
-        if self.pagefind and not (self.serve_dirty and is_indexed(site)):
-            try:
-                index_site(site)
-            except PagefindFailed as exc:
-                raise PluginError(f"kb: the search index was not built: {exc}") from None
+        if self.search_pages is None or self.index_later:
+            return
+        try:
+            index_site(Path(config.site_dir), self.search_pages)
+        except PagefindFailed as exc:
+            raise PluginError(f"kb: the search index was not built: {exc}") from None
+        finally:
+            self._drop_search_pages()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.parts is not None:
             self.parts.exports.cancel()
+        self._drop_search_pages()
         self.last_good.failed(error)
+
+    def _start_search_pages(self, site: Path) -> None:
+        """Pick where this build leaves its pages' copies for Pagefind, if it indexes at all:
+        the folder `kb build` names (it indexes them itself), else a temporary one."""
+        self._drop_search_pages()
+        later = os.environ.get(SEARCH_PAGES_ENV, "")
+        self.index_later = bool(later)
+        # a dirty preview rebuild keeps the index of the first build: re-indexing every page
+        # would cost seconds per save at thousands of articles (restart to re-index)
+        if self.pagefind and not (self.serve_dirty and is_indexed(site)):
+            self.search_pages = (Path(later) if later
+                                 else Path(tempfile.mkdtemp(prefix="kb-search-pages-")))
+
+    def _drop_search_pages(self) -> None:
+        if self.search_pages is not None and not self.index_later:
+            shutil.rmtree(self.search_pages, ignore_errors=True)
+        self.search_pages = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:

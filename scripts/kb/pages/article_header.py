@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -25,8 +25,8 @@ from kb.pages.references import mentioned_ids
 from kb.translations import is_stale, language_name, locale_of, versions
 from kb.urls import page_url, relative_url, with_anchor
 
-__all__ = ["Freshness", "article_header", "article_headers", "freshness", "trees_for",
-           "with_header"]
+__all__ = ["Freshness", "article_header", "article_headers", "freshness", "trees_citing",
+           "trees_for", "with_header"]
 
 HUMANS_ONLY = "Humans only \u2014 never quote or give to AI agents"
 
@@ -71,7 +71,8 @@ def article_headers(kb: KnowledgeBase) -> dict[str, str]:
     """Every article's header block (HTML), keyed by its path relative to docs/."""
     today = kb.config.judged_on()
     prefix = kb.config.docs_dir.strip("/") + "/"
-    return {a.path.removeprefix(prefix): article_header(a, kb, today)
+    cited = trees_citing(kb)
+    return {a.path.removeprefix(prefix): article_header(a, kb, today, cited)
             for a in kb.all_articles()}
 
 
@@ -84,8 +85,10 @@ def with_header(html: str, header: str) -> str:
     return f"{header}{html}"
 
 
-def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
-    """The HTML block (admonitions) describing `article`, with links relative to its page."""
+def article_header(article: Article, kb: KnowledgeBase, today: dt.date,
+                   cited: Mapping[str, list[Tree]] | None = None) -> str:
+    """The HTML block (admonitions) describing `article`, with links relative to its page.
+    `cited` is `trees_citing(kb)`, when the caller heads many articles."""
     links = _Links(kb, article.path)
     blocks: list[str] = [_languages(article, kb, links)]
     meta = article.meta
@@ -122,7 +125,7 @@ def article_header(article: Article, kb: KnowledgeBase, today: dt.date) -> str:
             "<p>This article is a draft: it is not published yet and AI agents never receive "
             "it. Check with its owner before relying on it.</p>",
         ))
-    blocks.append(_walk_this_case(article, kb, links))
+    blocks.append(_walk_this_case(article, kb, links, cited))
     items = "".join(f"<li>{line}</li>\n" for line in _meta_lines(article, kb, today, links))
     blocks.append(_summary_box(_summary_line(article, kb, today), f"<ul>\n{items}</ul>"))
     return "".join(blocks)
@@ -163,24 +166,35 @@ def _summary_box(line: str, body: str) -> str:
             f"{line}</summary>\n{body}\n</details>\n")
 
 
-def trees_for(article: Article, kb: KnowledgeBase) -> list[Tree]:
+def trees_citing(kb: KnowledgeBase) -> dict[str, list[Tree]]:
+    """The trees whose outcomes cite each article, by article id, each list in tree-id order:
+    one pass over the trees, where asking every tree for every article grew as their product."""
+    cited: dict[str, list[Tree]] = {}
+    for tree in sorted(kb.trees.values(), key=lambda t: t.id):
+        for article_id in dict.fromkeys(n.outcome.article for n in tree.outcomes()
+                                        if n.outcome is not None):
+            cited.setdefault(article_id, []).append(tree)
+    return cited
+
+
+def trees_for(article: Article, kb: KnowledgeBase,
+              cited: Mapping[str, list[Tree]] | None = None) -> list[Tree]:
     """The trees that walk the case an article is about: those whose outcomes cite it, then
     those it names as code (`upi-debited-not-credited`). An article that may be quoted to
-    customers gets no restricted or draft tree."""
-    cited = [t for t in sorted(kb.trees.values(), key=lambda t: t.id)
-             if any(n.outcome is not None and n.outcome.article == article.id
-                    for n in t.nodes.values())]
+    customers gets no restricted or draft tree. `cited` is `trees_citing(kb)`, when known."""
+    citing = (trees_citing(kb) if cited is None else cited).get(article.id, [])
     named = [kb.trees[i] for i in mentioned_ids(article.body.markdown) if i in kb.trees]
-    found = list({t.id: t for t in [*cited, *named]}.values())
+    found = list({t.id: t for t in [*citing, *named]}.values())
     if article.meta.visibility == "public":
         found = [t for t in found
                  if t.meta.visibility != "restricted" and t.meta.status != "draft"]
     return found
 
 
-def _walk_this_case(article: Article, kb: KnowledgeBase, links: _Links) -> str:
+def _walk_this_case(article: Article, kb: KnowledgeBase, links: _Links,
+                    cited: Mapping[str, list[Tree]] | None) -> str:
     """A "Walk this case" button per tree for the article's case; empty when there is none."""
-    trees = trees_for(article, kb)
+    trees = trees_for(article, kb, cited)
     if not trees:
         return ""
     buttons = " ".join(

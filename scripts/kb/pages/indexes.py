@@ -368,14 +368,14 @@ def section_tree_lists(kb: KnowledgeBase) -> dict[str, str]:
     some tree's outcome cites, an HTML block listing those trees (title, status, summary), to
     open the page with; sections no tree cites are left out."""
     lists: dict[str, str] = {}
+    by_title = sorted(kb.trees.values(), key=_by_title)
+    folders = {t.id: _cited_folders(kb, t) for t in by_title}
     for section in kb.section_pages:
         page = section.path.removeprefix(kb.config.docs_dir.strip("/") + "/")
         folder = posixpath.dirname(page)
         if not folder:
             continue
-        trees = [t for t in sorted(kb.trees.values(), key=_by_title)
-                 if any(_in_folder(kb, n.outcome.article, folder) for n in t.outcomes()
-                        if n.outcome is not None)]
+        trees = [t for t in by_title if folder in folders[t.id]]
         if trees:
             items = "".join(f"<li>{_tree_item(kb, t, page)}</li>" for t in trees)
             lists[page] = ('<div class="admonition abstract kb-section-trees" '
@@ -394,9 +394,17 @@ def _tree_item(kb: KnowledgeBase, tree: Tree, here: str) -> str:
             f"{_text(tree.meta.summary)}")
 
 
-def _in_folder(kb: KnowledgeBase, article_id: str, folder: str) -> bool:
-    article = kb.articles.get(article_id)
-    return article is not None and docs_path(article, kb).startswith(folder + "/")
+def _cited_folders(kb: KnowledgeBase, tree: Tree) -> set[str]:
+    """Every folder (relative to docs/) holding, at any depth, an article `tree`'s outcomes
+    cite: computed once per tree, where asking per section grew as sections x outcomes."""
+    folders: set[str] = set()
+    for node in tree.outcomes():
+        article = kb.articles.get(node.outcome.article) if node.outcome is not None else None
+        if article is None:
+            continue
+        parts = posixpath.dirname(docs_path(article, kb)).split("/")
+        folders.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return folders
 
 
 # --- pieces -----------------------------------------------------------------------------------
