@@ -24,11 +24,15 @@ PAGE = ('<html><body><article class="md-content__inner md-typeset">'
 
 
 def test_a_page_is_marked_with_its_weight_kind_and_visibility() -> None:
-    marked = mark_page(PAGE, weight=0.05, label=ResultLabel("macro", "restricted"))
+    marked = mark_page(PAGE, weight=0.05,
+                       label=ResultLabel("macro", "restricted", "Reply: <refund>, in full"))
     assert ('<article class="md-content__inner md-typeset" data-pagefind-body '
             'data-pagefind-weight="0.10">') in marked  # clamped: a weight of 0 drops the words
     assert '<span hidden data-pagefind-meta="kind:macro"></span>' in marked
     assert '<span hidden data-pagefind-meta="visibility:restricted"></span>' in marked
+    # the title whole, commas included, as the element's text (which is not indexed twice)
+    assert ('<span hidden data-pagefind-ignore data-pagefind-meta="title">'
+            'Reply: &lt;refund&gt;, in full</span>') in marked
     # headings weigh down with the page, not at Pagefind's own heading weights
     assert '<h1 data-pagefind-weight="0.35" id="t">' in marked
     assert '<h2 data-pagefind-weight="0.30" id="s">' in marked

@@ -12,6 +12,9 @@ Each page marks its content (`<article>`) as the part to index, with:
   source; pages Material's search leaves out (`search: exclude`, the browse pages) stay out;
 - its kind (`tree`, `article`, `macro`) and visibility as Pagefind metadata, which the result
   list shows (`assets/kb-search.js`);
+- an article's or tree's title as Pagefind's `title` (Pagefind would take the first heading,
+  which an article may word shorter): the result shows the title the nav shows, a query
+  matching its words ranks the page up, and a query that is the title lists it first;
 - `data-pagefind-ignore` wherever the page already says `data-search-exclude` (the article's
   metadata block, the language switcher, the tree diagram).
 
@@ -64,19 +67,20 @@ _CONTENT_CLOSE = "</article>"
 
 @dataclass(frozen=True, slots=True)
 class ResultLabel:
-    """What a search result says about its page besides the title."""
+    """What a search result says about its page: its title, kind and visibility."""
 
     kind: Literal["tree", "article", "macro"]
     visibility: str
+    title: str
 
 
 def result_labels(kb: KnowledgeBase) -> dict[str, ResultLabel]:
     """The label of every article and tree page, by docs path."""
     prefix = kb.config.docs_dir.strip("/") + "/"
     labels = {a.path.removeprefix(prefix): ResultLabel(
-                  "macro" if a.type == "macro" else "article", a.meta.visibility)
+                  "macro" if a.type == "macro" else "article", a.meta.visibility, a.meta.title)
               for a in kb.all_articles()}
-    labels.update({f"trees/{t.id}.md": ResultLabel("tree", t.meta.visibility)
+    labels.update({f"trees/{t.id}.md": ResultLabel("tree", t.meta.visibility, t.meta.title)
                    for t in kb.trees.values()})
     return labels
 
@@ -93,12 +97,15 @@ def mark_page(html: str, *, weight: float | None, label: ResultLabel | None) -> 
         attrs += f' data-pagefind-weight="{_weight(weight)}"'
     content = html[found.end():]
     if label is not None:
-        # one element per key: Pagefind reads a single `key:value` from each attribute
+        # one element per key: Pagefind reads a single `key:value` from each attribute, and
+        # splits an attribute at its commas, so the title is the element's (unindexed) text
         tag_end = content.index(">") + 1
         content = (content[:tag_end]
                    + f'<span hidden data-pagefind-meta="kind:{label.kind}"></span>'
                    + f'<span hidden data-pagefind-meta="visibility:{escape(label.visibility)}">'
-                   + "</span>" + content[tag_end:])
+                   + "</span>"
+                   + '<span hidden data-pagefind-ignore data-pagefind-meta="title">'
+                   + f"{escape(label.title)}</span>" + content[tag_end:])
     if weight is not None:
         # a heading's own default weight would otherwise override the page's
         content = _HEADING.sub(lambda m: f'{m.group(0)} data-pagefind-weight="'
