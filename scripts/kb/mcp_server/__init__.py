@@ -8,7 +8,8 @@ holds nothing but one verified bundle, so it serves exactly what the agent expor
 `locale` and `fallback` say whether the text is in it or, when the translation is missing or
 stale, in its source language (a stale translation is never served; see `kb.client.client`).
 A bad argument is a tool error with the client's message; the server goes on. Every answer
-takes milliseconds, so the tools run on the event loop rather than hopping to a worker thread.
+takes milliseconds, so the tools run on the event loop rather than hopping to a worker thread;
+over HTTP, worker processes share the load (`kb.mcp_server.http`).
 """
 
 from __future__ import annotations
@@ -142,14 +143,18 @@ def _resource(read: Callable[[], str]) -> str:
 
 
 def serve(client: Client, *, http: bool = False, host: str = "127.0.0.1",
-          port: int = 8765) -> None:
-    """Serve over stdio, or over Streamable HTTP at http://host:port/mcp."""
+          port: int = 8765, workers: int = 1) -> None:
+    """Serve over stdio, or over Streamable HTTP at http://host:port/mcp by `workers` processes
+    (see `kb.mcp_server.http`); ServeError when it cannot."""
     server = build_server(client)
-    if http:
-        server.run("streamable-http", host=host, port=port, stateless_http=True,
-                   json_response=True)
-    else:
+    if not http:
         server.run()
+        return
+    from kb.mcp_server.http import listening_socket, serve_app
+
+    sock = listening_socket(host, port)
+    app = server.streamable_http_app(stateless_http=True, json_response=True, host=host)
+    serve_app(app, sock, workers)
 
 
 __all__ = ["build_server", "serve"]
