@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -139,6 +140,7 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on() -> None:
             await error_of(session, "search"),
             await error_of(session, "get_article", id="upi-failed-debit", section="nope"),
             await error_of(session, "get_macro", id="upi-failed-debit"),
+            await error_of(session, "list_trees", limit=0),
         ]
         still = await call(session, "search", query="refund timelines")
         assert still["result"]
@@ -149,6 +151,19 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on() -> None:
     assert "has no section `nope`" in errors[6]
     assert "not a macro" in errors[7]
     assert all(errors)
+
+
+def test_list_trees_answers_what_the_client_lists_in_one_block_of_json() -> None:
+    async def body(session: ClientSession) -> Any:
+        return (await session.call_tool("list_trees", {"market": "BR", "limit": 3}),
+                await session.call_tool("list_trees", {}))
+    some, every = over_stdio(body)
+    for result, trees in ((some, shipped_client().trees(market="BR")[:3]),
+                          (every, shipped_client().trees())):
+        expected = json.loads(json.dumps([dataclasses.asdict(t) for t in trees]))
+        assert result.structured_content == {"result": expected}
+        assert [json.loads(c.text) for c in result.content] == [{"result": expected}]
+    assert len(some.structured_content["result"]) == 3
 
 
 def test_articles_and_trees_are_resources() -> None:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
-from mcp_types import ToolAnnotations
-from pydantic import Field
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field, TypeAdapter
 
 from kb.client import (
     ArticleView,
@@ -89,12 +89,16 @@ def build_server(client: Client) -> MCPServer:
         `locale` when a current translation exists (else the source, with `fallback`)."""
         return _answer(lambda: client.article(id, section, locale))
 
+    listing = TreeListing(client)
+
     @server.tool(annotations=READ_ONLY)
     async def list_trees(market: Filter = None, product: Filter = None,
-                   limit: Annotated[int, Field(ge=1, le=1000)] = 100) -> list[TreeSummary]:
+                         limit: Annotated[int, Field(ge=1, le=1000)] = 100,
+                         ) -> Annotated[CallToolResult, list[TreeSummary]]:
         """The decision trees (the first `limit`, by id), with what each decides and its first
         question; `market` and `product` narrow the list."""
-        return _answer(lambda: client.trees(market=market, product=product)[:limit])
+        return listing.answer(_answer(lambda: client.trees(market=market,
+                                                           product=product)[:limit]))
 
     @server.tool(annotations=READ_ONLY)
     async def route(message: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)],
@@ -133,6 +137,27 @@ def build_server(client: Client) -> MCPServer:
         return _resource(lambda: json.dumps(client.tree(id), ensure_ascii=False, indent=1))
 
     return server
+
+
+class TreeListing:
+    """`list_trees` answers made of each tree's summary serialised once, as the SDK would
+    (structured content, and its JSON as the text for clients that read only text): a listing
+    of a hundred trees joins them instead of serialising each anew. The SDK still validates
+    the structured content against the tool's output schema."""
+
+    def __init__(self, client: Client) -> None:
+        adapter = TypeAdapter(TreeSummary)
+        self._structured: dict[str, dict[str, Any]] = {
+            tree.id: adapter.dump_python(tree, mode="json", by_alias=True)
+            for tree in client.trees()}
+        self._text = {tree_id: json.dumps(summary, ensure_ascii=False)
+                      for tree_id, summary in self._structured.items()}
+
+    def answer(self, trees: list[TreeSummary]) -> CallToolResult:
+        text = '{"result": [' + ", ".join(self._text[t.id] for t in trees) + "]}"
+        return CallToolResult(content=[TextContent(type="text", text=text)],
+                              structured_content={"result": [dict(self._structured[t.id])
+                                                             for t in trees]})
 
 
 def _resource(read: Callable[[], str]) -> str:

@@ -52,7 +52,9 @@ def default_workers() -> int:
 def listening_socket(host: str, port: int) -> socket.socket:
     """A TCP socket bound to host:port, shared by every worker; ServeError when it cannot be."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto named: asyncio turns Nagle's algorithm off only on sockets that say they are TCP,
+    # and with it on, each small answer waits for the client's delayed ACK (about 40 ms)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
