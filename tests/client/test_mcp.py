@@ -310,8 +310,10 @@ def workers_of(pid: int) -> list[int]:
 def test_workers_answer_and_a_killed_worker_is_replaced(tmp_path: Path) -> None:
     with http_server(tmp_path, "--workers", "2") as served:
         server, url = served.process, served.url
-        workers = workers_of(server.pid)
-        assert len(workers) == 2
+        deadline = time.monotonic() + 30  # the port is open before the workers are forked
+        while len(workers := workers_of(server.pid)) != 2:
+            assert time.monotonic() < deadline, workers
+            time.sleep(0.1)
 
         async def sessions() -> list[Any]:
             answers: list[Any] = []
@@ -340,6 +342,17 @@ def test_workers_answer_and_a_killed_worker_is_replaced(tmp_path: Path) -> None:
     err = served.err
     assert f"worker {workers[0]} was killed by signal 9; starting another" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
+def test_a_server_stopped_as_it_forks_its_workers_leaves_none(tmp_path: Path) -> None:
+    for _ in range(3):
+        with http_server(tmp_path, "--workers", "4") as served:
+            served.process.terminate()  # as soon as the port is open: workers are being forked
+            forked = workers_of(served.process.pid) if served.process.poll() is None else []
+            assert served.process.wait(timeout=30) == 0
+        for pid in forked:
+            assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
 
 
 def test_workers_need_http_and_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:

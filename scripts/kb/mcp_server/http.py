@@ -22,7 +22,7 @@ import socket
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import FrameType
 
 import uvicorn
@@ -37,6 +37,7 @@ MIN_LIFE = 1.0
 #: pending connections the listening socket holds (uvicorn's own default)
 BACKLOG = 2048
 _PR_SET_PDEATHSIG = 1
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class ServeError(RuntimeError):
@@ -91,7 +92,7 @@ class Supervisor:
         self._stopping = False
 
     def run(self) -> None:
-        previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        previous = {sig: signal.signal(sig, self._stop) for sig in STOP_SIGNALS}
         try:
             for _ in range(self._count):
                 self._start()
@@ -118,10 +119,16 @@ class Supervisor:
 
     def _start(self) -> None:
         parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:
-            _worker(self._work, parent)
-        self._workers[pid] = time.monotonic()
+        # held back until the worker has its own handlers: a stop signal that came in between
+        # would run this process's handler in the worker, and the worker would serve on
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            pid = os.fork()
+            if pid == 0:
+                _worker(self._work, parent, mask)
+            self._workers[pid] = time.monotonic()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         if self._stopping:  # told to stop while this one was being forked
             _signal(pid, signal.SIGTERM)
 
@@ -141,12 +148,14 @@ class Supervisor:
             self._workers.pop(pid, None)
 
 
-def _worker(work: Callable[[], None], parent: int) -> None:
-    """In a forked worker: serve until told to stop, then leave without the parent's cleanup."""
+def _worker(work: Callable[[], None], parent: int, mask: Iterable[int]) -> None:
+    """In a forked worker: serve until told to stop, then leave without the parent's cleanup.
+    `mask` is the signal mask to restore once the stop signals have their default handlers."""
     code = 0
     try:
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in STOP_SIGNALS:
             signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         # a worker whose parent is gone (even killed outright) stops too
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:  # it died before the line above took effect
