@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +140,7 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on() -> None:
             await error_of(session, "search"),
             await error_of(session, "get_article", id="upi-failed-debit", section="nope"),
             await error_of(session, "get_macro", id="upi-failed-debit"),
+            await error_of(session, "list_trees", limit=0),
         ]
         still = await call(session, "search", query="refund timelines")
         assert still["result"]
@@ -147,6 +151,19 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on() -> None:
     assert "has no section `nope`" in errors[6]
     assert "not a macro" in errors[7]
     assert all(errors)
+
+
+def test_list_trees_answers_what_the_client_lists_in_one_block_of_json() -> None:
+    async def body(session: ClientSession) -> Any:
+        return (await session.call_tool("list_trees", {"market": "BR", "limit": 3}),
+                await session.call_tool("list_trees", {}))
+    some, every = over_stdio(body)
+    for result, trees in ((some, shipped_client().trees(market="BR")[:3]),
+                          (every, shipped_client().trees())):
+        expected = json.loads(json.dumps([dataclasses.asdict(t) for t in trees]))
+        assert result.structured_content == {"result": expected}
+        assert [json.loads(c.text) for c in result.content] == [{"result": expected}]
+    assert len(some.structured_content["result"]) == 3
 
 
 def test_articles_and_trees_are_resources() -> None:
@@ -218,13 +235,24 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_streamable_http_on_localhost(tmp_path: Path) -> None:
+@dataclass
+class HttpServer:
+    process: subprocess.Popen[str]
+    url: str
+    #: what it wrote to stderr, once it stopped
+    err: str = ""
+
+
+@contextmanager
+def http_server(tmp_path: Path, *args: str) -> Iterator[HttpServer]:
+    """`kb mcp --http` on a free port of 127.0.0.1 serving the shipped bundle; stopped
+    (SIGTERM) on leaving."""
     port = free_port()
     bundle = tmp_path / "kb-bundle.json"
     bundle.write_bytes(exports_of(REPO)["kb-bundle.json"])
-    server = subprocess.Popen([KB, "mcp", "--http", "--port", str(port), "--bundle", str(bundle)],
-                              cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([KB, "mcp", "--http", "--port", str(port), "--bundle", str(bundle),
+                               *args], cwd=REPO, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -234,27 +262,111 @@ def test_streamable_http_on_localhost(tmp_path: Path) -> None:
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, "server did not start"
                 time.sleep(0.2)
-
-        async def run() -> Any:
-            async with streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write), \
-                    ClientSession(read, write) as session:
-                await session.initialize()
-                names = {t.name for t in (await session.list_tools()).tools}
-                found = await call(session, "search", query="pix med golpe", market="BR")
-                tree, case = next(iter(labeled_cases()))
-                walked = await call(session, "walk_tree", tree=tree.id, facts=dict(case.facts))
-                bad = await error_of(session, "walk_tree", tree=tree.id, facts={"x": 1})
-                return names, found["result"], walked, case.expected, bad
-        names, found, walked, expected, bad = run_async(run)
-        assert names == TOOLS
-        assert found and all(r["article_id"] for r in found)
-        assert walked["outcome"]["node"] == expected
-        assert "is not a fact of tree" in bad
-        assert server.poll() is None
+        served = HttpServer(server, f"http://127.0.0.1:{port}/mcp")
+        yield served
     finally:
-        server.terminate()
+        if server.poll() is None:
+            server.terminate()
         _, err = server.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}/mcp" in err
+    served.err = err
+
+
+async def http_calls(url: str) -> tuple[set[str], list[Any], Any, str, str]:
+    """Over one official-SDK session: the tool names, a search, the walk of a labeled case
+    (and the outcome it expects), a bad argument's error."""
+    async with streamable_http_client(url) as (read, write), \
+            ClientSession(read, write) as session:
+        await session.initialize()
+        names = {t.name for t in (await session.list_tools()).tools}
+        found = await call(session, "search", query="pix med golpe", market="BR")
+        tree, case = next(iter(labeled_cases()))
+        walked = await call(session, "walk_tree", tree=tree.id, facts=dict(case.facts))
+        bad = await error_of(session, "walk_tree", tree=tree.id, facts={"x": 1})
+        return names, found["result"], walked, case.expected, bad
+
+
+def assert_served(answer: tuple[set[str], list[Any], Any, str, str]) -> None:
+    names, found, walked, expected, bad = answer
+    assert names == TOOLS
+    assert found and all(r["article_id"] for r in found)
+    assert walked["outcome"]["node"] == expected
+    assert "is not a fact of tree" in bad
+
+
+def test_streamable_http_on_localhost(tmp_path: Path) -> None:
+    with http_server(tmp_path, "--workers", "1") as served:
+        assert_served(run_async(lambda: http_calls(served.url)))
+        assert served.process.poll() is None
+        assert workers_of(served.process.pid) == []
+    assert f"{served.url} (1 worker)" in served.err
+
+
+def workers_of(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+        return sorted(int(child) for child in f.read().split())
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
+def test_workers_answer_and_a_killed_worker_is_replaced(tmp_path: Path) -> None:
+    with http_server(tmp_path, "--workers", "2") as served:
+        server, url = served.process, served.url
+        deadline = time.monotonic() + 30  # the port is open before the workers are forked
+        while len(workers := workers_of(server.pid)) != 2:
+            assert time.monotonic() < deadline, workers
+            time.sleep(0.1)
+
+        async def sessions() -> list[Any]:
+            answers: list[Any] = []
+
+            async def one() -> None:
+                answers.append(await http_calls(url))
+            async with anyio.create_task_group() as group:
+                for _ in range(6):
+                    group.start_soon(one)
+            return answers
+        for answer in run_async(sessions):
+            assert_served(answer)
+        time.sleep(1.1)  # older than MIN_LIFE: a worker that dies now is replaced
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while len(replaced := workers_of(server.pid)) != 2 or workers[0] in replaced:
+            assert time.monotonic() < deadline, replaced
+            time.sleep(0.1)
+        assert workers[1] in replaced
+        assert_served(run_async(lambda: http_calls(url)))
+        assert server.poll() is None
+        server.terminate()
+        assert server.wait(timeout=30) == 0
+    for pid in replaced:  # the workers stopped with the server
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
+    err = served.err
+    assert f"worker {workers[0]} was killed by signal 9; starting another" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
+def test_a_server_stopped_as_it_forks_its_workers_leaves_none(tmp_path: Path) -> None:
+    for _ in range(3):
+        with http_server(tmp_path, "--workers", "4") as served:
+            served.process.terminate()  # as soon as the port is open: workers are being forked
+            forked = workers_of(served.process.pid) if served.process.poll() is None else []
+            assert served.process.wait(timeout=30) == 0
+        for pid in forked:
+            assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
+
+
+def test_workers_need_http_and_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    run = subprocess.run([KB, "mcp", "--workers", "2"], capture_output=True, text=True,
+                         cwd=REPO, timeout=60, stdin=subprocess.DEVNULL)
+    assert run.returncode == 2 and "--workers applies to --http only" in run.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([KB, "mcp", "--http", "--port", str(port)], capture_output=True,
+                             text=True, cwd=REPO, timeout=120, stdin=subprocess.DEVNULL)
+    assert run.returncode == 2, run.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in run.stderr and "Traceback" not in run.stderr
 
 
 # --- the agents' page -------------------------------------------------------------------------

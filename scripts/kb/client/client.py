@@ -160,6 +160,8 @@ class Client:
                 *(tag for tags in bundle["locales"]["required"].values() for tag in tags),
                 *(t["locale"] for a in bundle["articles"] for t in a["translations"])})}
         self._index = SearchIndex.build(self._documents())
+        #: every tree's summary, built once: a listing filters them rather than builds them
+        self._summaries = tuple(self._summary(t) for t in self._trees.values())
         self._router = Router(RoutedTree(t["id"], t["title"], t["routing"]["applies_when"],
                                          tuple(t["routing"]["examples"]), tuple(t["markets"]))
                               for t in self._trees.values())
@@ -260,13 +262,8 @@ class Client:
     def trees(self, *, market: str | None = None,
               product: str | None = None) -> list[TreeSummary]:
         """The decision trees (of `market` and `product` when given), by id."""
-        return [TreeSummary(t["id"], t["title"], t["summary"], self._url(t["url"]),
-                            tuple(t["markets"]), tuple(t["products"]),
-                            t["facts"][t["nodes"][t["start"]]["ask"]]["question"]
-                            if "ask" in t["nodes"][t["start"]] else "")
-                for t in self._trees.values()
-                if (not market or market in t["markets"])
-                and (not product or product in t["products"])]
+        return [t for t in self._summaries
+                if (not market or market in t.markets) and (not product or product in t.products)]
 
     def tree(self, tree_id: str) -> Mapping[str, Any]:
         """A decision tree as the bundle has it (facts, nodes, outcomes)."""
@@ -286,6 +283,12 @@ class Client:
                          lambda ref: self._macro_text(ref, locale))
 
     # --- inside ---------------------------------------------------------------------------
+
+    def _summary(self, tree: Mapping[str, Any]) -> TreeSummary:
+        start = tree["nodes"][tree["start"]]
+        return TreeSummary(tree["id"], tree["title"], tree["summary"], self._url(tree["url"]),
+                           tuple(tree["markets"]), tuple(tree["products"]),
+                           tree["facts"][start["ask"]]["question"] if "ask" in start else "")
 
     def _article(self, article_id: str) -> Any:
         article = self._articles.get(article_id)

@@ -8,19 +8,20 @@ holds nothing but one verified bundle, so it serves exactly what the agent expor
 `locale` and `fallback` say whether the text is in it or, when the translation is missing or
 stale, in its source language (a stale translation is never served; see `kb.client.client`).
 A bad argument is a tool error with the client's message; the server goes on. Every answer
-takes milliseconds, so the tools run on the event loop rather than hopping to a worker thread.
+takes milliseconds, so the tools run on the event loop rather than hopping to a worker thread;
+over HTTP, worker processes share the load (`kb.mcp_server.http`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
-from mcp_types import ToolAnnotations
-from pydantic import Field
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field, TypeAdapter
 
 from kb.client import (
     ArticleView,
@@ -88,12 +89,16 @@ def build_server(client: Client) -> MCPServer:
         `locale` when a current translation exists (else the source, with `fallback`)."""
         return _answer(lambda: client.article(id, section, locale))
 
+    listing = TreeListing(client)
+
     @server.tool(annotations=READ_ONLY)
     async def list_trees(market: Filter = None, product: Filter = None,
-                   limit: Annotated[int, Field(ge=1, le=1000)] = 100) -> list[TreeSummary]:
+                         limit: Annotated[int, Field(ge=1, le=1000)] = 100,
+                         ) -> Annotated[CallToolResult, list[TreeSummary]]:
         """The decision trees (the first `limit`, by id), with what each decides and its first
         question; `market` and `product` narrow the list."""
-        return _answer(lambda: client.trees(market=market, product=product)[:limit])
+        return listing.answer(_answer(lambda: client.trees(market=market,
+                                                           product=product)[:limit]))
 
     @server.tool(annotations=READ_ONLY)
     async def route(message: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)],
@@ -134,6 +139,27 @@ def build_server(client: Client) -> MCPServer:
     return server
 
 
+class TreeListing:
+    """`list_trees` answers made of each tree's summary serialised once, as the SDK would
+    (structured content, and its JSON as the text for clients that read only text): a listing
+    of a hundred trees joins them instead of serialising each anew. The SDK still validates
+    the structured content against the tool's output schema."""
+
+    def __init__(self, client: Client) -> None:
+        adapter = TypeAdapter(TreeSummary)
+        self._structured: dict[str, dict[str, Any]] = {
+            tree.id: adapter.dump_python(tree, mode="json", by_alias=True)
+            for tree in client.trees()}
+        self._text = {tree_id: json.dumps(summary, ensure_ascii=False)
+                      for tree_id, summary in self._structured.items()}
+
+    def answer(self, trees: list[TreeSummary]) -> CallToolResult:
+        text = '{"result": [' + ", ".join(self._text[t.id] for t in trees) + "]}"
+        return CallToolResult(content=[TextContent(type="text", text=text)],
+                              structured_content={"result": [dict(self._structured[t.id])
+                                                             for t in trees]})
+
+
 def _resource(read: Callable[[], str]) -> str:
     try:
         return read()
@@ -142,14 +168,18 @@ def _resource(read: Callable[[], str]) -> str:
 
 
 def serve(client: Client, *, http: bool = False, host: str = "127.0.0.1",
-          port: int = 8765) -> None:
-    """Serve over stdio, or over Streamable HTTP at http://host:port/mcp."""
+          port: int = 8765, workers: int = 1) -> None:
+    """Serve over stdio, or over Streamable HTTP at http://host:port/mcp by `workers` processes
+    (see `kb.mcp_server.http`); ServeError when it cannot."""
     server = build_server(client)
-    if http:
-        server.run("streamable-http", host=host, port=port, stateless_http=True,
-                   json_response=True)
-    else:
+    if not http:
         server.run()
+        return
+    from kb.mcp_server.http import listening_socket, serve_app
+
+    sock = listening_socket(host, port)
+    app = server.streamable_http_app(stateless_http=True, json_response=True, host=host)
+    serve_app(app, sock, workers)
 
 
 __all__ = ["build_server", "serve"]

@@ -46,6 +46,8 @@ bundle is refused.
 `kb mcp` serves over stdio (an agent starts it) or, with `--http`, over Streamable HTTP at
 `http://127.0.0.1:8765/mcp` (bound to this machine unless `--host` says otherwise). It builds the
 bundle of the checkout in memory, or serves a built one with `--bundle site/kb-bundle.json`.
+Over HTTP it is stateless, so it answers from several processes that share the loaded bundle
+(`--workers N`, one per CPU by default) and replaces one that dies.
 
 To attach it to an MCP-capable agent, add it to the agent's MCP server configuration:
 
