@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kb.loader import load, load_config
 from kb.pages import generate_pages
-from kbtest import BASE_KB, REPO, make_kb
+from kbtest import BASE_KB, REPO, make_kb, run_cli
 
 SITE_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kb"
 TREE_STUB_HOOK = Path(__file__).resolve().parent / "fixtures" / "stub_tree_pages.py"
@@ -45,6 +45,15 @@ def prepare_site_kb(target: Path, files: dict[str, str | None] | None = None) ->
     make_kb(target, files or {}, base=None)
     add_tree_stub_if_needed(target)
     return target
+
+
+def build_audiences(root: Path) -> tuple[Path, Path]:
+    """`kb build` of the KB at `root` for each audience: the internal site and the public one."""
+    for audience in ("internal", "public"):
+        code, printed = run_cli(root, "build", "--audience", audience,
+                                "--site-dir", f"site-{audience}")
+        assert code == 0, printed
+    return root / "site-internal", root / "site-public"
 
 
 def has_tree_pages(root: Path) -> bool:

@@ -4,15 +4,13 @@ generated for agents and specialists, in any file of the site."""
 from __future__ import annotations
 
 import gzip
-import io
 from pathlib import Path
 
 import pytest
-from sitecheck import prepare_site_kb
+from sitecheck import build_audiences, prepare_site_kb
 
 from kb.audience import audience_named
-from kb.cli import main
-from kbtest import FIXTURES
+from kbtest import FIXTURES, edit
 
 TOKENS = {
     "internal": "zqinternaltoken",
@@ -47,18 +45,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         "docs/guides/reply-refund.pt-BR.md": (
             FIXTURES / "translation-reply-refund.pt-BR.md").read_text(encoding="utf-8"),
     })
-    source = root / "docs/guides/reply-refund.md"  # reviewed lately: stale, not yet overdue
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "reviewed: 2026-10-01", "reviewed: 2026-10-30"), encoding="utf-8")
-    tree = root / "decision_trees" / "refund.yaml"
-    tree.write_text(tree.read_text(encoding="utf-8").replace(
-        "title: Refund triage", f"title: Refund triage {TOKENS['tree']}"), encoding="utf-8")
-    for audience in ("internal", "public"):
-        out = io.StringIO()
-        code = main(["--root", str(root), "build", "--audience", audience,
-                     "--site-dir", f"site-{audience}"], out=out)
-        assert code == 0, out.getvalue()
-    return root / "site-internal", root / "site-public"
+    # reviewed lately: stale, not yet overdue
+    edit(root, "docs/guides/reply-refund.md", "reviewed: 2026-10-01", "reviewed: 2026-10-30")
+    edit(root, "decision_trees/refund.yaml",
+         "title: Refund triage", f"title: Refund triage {TOKENS['tree']}")
+    return build_audiences(root)
 
 
 def _every_file(site: Path) -> dict[str, bytes]:

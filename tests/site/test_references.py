@@ -5,15 +5,14 @@ the macro `reply-draft` a draft."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
-from sitecheck import prepare_site_kb
+from sitecheck import build_audiences, prepare_site_kb
 
-from kb.cli import main
 from kb.pages.references import References, Target, link_references, mentioned_ids
+from kbtest import edit
 
 _HEAD = ("---\nid: {id}\ntitle: {title}\nsummary: {title}.\ntype: {type}\n"
          "visibility: {visibility}\nstatus: {status}\nowner: payments-ops-in\n"
@@ -37,15 +36,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         "docs/guides/public-mentions.md": _article("public-mentions", "public", MENTIONS),
         "docs/guides/internal-mentions.md": _article("internal-mentions", "internal", MENTIONS),
     })
-    tree = root / "decision_trees" / "refund.yaml"
-    tree.write_text(tree.read_text(encoding="utf-8").replace(
-        "visibility: internal", "visibility: restricted", 1), encoding="utf-8")
-    for audience in ("internal", "public"):
-        out = io.StringIO()
-        code = main(["--root", str(root), "build", "--audience", audience,
-                     "--site-dir", f"site-{audience}"], out=out)
-        assert code == 0, out.getvalue()
-    return root / "site-internal", root / "site-public"
+    edit(root, "decision_trees/refund.yaml", "visibility: internal", "visibility: restricted")
+    return build_audiences(root)
 
 
 def _links(site: Path, page: str) -> dict[str, str]:
