@@ -1,4 +1,5 @@
-"""The MkDocs child of `kb build` and `kb serve`: it never outlives kb.
+"""Children that never outlive kb: the MkDocs child of `kb build` and `kb serve`, and the
+workers of `kb mcp --http`.
 
 SIGTERM stops kb as Ctrl+C does, and the child is then stopped too; on Linux the child also
 asks the kernel to kill it when kb dies (prctl PR_SET_PDEATHSIG), so even a SIGKILL of kb
@@ -19,6 +20,15 @@ from types import FrameType
 _PR_SET_PDEATHSIG = 1
 
 
+def ask_to_die_with(parent: int, sig: signal.Signals) -> bool:
+    """In a child of `parent`: ask the kernel to send `sig` to this process when the parent
+    dies (Linux; elsewhere nothing is asked). False when the parent is already gone, since
+    the request came too late to take effect."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
+    return os.getppid() == parent
+
+
 def dies_with_parent() -> Callable[[], None] | None:
     """A `preexec_fn` that makes the child die with this process (None where unsupported)."""
     if not sys.platform.startswith("linux"):
@@ -26,9 +36,7 @@ def dies_with_parent() -> Callable[[], None] | None:
     parent = os.getpid()
 
     def preexec() -> None:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before the request was made
+        if not ask_to_die_with(parent, signal.SIGKILL):
             os.kill(os.getpid(), signal.SIGKILL)
 
     return preexec

@@ -14,7 +14,6 @@ SIGTERM or SIGINT, every worker is stopped and this process returns.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import gc
 import os
 import signal
@@ -28,6 +27,7 @@ from types import FrameType
 import uvicorn
 from starlette.types import ASGIApp
 
+from kb.child import ask_to_die_with
 from kb.forked import fork_is_safe
 
 #: the most workers `default_workers` gives, however many CPUs there are
@@ -36,7 +36,6 @@ MAX_DEFAULT_WORKERS = 8
 MIN_LIFE = 1.0
 #: pending connections the listening socket holds (uvicorn's own default)
 BACKLOG = 2048
-_PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -157,8 +156,7 @@ def _worker(work: Callable[[], None], parent: int, mask: Iterable[int]) -> None:
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         # a worker whose parent is gone (even killed outright) stops too
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:  # it died before the line above took effect
+        if not ask_to_die_with(parent, signal.SIGTERM):
             return
         work()
     except BaseException:  # the parent learns of it through the exit code; say why here
