@@ -9,9 +9,8 @@ import pytest
 from sitecheck import prepare_site_kb
 
 from kb.cli import main
-from kb.commands import build as build_command
-from kb.commands.build import RETIRED_PREFIX, SEARCH_PAGES_DIR, STAGING_PREFIX, swap_into_place
-from kb.mkdocs_plugin.pagefind_search import PagefindFailed
+from kb.commands.build import RETIRED_PREFIX, STAGING_PREFIX, swap_into_place
+from kb.mkdocs_plugin.pagefind_service import PagefindService
 
 CRASH_HOOK = """
 def on_post_build(config):
@@ -70,27 +69,42 @@ def test_build_replaces_the_site_and_leaves_nothing_behind(kb_root: Path) -> Non
     assert _leftovers(kb_root) == []
 
 
-def test_build_indexes_the_site_for_search_after_mkdocs(kb_root: Path) -> None:
+def test_build_indexes_the_pages_mkdocs_fed_to_its_indexer(
+        kb_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fed: list[int] = []
+    real_pages = PagefindService.pages
+
+    def pages(self: PagefindService) -> int:
+        fed.append(real_pages(self))
+        return fed[-1]
+
+    monkeypatch.setattr(PagefindService, "pages", pages)
     code, output = _build(kb_root)
     assert code == 0, output
     site = kb_root / "site"
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
-    assert any((site / "pagefind" / "fragment").iterdir())
-    assert not (site / SEARCH_PAGES_DIR).exists(), "the pages' search copies are gone"
+    indexed = sum(1 for p in site.rglob("index.html")
+                  if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+    assert fed == [indexed] and indexed > 5, "every marked page went to kb's indexer, once"
+    assert _leftovers(kb_root) == []
 
 
-def test_a_search_index_that_fails_writes_nothing(kb_root: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_search_indexer_that_dies_writes_nothing(kb_root: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind killed before MkDocs has sent a page: MkDocs still finishes, and the build
+    says the index was not built and keeps the previous site."""
     before = _old_site(kb_root)
+    real_start = PagefindService.start
 
-    def fail(site: Path, pages: Path | None = None) -> None:
-        assert pages is not None and any(pages.rglob("*.html")), "the copies are there"
-        raise PagefindFailed("Pagefind's own reason")
+    def start_then_die() -> PagefindService:
+        service = real_start()
+        service._process.kill()
+        return service
 
-    monkeypatch.setattr(build_command, "index_site", fail)
+    monkeypatch.setattr(PagefindService, "start", start_then_die)
     code, output = _build(kb_root)
     assert code == 1
-    assert "the search index was not built: Pagefind's own reason" in output
+    assert "the search index was not built: Pagefind stopped" in output
     assert "unchanged" in output
     assert _snapshot(kb_root / "site") == before
     assert _leftovers(kb_root) == []

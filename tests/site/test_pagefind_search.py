@@ -9,13 +9,12 @@ import pytest
 from sitecheck import mkdocs_build, prepare_site_kb
 
 from kb.mkdocs_plugin.pagefind_search import (
-    PagefindFailed,
     ResultLabel,
-    index_site,
     is_indexed,
     mark_page,
     search_copy,
 )
+from kb.mkdocs_plugin.pagefind_service import PagefindFailed, PagefindService
 
 PAGE = ('<html><body><article class="md-content__inner md-typeset">'
         '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>'
@@ -100,8 +99,31 @@ def test_pagefind_beside_materials_search_is_refused(material_kb: Path) -> None:
     assert "needs Material's `search` plugin" in done.stderr
 
 
-def test_a_site_pagefind_cannot_index_is_reported_with_pagefinds_reason(tmp_path: Path) -> None:
-    (tmp_path / "notes.txt").write_text("no page at all", encoding="utf-8")
-    with pytest.raises(PagefindFailed, match="not able to build an index"):
-        index_site(tmp_path)
-    assert not is_indexed(tmp_path)
+def test_pagefinds_indexer_takes_pages_as_they_come_and_writes_their_index(
+        tmp_path: Path) -> None:
+    service = PagefindService.start()
+    try:
+        feed = service.feed()
+        feed.add("refunds/index.html", mark_page(PAGE, weight=None, label=None))
+        feed.add("macros/reply/index.html", mark_page(PAGE, weight=2, label=None))
+        assert service.pages() == 2
+        service.write(tmp_path / "site" / "pagefind")
+    finally:
+        service.close()
+    assert is_indexed(tmp_path / "site")
+    assert feed.sent == 2
+
+
+def test_an_index_pagefind_cannot_write_is_reported_with_pagefinds_reason(
+        tmp_path: Path) -> None:
+    (tmp_path / "site").write_text("a file where the site folder should be", encoding="utf-8")
+    service = PagefindService.start()
+    try:
+        service.feed().add("refunds/index.html", mark_page(PAGE, weight=None, label=None))
+        with pytest.raises(PagefindFailed, match=r"Pagefind stopped: .*Not a directory"):
+            service.write(tmp_path / "site" / "pagefind")
+        feed = service.feed()
+        feed.add("late/index.html", PAGE)  # the service is gone: the feed goes quiet
+        assert feed.broken and feed.sent == 0
+    finally:
+        service.close()

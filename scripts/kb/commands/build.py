@@ -2,8 +2,9 @@
 
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`) into a fresh folder beside
 site/; the kb plugin loads and lints the knowledge base once inside that build and stops it on
-any lint error. Once MkDocs has exited, the site's search index is built from the copies of
-the pages the plugin left in the staging folder (so Pagefind's memory never adds to MkDocs').
+any lint error. Pagefind's indexer runs beside it (`pagefind_service`): the plugin sends it
+each page as MkDocs writes it, and once MkDocs has exited (its memory freed: Pagefind's peak is
+while it writes) the index is written into the staging folder.
 Only a build that succeeds replaces site/, by renaming: a lint error, a crash, a failed search
 index or an interrupted run leaves the previous site/ exactly as it was.
 
@@ -41,20 +42,14 @@ from kb.commands._shared import (
     date_arg,
     mkdocs_command,
 )
-from kb.mkdocs_plugin.pagefind_search import (
-    SEARCH_PAGES_ENV,
-    PagefindFailed,
-    has_search_copies,
-    index_site,
-)
+from kb.mkdocs_plugin.pagefind_search import INDEX_DIR
+from kb.mkdocs_plugin.pagefind_service import FEED_ENV, PagefindFailed, PagefindService
 
 __all__ = ["build_site", "register", "swap_into_place"]
 
 #: prefixes of the folders a build works in, beside the site folder
 STAGING_PREFIX = ".kb-build-"
 RETIRED_PREFIX = ".kb-old-"
-#: the folder in a staging folder that holds its pages' copies for Pagefind
-SEARCH_PAGES_DIR = ".kb-search-pages"
 #: the file in a staging or retired folder that names the build owning it
 OWNER_FILE = ".kb-build-owner"
 #: the lock file beside the site folder that makes builds in one checkout take turns
@@ -109,43 +104,47 @@ def build_site(root: Path, site: Path, *, strict: bool = True, log: TextIO | Non
     with build_lock(site.parent, log or sys.stdout):
         remove_stale_folders(site.parent)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=site.parent))
+        indexer = _start_indexer()
         try:
             _claim(staging)
-            if not _run_mkdocs(root, staging, strict, log or sys.stdout, audience, today):
+            if not _run_mkdocs(root, staging, strict, log or sys.stdout, audience, today,
+                               indexer):
                 return False
-            if not _index_search(staging, log or sys.stdout):
+            if indexer is not None and not _write_index(indexer, staging, log or sys.stdout):
                 return False
             (staging / OWNER_FILE).unlink()
             swap_into_place(staging, site)
             return True
         finally:
+            if indexer is not None:
+                indexer.close()
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _index_search(staging: Path, log: TextIO) -> bool:
-    """Index the search copies MkDocs left in `staging`'s search folder (a Pagefind site) into
-    the site, now that MkDocs has exited; False, with Pagefind's reason, when it failed."""
-    pages = _search_pages(staging)
+def _start_indexer() -> PagefindService | None:
+    """Pagefind's indexer for MkDocs to feed, or None if it cannot be started (a site searched
+    with Pagefind then starts its own in MkDocs, which says why it cannot)."""
     try:
-        if has_search_copies(pages):
-            index_site(staging, pages)
+        return PagefindService.start()
+    except PagefindFailed:
+        return None
+
+
+def _write_index(indexer: PagefindService, staging: Path, log: TextIO) -> bool:
+    """Write the index of the pages MkDocs sent (none: the site is not searched with
+    Pagefind) into `staging`; False, with Pagefind's reason, when it failed."""
+    try:
+        if indexer.pages():
+            indexer.write(staging / INDEX_DIR)
     except PagefindFailed as exc:
         print(f"kb: the search index was not built: {exc}", file=log)
         return False
-    finally:
-        shutil.rmtree(pages, ignore_errors=True)
     return True
 
 
-def _search_pages(staging: Path) -> Path:
-    """Where the kb plugin leaves its copies of the pages for Pagefind: a dot-folder in the
-    staging folder (MkDocs leaves those alone when it empties the site folder), removed before
-    the site is swapped in, and with the staging folder by the next build if this one dies."""
-    return staging / SEARCH_PAGES_DIR
-
-
 def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO,
-                audience: Audience, today: dt.date | None) -> bool:
+                audience: Audience, today: dt.date | None,
+                indexer: PagefindService | None) -> bool:
     """Run `mkdocs build` into `staging`, copying its output to `log`; False when it failed.
 
     A traceback is held back until it ends: if it ends in a file system error, it becomes an
@@ -154,12 +153,15 @@ def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO,
     command, env = mkdocs_command("build", root, "--site-dir", str(staging),
                                   "--strict" if strict else "--no-strict")
     env[AUDIENCE_ENV] = audience
-    env[SEARCH_PAGES_ENV] = str(_search_pages(staging))
+    feed_fds: tuple[int, ...] = ()
+    if indexer is not None:
+        env[FEED_ENV], fd = indexer.feed_env()
+        feed_fds = (fd,)
     if today is not None:
         env[TODAY_ENV] = today.isoformat()
     held: list[str] = []
     with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True,
+                          stderr=subprocess.STDOUT, text=True, pass_fds=feed_fds,
                           preexec_fn=dies_with_parent()) as proc:
         try:
             with terminate_as_interrupt():

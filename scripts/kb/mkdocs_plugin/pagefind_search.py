@@ -18,14 +18,13 @@ Each page marks its content (`<article>`) as the part to index, with:
 - `data-pagefind-ignore` wherever the page already says `data-search-exclude` (the article's
   metadata block, the language switcher, the tree diagram).
 
-The index is built over the whole site in one language (`--force-language en`): Portuguese
+The index is built over the whole site in one language (Pagefind's `force_language: en`): Portuguese
 translations are found from any page, by their own words, without Portuguese stemming.
 Its files are site assets under `pagefind/`, written after the agent exports, and never part
 of them. Pagefind reads a copy of each marked page reduced to what it indexes (`search_copy`:
-the page's `<html>` tag and its marked content), written as MkDocs writes the page: the same
-index from about a third of the HTML (the header, nav and footer of every page left out), and
-about a third less of the build's time spent indexing. (Feeding pages to Pagefind's Python
-API as MkDocs renders them cannot overlap the two: its client reads one reply every 0.1 s.)
+the page's `<html>` tag and its marked content), sent to its indexing service as MkDocs writes
+the page (`pagefind_service`): the same index from about a third of the HTML (the header, nav
+and footer of every page left out), parsed on the second core while MkDocs renders.
 Pagefind runs WebAssembly, so pages of a Pagefind site allow `'wasm-unsafe-eval'` (see `csp`),
 and nothing else beyond the Material site's policy.
 """
@@ -33,8 +32,6 @@ and nothing else beyond the Material site's policy.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -42,21 +39,14 @@ from typing import Literal
 
 from kb.model import KnowledgeBase
 
-__all__ = ["INDEX_DIR", "SEARCH_PAGES_ENV", "PagefindFailed", "ResultLabel", "has_search_copies",
-           "index_site", "is_indexed", "mark_page", "result_labels", "search_copy",
-           "write_search_copy"]
+__all__ = ["INDEX_DIR", "ResultLabel", "is_indexed", "mark_page", "result_labels", "search_copy"]
 
 #: where Pagefind writes its index and scripts, in the site
 INDEX_DIR = "pagefind"
-#: set by `kb build` to a new folder: the plugin leaves its search copies there and does not
-#: index them; `kb build` indexes them after MkDocs has exited, so that Pagefind's memory never
-#: adds to MkDocs' (whose pages are all in memory until its build ends)
-SEARCH_PAGES_ENV = "KB_SEARCH_PAGES"
 #: Pagefind's default weights of headings inside a weighted page (h1 ... h6)
 HEADING_WEIGHTS = {1: 7.0, 2: 6.0, 3: 5.0, 4: 4.0, 5: 3.0, 6: 2.0}
 #: Pagefind accepts weights from 0 to 10; 0 would drop the words altogether
 MIN_WEIGHT, MAX_WEIGHT = 0.1, 10.0
-INDEX_TIMEOUT_SECONDS = 600
 
 _CONTENT_OPEN = re.compile(r'<article class="md-content__inner[^"]*"')
 _HEADING = re.compile(r"<h([1-6])(?=[\s>])")
@@ -137,43 +127,6 @@ def search_copy(page_html: str) -> str | None:
             f"<body>{content}</body></html>\n")
 
 
-def index_site(site: Path, pages: Path | None = None) -> None:
-    """Build the Pagefind index of the built site at `site` into `site/pagefind/`, reading
-    the pages in `pages` (the search copies, at the site's paths; None: the site's own).
-
-    Raises `PagefindFailed` with Pagefind's own output when it fails or cannot be run."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(pages or site), "--output-path",
-               str(site / INDEX_DIR), "--force-language", "en", "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              timeout=INDEX_TIMEOUT_SECONDS)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise PagefindFailed(f"cannot run Pagefind: {exc}") from None
-    if done.returncode != 0:
-        output = (done.stderr.strip() or done.stdout.strip()).splitlines()
-        raise PagefindFailed("; ".join(output[-3:]) or f"exit status {done.returncode}")
-
-
-def write_search_copy(pages: Path, dest_path: str, page_html: str) -> None:
-    """Write the `search_copy` of the built page `page_html` (if Pagefind indexes it) to
-    `pages`, at the page's path in the site."""
-    copy = search_copy(page_html)
-    if copy is None:
-        return
-    target = pages / dest_path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(copy, encoding="utf-8")
-
-
-def has_search_copies(pages: Path) -> bool:
-    """True when `pages` holds a page for Pagefind (a Pagefind build wrote its copies there)."""
-    return any(path.is_file() for path in pages.rglob("*.html"))
-
-
 def is_indexed(site: Path) -> bool:
     """True when `site` holds a Pagefind index."""
     return (site / INDEX_DIR / "pagefind-entry.json").is_file()
-
-
-class PagefindFailed(Exception):
-    """Pagefind could not index the site (the message says why)."""

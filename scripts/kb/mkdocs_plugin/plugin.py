@@ -6,9 +6,9 @@ strict build still publishes them, with the stale badge on the page), adds the g
 and the assets, opens every article with its metadata block, sanitises every HTML fragment made
 from content (`kb.sanitise`; titles are escaped before MkDocs prints them), puts a
 Content-Security-Policy on every page (`csp`), writes the agent exports after the site, and
-then, unless mkdocs.yml picks Material's search, indexes the site with Pagefind
-(`pagefind_search`; under `kb build`, which indexes once MkDocs has exited, it only leaves
-each page's copy for Pagefind).
+sends each page to Pagefind's indexer as it is written, unless mkdocs.yml picks Material's
+search (`pagefind_search`, `pagefind_service`; under `kb build` the indexer is kb's, which
+writes the index once MkDocs has exited, else the plugin writes it after the exports).
 Each event is a guard plus one delegation to the core.
 
 Both cores work: the lint runs in a forked child while this process generates the pages, and
@@ -24,8 +24,6 @@ import datetime as dt
 import logging
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -61,15 +59,14 @@ from kb.mkdocs_plugin.feedback import feedback_block, issues_url
 from kb.mkdocs_plugin.last_good import LastGoodSite
 from kb.mkdocs_plugin.navigation import is_compact, site_nav
 from kb.mkdocs_plugin.pagefind_search import (
-    SEARCH_PAGES_ENV,
-    PagefindFailed,
+    INDEX_DIR,
     ResultLabel,
-    index_site,
     is_indexed,
     mark_page,
     result_labels,
-    write_search_copy,
+    search_copy,
 )
+from kb.mkdocs_plugin.pagefind_service import FEED_ENV, PageFeed, PagefindFailed, PagefindService
 from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, generate_pages
@@ -135,10 +132,11 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         self.last_good = LastGoodSite()
         #: the tracker's new-issue address for the feedback links (None: no links)
         self.feedback_url: str | None = None
-        #: where this build writes the pages' copies for Pagefind (None: no index is built)
-        self.search_pages: Path | None = None
-        #: the copies are for `kb build` to index once MkDocs has exited (SEARCH_PAGES_ENV)
-        self.index_later = False
+        #: where this build sends its pages' copies for Pagefind (None: no index is built)
+        self.search_feed: PageFeed | None = None
+        #: the indexer this process started and writes the index with (None under `kb build`,
+        #: whose own indexer this build feeds through FEED_ENV)
+        self.indexer: PagefindService | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # with this event MkDocs keeps one plugin object across the rebuilds of a serve
@@ -161,7 +159,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         if self.kb_config is None:
             return
         self.parts = prepare(self.kb_config, self.audience)
-        self._start_search_pages(Path(config.site_dir))
+        self._start_search(Path(config.site_dir))
 
     # late, so that the nav also holds pages other plugins and hooks add
     @event_priority(-50)
@@ -236,8 +234,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         if self.pagefind:
             output = pagefind_markup(output, page, self.parts)
         output = csp.with_policy(output, wasm=self.pagefind)
-        if self.search_pages is not None:
-            write_search_copy(self.search_pages, page.file.dest_uri, output)
+        if self.search_feed is not None:
+            copy = search_copy(output)
+            if copy is not None:
+                self.search_feed.add(page.file.dest_uri, copy)
         return output
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
@@ -254,37 +254,46 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         except BackgroundFailed as exc:
             raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
         write_files_atomically(Path(config.site_dir), exports)
-        if self.search_pages is None or self.index_later:
+        if self.indexer is None:
+            self._stop_search()
             return
         try:
-            index_site(Path(config.site_dir), self.search_pages)
+            self.indexer.write(Path(config.site_dir) / INDEX_DIR)
         except PagefindFailed as exc:
             raise PluginError(f"kb: the search index was not built: {exc}") from None
         finally:
-            self._drop_search_pages()
+            self._stop_search()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.parts is not None:
             self.parts.exports.cancel()
-        self._drop_search_pages()
+        self._stop_search()
         self.last_good.failed(error)
 
-    def _start_search_pages(self, site: Path) -> None:
-        """Pick where this build leaves its pages' copies for Pagefind, if it indexes at all:
-        the folder `kb build` names (it indexes them itself), else a temporary one."""
-        self._drop_search_pages()
-        later = os.environ.get(SEARCH_PAGES_ENV, "")
-        self.index_later = bool(later)
+    def _start_search(self, site: Path) -> None:
+        """Open the feed of this build's pages to Pagefind, if it indexes at all: the one
+        `kb build` hands over (it writes the index itself), else an indexer of our own."""
+        self._stop_search()
         # a dirty preview rebuild keeps the index of the first build: re-indexing every page
         # would cost seconds per save at thousands of articles (restart to re-index)
-        if self.pagefind and not (self.serve_dirty and is_indexed(site)):
-            self.search_pages = (Path(later) if later
-                                 else Path(tempfile.mkdtemp(prefix="kb-search-pages-")))
+        if not self.pagefind or (self.serve_dirty and is_indexed(site)):
+            return
+        handed = os.environ.pop(FEED_ENV, "")
+        try:
+            if handed:
+                self.search_feed = PageFeed.from_env(handed)
+                return
+            self.indexer = PagefindService.start()
+        except (ValueError, OSError, PagefindFailed) as exc:
+            raise PluginError(f"kb: the search index cannot be built: {exc}") from None
+        self.search_feed = self.indexer.feed()
 
-    def _drop_search_pages(self) -> None:
-        if self.search_pages is not None and not self.index_later:
-            shutil.rmtree(self.search_pages, ignore_errors=True)
-        self.search_pages = None
+    def _stop_search(self) -> None:
+        if self.search_feed is not None:
+            self.search_feed.close()
+        if self.indexer is not None:
+            self.indexer.close()
+        self.search_feed = self.indexer = None
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig,
                  builder: Any) -> LiveReloadServer | None:

@@ -1,0 +1,251 @@
+"""Pagefind's indexer as a service, fed page by page while MkDocs renders.
+
+Pagefind's binary has a service mode (`pagefind --service`): each request on its standard input
+is the base64 of a JSON message followed by a comma, each answer on its standard output has the
+same form, and requests are handled one at a time, in the order they arrive. So pages sent as
+MkDocs writes them are parsed by Pagefind on the second core while MkDocs renders on the first,
+and only the index itself is left to build once the last page is in.
+
+`kb build` starts the service before MkDocs, creates the index, and hands the MkDocs child the
+write end of the service's input (`FEED_ENV`, inherited as a file descriptor); the plugin sends
+each page's search copy down it (`PageFeed`). Once MkDocs has exited, and its memory is free,
+`kb build` asks how many pages arrived and has the index written into the staging site. A plain
+`mkdocs build` or `kb serve` runs the same service from inside MkDocs' process.
+
+A thread reads the answers as they come (an unread pipe would stall the service, and every
+writer behind it) and keeps the first error. Pagefind stops on a failure it cannot answer (a
+folder it cannot write, for one); its last words on standard error are then the reason given.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import os
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import IO, Any, cast
+
+from kb.child import dies_with_parent, stop
+
+__all__ = ["FEED_ENV", "PageFeed", "PagefindFailed", "PagefindService"]
+
+#: set by `kb build` for its MkDocs child: `FD:INDEX`, the service's input and the index to feed
+FEED_ENV = "KB_PAGEFIND_FEED"
+#: how long an answer may take (writing the index of 5,000 pages takes seconds)
+ANSWER_TIMEOUT_SECONDS = 600.0
+#: the message ids a feed uses, above those of the service's own requests
+FEED_FIRST_ID = 1_000_000
+#: the index options: one language for the whole site (see `pagefind_search`)
+INDEX_CONFIG = {"force_language": "en"}
+
+
+class PagefindFailed(Exception):
+    """Pagefind could not index the site (the message says why)."""
+
+
+def _message(message_id: int, payload: dict[str, Any]) -> bytes:
+    body = json.dumps({"message_id": message_id, "payload": payload}, ensure_ascii=False)
+    return base64.b64encode(body.encode("utf-8")) + b","
+
+
+class PageFeed:
+    """Sends pages to a Pagefind index, without waiting for the answers (the service reads
+    them). If the service has gone, the feed goes quiet: whoever writes the index reports it."""
+
+    def __init__(self, stream: IO[bytes], index_id: int) -> None:
+        self._stream = stream
+        self._index_id = index_id
+        self._next_id = FEED_FIRST_ID
+        self.sent = 0
+        self.broken = False
+
+    @classmethod
+    def from_env(cls, value: str) -> PageFeed:
+        """The feed `kb build` handed over in `FEED_ENV`; ValueError if `value` is not one."""
+        fd_text, _, index_text = value.partition(":")
+        if not (fd_text.isdigit() and index_text.isdigit()):
+            raise ValueError(f"{FEED_ENV} is not FD:INDEX: {value!r}")
+        fd = int(fd_text)
+        os.set_inheritable(fd, False)  # MkDocs' own children have no business with it
+        return cls(os.fdopen(fd, "wb"), int(index_text))
+
+    def add(self, dest_path: str, html: str) -> None:
+        """Add the page written at `dest_path` in the site (its URL follows from the path)."""
+        if self.broken:
+            return
+        payload = {"type": "AddFile", "index_id": self._index_id, "file_path": dest_path,
+                   "url": None, "file_contents": html}
+        try:
+            self._stream.write(_message(self._next_id, payload))
+            self._stream.flush()
+        except OSError:  # the service has stopped: the writer of the index says why
+            self.broken = True
+            return
+        self._next_id += 1
+        self.sent += 1
+
+    def close(self) -> None:
+        """Stop feeding (the service keeps running for whoever holds its input too)."""
+        with contextlib.suppress(OSError):
+            self._stream.close()
+
+
+class PagefindService:
+    """One `pagefind --service` process with one index (`start`); pages go in through `feed()`
+    or a child given `feed_env()`, and `write` puts the index into a folder."""
+
+    def __init__(self, process: subprocess.Popen[bytes], stderr: IO[bytes]) -> None:
+        self._process = process
+        self._stderr = stderr
+        #: answers to the service's own requests, by message id
+        self._answers: dict[int, dict[str, Any]] = {}
+        #: pages indexed, and every error answered (to a page or a request)
+        self._indexed = 0
+        self._errors: list[str] = []
+        self._gone = False
+        self._changed = threading.Condition()
+        self._next_id = 1
+        self.index_id = 0
+        self._reader = threading.Thread(target=self._read_answers, name="pagefind-answers",
+                                        daemon=True)
+        self._reader.start()
+
+    @classmethod
+    def start(cls) -> PagefindService:
+        """Start the service and create its index; PagefindFailed if it cannot be run."""
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        if binary is None:
+            raise PagefindFailed("cannot run Pagefind: its binary is not installed "
+                                 "(the `pagefind[bin]` package)")
+        stderr = tempfile.TemporaryFile()  # noqa: SIM115 - the service's, closed by close()
+        try:
+            process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=stderr,
+                                       preexec_fn=dies_with_parent())
+        except OSError as exc:
+            stderr.close()
+            raise PagefindFailed(f"cannot run Pagefind: {exc}") from None
+        service = cls(process, stderr)
+        try:
+            answer = service._ask({"type": "NewIndex", "config": INDEX_CONFIG})
+            service.index_id = int(answer["index_id"])
+        except BaseException:
+            service.close()
+            raise
+        return service
+
+    def feed(self) -> PageFeed:
+        """A feed of this process's own (for `mkdocs build` run without `kb build`)."""
+        assert self._process.stdin is not None
+        return PageFeed(self._process.stdin, self.index_id)
+
+    def feed_env(self) -> tuple[str, int]:
+        """`FEED_ENV`'s value for a child, and the file descriptor it must inherit."""
+        assert self._process.stdin is not None
+        fd = self._process.stdin.fileno()
+        return f"{fd}:{self.index_id}", fd
+
+    def pages(self) -> int:
+        """How many pages the index holds, once every page sent before this call is in.
+
+        The service answers in order, so the answer to a request sent now (an empty second
+        index) comes after the answers to every page already sent."""
+        self._ask({"type": "NewIndex", "config": INDEX_CONFIG})
+        self._raise_errors()
+        with self._changed:
+            return self._indexed
+
+    def write(self, output: Path) -> None:
+        """Write the index, with Pagefind's scripts, into `output` (made if missing)."""
+        self._ask({"type": "WriteFiles", "index_id": self.index_id,
+                   "output_path": str(output)})
+        self._raise_errors()
+
+    def close(self) -> None:
+        """Stop the service (it may be mid-way: nothing it wrote is kept by this class)."""
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self._process.stdin.close()
+        stop(self._process)
+        self._reader.join(timeout=10)
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._stderr.close()
+
+    def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
+        message_id, self._next_id = self._next_id, self._next_id + 1
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(_message(message_id, payload))
+            self._process.stdin.flush()
+        except OSError:
+            pass  # the service has stopped: the reader has seen it, or will
+        with self._changed:
+            if not self._changed.wait_for(lambda: message_id in self._answers or self._gone,
+                                          timeout=ANSWER_TIMEOUT_SECONDS):
+                raise PagefindFailed(f"Pagefind did not answer within "
+                                     f"{ANSWER_TIMEOUT_SECONDS:.0f} s")
+            answer = self._answers.get(message_id)
+        if answer is None:
+            raise PagefindFailed(f"Pagefind stopped: {self._last_words()}")
+        if answer.get("type") == "Error":
+            raise PagefindFailed(f"Pagefind: {answer.get('message', 'failed')}")
+        return answer
+
+    def _raise_errors(self) -> None:
+        with self._changed:
+            errors = list(self._errors)
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise PagefindFailed(f"Pagefind: {errors[0]}{more}")
+
+    def _read_answers(self) -> None:
+        # Popen's pipes are buffered readers, whose read1 returns what has arrived
+        stdout = cast(io.BufferedReader, self._process.stdout)
+        pending = b""
+        try:
+            while chunk := stdout.read1(1 << 16):
+                pending += chunk
+                *complete, pending = pending.split(b",")
+                for encoded in complete:
+                    self._keep(json.loads(base64.b64decode(encoded)))
+        except (OSError, ValueError):
+            pass  # a closed or garbled pipe: the service is treated as gone
+        with self._changed:
+            self._gone = True
+            self._changed.notify_all()
+
+    def _keep(self, answer: dict[str, Any]) -> None:
+        payload = answer.get("payload")
+        message_id = answer.get("message_id")
+        if not isinstance(payload, dict) or not isinstance(message_id, int):
+            return
+        with self._changed:
+            if payload.get("type") == "Error":
+                self._errors.append(str(payload.get("message", "failed")))
+            if message_id < FEED_FIRST_ID:
+                self._answers[message_id] = payload
+                self._changed.notify_all()
+            elif payload.get("type") == "IndexedFile":
+                self._indexed += 1
+
+    def _last_words(self) -> str:
+        """The line of Pagefind's standard error that says what went wrong."""
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            stop(self._process)
+        self._stderr.seek(0)
+        lines = [line.strip() for line in
+                 self._stderr.read().decode("utf-8", "replace").splitlines() if line.strip()]
+        reasons = [line for line in lines if not line.startswith(("note:", "stack backtrace"))
+                   and "panicked at" not in line]
+        return (reasons[-1] if reasons else lines[-1] if lines
+                else f"exit status {self._process.returncode}")
