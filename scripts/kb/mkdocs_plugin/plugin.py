@@ -424,7 +424,7 @@ def _site_parts(kb: KnowledgeBase, audience: Audience) -> tuple[
         SiteParts, Callable[[], Background[dict[str, bytes]]]]:
     """What `prepare` adds besides the lint: the site's parts, and what starts the exports."""
     build = build_info(kb.config.root)
-    pages = generate_pages(kb)
+    pages = generate_pages(kb, parallel=True)
     titles, headers = page_titles(kb, pages), article_headers(kb)
     prefix = kb.config.docs_dir.strip("/") + "/"
     locales = {a.path.removeprefix(prefix): locale_of(a) for a in kb.all_articles()
