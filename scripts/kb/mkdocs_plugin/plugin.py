@@ -76,7 +76,7 @@ from kb.mkdocs_plugin.pagefind_search import (
 )
 from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
-from kb.pages import GeneratedPage, generate_pages
+from kb.pages import GeneratedPage, PageJob
 from kb.pages.article_header import article_headers, help_center_headers, with_header
 from kb.pages.help_center import help_center_home
 from kb.pages.indexes import PARTS_FOLDER, section_tree_lists
@@ -424,8 +424,13 @@ def _site_parts(kb: KnowledgeBase, audience: Audience) -> tuple[
         SiteParts, Callable[[], Background[dict[str, bytes]]]]:
     """What `prepare` adds besides the lint: the site's parts, and what starts the exports."""
     build = build_info(kb.config.root)
-    pages = generate_pages(kb, parallel=True)
-    titles, headers = page_titles(kb, pages), article_headers(kb)
+    job = PageJob(kb, parallel=True)  # the costly pages are made in a child meanwhile
+    try:
+        headers = article_headers(kb)
+        pages = job.result()
+    finally:
+        job.cancel()
+    titles = page_titles(kb, pages)
     prefix = kb.config.docs_dir.strip("/") + "/"
     locales = {a.path.removeprefix(prefix): locale_of(a) for a in kb.all_articles()
                if a.translation is not None}

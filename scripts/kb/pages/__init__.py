@@ -3,7 +3,7 @@
 Each module here contributes pages with `@page_generator`; the mkdocs plugin adds whatever
 `generate_pages` returns and knows nothing about their content, so another site generator can
 consume the same pairs. A generator marked `costly` (the tree pages) may run in a forked child
-while the others run here (`generate_pages(kb, parallel=True)`, as the site build asks).
+while the others run here (`PageJob`, as the site build uses it).
 """
 
 from __future__ import annotations
@@ -51,20 +51,40 @@ _clients: dict[int, Client] = {}
 def generate_pages(kb: KnowledgeBase, *, parallel: bool = False) -> list[GeneratedPage]:
     """Every generated page, sorted by path; paths never collide with authored files.
 
-    With `parallel`, each `costly` generator runs in a forked child (`kb.forked`, where
-    forking is safe) while this process runs the others: the pages are the same either way."""
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
-    children = {gen: Background(functools.partial(_pages, gen, kb))
-                for gen in _COSTLY if parallel}
+    With `parallel`, each `costly` generator runs in a forked child (see `PageJob`)."""
+    job = PageJob(kb, parallel=parallel)
     try:
-        pages = [p for gen in _GENERATORS if gen not in children for p in gen(kb)]
-        pages += [p for child in children.values() for p in child.result()]
+        return job.result()
     finally:
-        for child in children.values():
+        job.cancel()
+
+
+class PageJob:
+    """The generated pages in the making. With `parallel`, each `costly` generator starts at
+    once in a forked child (`kb.forked`, where forking is safe), so that the caller may do other
+    work before `result()` runs the other generators here and collects every page: the pages
+    are the same either way. `cancel()` stops children whose pages are no longer wanted."""
+
+    def __init__(self, kb: KnowledgeBase, *, parallel: bool = False) -> None:
+        for module in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{module.name}")
+        self.kb = kb
+        self.children = {gen: Background(functools.partial(_pages, gen, kb))
+                         for gen in _COSTLY if parallel}
+
+    def result(self) -> list[GeneratedPage]:
+        """Every generated page, sorted by path."""
+        try:
+            pages = [p for gen in _GENERATORS if gen not in self.children
+                     for p in gen(self.kb)]
+            pages += [p for child in self.children.values() for p in child.result()]
+        finally:
+            _clients.pop(id(self.kb), None)
+        return sorted(pages, key=lambda p: p.path)
+
+    def cancel(self) -> None:
+        for child in self.children.values():
             child.cancel()
-        _clients.pop(id(kb), None)
-    return sorted(pages, key=lambda p: p.path)
 
 
 def _pages(gen: Generator, kb: KnowledgeBase) -> list[GeneratedPage]:
