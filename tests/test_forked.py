@@ -38,6 +38,32 @@ def test_the_result_comes_from_the_child() -> None:
 
 
 @pytest.mark.usefixtures("needs_fork")
+def test_ready_tells_without_waiting_whether_the_child_has_ended(tmp_path: Path) -> None:
+    go = tmp_path / "go"
+
+    def work() -> int:
+        while not go.exists():
+            time.sleep(0.01)
+        return os.getpid()
+
+    job = Background(work)
+    assert not job.ready(), "the child is still waiting for its signal"
+    go.touch()
+    deadline = time.monotonic() + 30
+    while not job.ready():
+        assert time.monotonic() < deadline, "the child never ended"
+        time.sleep(0.01)
+    assert job.result() != os.getpid(), "the result is the child's, read after it was reaped"
+
+
+def test_without_fork_ready_is_true_and_the_result_is_computed_when_asked() -> None:
+    calls: list[int] = []
+    job = Background(lambda: calls.append(1) or len(calls), parallel=False)
+    assert job.ready() and not calls
+    assert job.result() == 1
+
+
+@pytest.mark.usefixtures("needs_fork")
 def test_an_exception_in_the_child_is_raised_here_with_its_traceback() -> None:
     def fail() -> None:
         raise ValueError("no such tree")

@@ -48,7 +48,11 @@ class Background(Generic[T]):
         self._fn: Callable[[], T] | None = fn
         self._done = False
         self._value: T | None = None
+        #: the child's pid until it is reaped
         self._pid = 0
+        self._forked = False
+        #: how the child ended, once it has been reaped
+        self._ended = ""
         self._path = ""
         if parallel and fork_is_safe():
             handle, self._path = tempfile.mkstemp(prefix="kb-background-", suffix=".pickle")
@@ -59,13 +63,24 @@ class Background(Generic[T]):
                     _child(fn, self._path)
                 finally:
                     os._exit(0)
-            self._pid = pid
+            self._pid, self._forked = pid, True
             # this process keeps no reference to the work (nor to what it holds in memory)
             self._fn = None
 
     @property
     def forked(self) -> bool:
-        return self._pid != 0
+        return self._forked
+
+    def ready(self) -> bool:
+        """True when `result()` would not wait for a child: it has ended, or there is none
+        (without a child, `result()` runs the function here)."""
+        if not self._pid:
+            return True
+        pid, status = os.waitpid(self._pid, os.WNOHANG)
+        if pid == 0:
+            return False
+        self._reaped(status)
+        return True
 
     def result(self) -> T:
         """Wait for the child (or run `fn` here) and return its result; raises its exception."""
@@ -84,7 +99,7 @@ class Background(Generic[T]):
         self._done = True
 
     def _collect(self) -> T:
-        if not self._pid:
+        if not self._forked:
             assert self._fn is not None
             fn, self._fn = self._fn, None
             return fn()
@@ -104,12 +119,15 @@ class Background(Generic[T]):
 
     def _wait(self) -> str:
         """Reap the child; how it ended, in words."""
-        if not self._pid:
-            return "already reaped"
-        _, status = os.waitpid(self._pid, 0)
+        if self._pid:
+            _, status = os.waitpid(self._pid, 0)
+            self._reaped(status)
+        return self._ended or "already reaped"
+
+    def _reaped(self, status: int) -> None:
         self._pid = 0
         code = os.waitstatus_to_exitcode(status)
-        return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+        self._ended = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
 
     def _finish(self) -> None:
         self._wait()

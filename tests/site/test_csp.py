@@ -28,6 +28,14 @@ def test_only_the_theme_scripts_outside_the_content_are_hashed() -> None:
     assert sha("alert(1)") not in policy
 
 
+def test_a_script_left_open_in_the_content_neither_hides_a_theme_script_nor_is_hashed() -> None:
+    page = ('<html><head><meta charset="utf-8"></head><body>'
+            '<article class="md-content__inner md-typeset"><p>x</p><script>evil()</article>'
+            "<script>" + THEME + "</script></body></html>")
+    script_src = next(d for d in policy_for(page).split("; ") if d.startswith("script-src"))
+    assert script_src == f"script-src 'self' {sha(THEME)}"
+
+
 def test_the_policy_refuses_objects_base_forms_and_frames() -> None:
     policy = policy_for(PAGE)
     for directive in ("object-src 'none'", "base-uri 'none'", "form-action 'none'",

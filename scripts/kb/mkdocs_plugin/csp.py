@@ -63,9 +63,13 @@ def _content_span(html: str) -> tuple[int, int]:
 
 def _theme_scripts(html: str) -> list[str]:
     start, end = _content_span(html)
+    # only outside the content area: the scan never reads through content's scripts (a tree
+    # page's walker data is most of its bytes)
+    outside = [*_INLINE_SCRIPT.finditer(html, 0, start), *_INLINE_SCRIPT.finditer(html, end)] \
+        if end else list(_INLINE_SCRIPT.finditer(html))
     bodies = []
-    for script in _INLINE_SCRIPT.finditer(html):
-        if start <= script.start() < end or "src=" in script.group("attrs").lower():
+    for script in outside:
+        if "src=" in script.group("attrs").lower():
             continue
         kind = _TYPE.search(script.group("attrs"))
         if (kind.group(1).lower() if kind else "") in _EXECUTABLE_TYPES:

@@ -12,9 +12,12 @@ writes the index once MkDocs has exited, else the plugin writes it after the exp
 Each event is a guard plus one delegation to the core.
 
 Both cores work: the lint runs in a forked child while this process generates the pages, and
-the agent exports are made in another child while MkDocs renders (`kb.forked`). Once the pages
-and headers are made, this process keeps no reference to the knowledge base, so MkDocs renders
-in the memory it would use without the plugin.
+the agent exports are made in another child, started once the lint is clean, while MkDocs
+renders (`kb.forked`). A lint that outlasts the page generation is awaited only where MkDocs'
+emptying of the site folder would lose a previous site; otherwise (a `kb build` staging folder,
+a first build) MkDocs reads the pages meanwhile and the lint is reported once it ends, at the
+latest before any page is written. Once the lint is reported, this process keeps no reference
+to the knowledge base, so MkDocs renders in the memory it would use without the plugin.
 This package is the only code that imports MkDocs.
 """
 
@@ -24,12 +27,13 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -69,7 +73,7 @@ from kb.mkdocs_plugin.pagefind_search import (
 from kb.mkdocs_plugin.pagefind_service import FEED_ENV, PageFeed, PagefindFailed, PagefindService
 from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
-from kb.pages import GeneratedPage, generate_pages
+from kb.pages import GeneratedPage, PageJob
 from kb.pages.article_header import article_headers, help_center_headers, with_header
 from kb.pages.help_center import help_center_home
 from kb.pages.indexes import PARTS_FOLDER, section_tree_lists
@@ -97,7 +101,8 @@ class SiteParts:
     headers: dict[str, str]
     nav_max_pages: int | None
     #: the agent exports as {file name: bytes}, being made in a child while MkDocs renders
-    exports: Background[dict[str, bytes]]
+    #: (None while the lint they wait for still runs: see `pending`)
+    exports: Background[dict[str, bytes]] | None
     #: the language of each translated page by docs path (others are in the site's language)
     locales: dict[str, str] = field(default_factory=dict)
     #: docs paths of the generated pages
@@ -112,9 +117,34 @@ class SiteParts:
     references: References | None = None
     #: each section page's list of its trees (HTML) by docs path
     section_trees: dict[str, str] = field(default_factory=dict)
+    #: the lint, when MkDocs goes on reading pages while it runs (see `prepare`)
+    pending: PendingLint | None = None
 
     def __post_init__(self) -> None:
         self.generated = frozenset(p.path for p in self.pages)
+
+
+@dataclass(slots=True)
+class PendingLint:
+    """The lint of the knowledge base, still running in its child, and what follows a clean
+    result (the agent exports, started then)."""
+
+    checks: Background[list[Diagnostic]]
+    then: Callable[[], Background[dict[str, bytes]]]
+
+    def settle(self, parts: SiteParts) -> None:
+        """Report the lint (PluginError on errors) and start what follows it, in `parts`."""
+        self.report()
+        parts.exports = self.then()
+
+    def report(self) -> None:
+        """Wait for the lint and report it: warnings logged, PluginError listing the errors."""
+        try:
+            report_lint(self.checks.result())
+        except BackgroundFailed as exc:
+            raise PluginError(f"kb: internal error: {exc}") from exc
+        finally:
+            self.checks.cancel()
 
 
 class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
@@ -158,8 +188,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         # before MkDocs empties site_dir: content errors never cost the previous site
         if self.kb_config is None:
             return
-        self.parts = prepare(self.kb_config, self.audience)
-        self._start_search(Path(config.site_dir))
+        site = Path(config.site_dir)
+        self.parts = prepare(self.kb_config, self.audience, lint_later=nothing_to_lose(site))
+        self._start_search(site)
 
     # late, so that the nav also holds pages other plugins and hooks add
     @event_priority(-50)
@@ -177,6 +208,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
+        self._settle_lint(wait=False)
         _quiet_published_status(page)
         _escape_meta_title(page)
         boost = search_boost(page.file.src_uri)
@@ -212,6 +244,21 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         header = self.parts.headers.get(source) or self.parts.section_trees.get(source)
         html = with_header(html, header) if header else html
         return html + self._feedback(page)
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig,
+               files: Files) -> Environment | None:
+        # every page is read and none written yet: the last moment a lint error may stop
+        # the build with nothing of it in the site folder
+        self._settle_lint(wait=True)
+        return env
+
+    def _settle_lint(self, wait: bool) -> None:
+        """Report the lint still running in its child, once it has ended (or now, `wait`)."""
+        parts = self.parts
+        if parts is None or parts.pending is None or not (wait or parts.pending.checks.ready()):
+            return
+        pending, parts.pending = parts.pending, None
+        pending.settle(parts)
 
     def _feedback(self, page: Page) -> str:
         """The feedback links under an article or a tree page (when a tracker is configured;
@@ -249,6 +296,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.parts is None:
             return
+        self._settle_lint(wait=True)
+        assert self.parts.exports is not None, "the exports start once the lint is clean"
         try:
             exports = self.parts.exports.result()
         except BackgroundFailed as exc:
@@ -265,7 +314,13 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             self._stop_search()
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.parts is not None:
+        if self.parts is not None and self.parts.pending is not None:
+            pending, self.parts.pending = self.parts.pending, None
+            try:
+                pending.report()
+            except PluginError as lint:  # content the lint rejects may be what failed
+                log.error(str(lint))
+        if self.parts is not None and self.parts.exports is not None:
             self.parts.exports.cancel()
         self._stop_search()
         self.last_good.failed(error)
@@ -341,37 +396,77 @@ def pagefind_markup(page_html: str, page: Page, parts: SiteParts | None) -> str:
     return mark_page(page_html, weight=search_boost(page.file.src_uri), label=label)
 
 
-def prepare(config: KbConfig, audience: Audience = "internal") -> SiteParts:
+def prepare(config: KbConfig, audience: Audience = "internal", *,
+            lint_later: bool = False) -> SiteParts:
     """Everything one build adds, computed once: the KB is loaded, linted (in a child, while
     the pages are made here) and, when clean, its exports started in another child. Also vets
     the build's identity (commit and time; SOURCE_DATE_EPOCH before MkDocs trips over it).
     The public audience gets its own home page, only its articles (headed by their language
-    switcher only), no exports."""
+    switcher only), no exports.
+
+    With `lint_later`, a lint still running once the pages are made is not awaited: it is left
+    `pending`, for the plugin to report once it ends (at the latest when every page is read,
+    before any is written), so that MkDocs reads pages meanwhile instead of waiting."""
     # files unchanged since the last build or `kb lint` come from .kb-cache/, not a new parse
     loaded = load(config, cache=True)
     kb = loaded.kb
     checks = Background(lambda: lint_kb(kb, loaded.problems, loaded.ambiguous,
                                         digests=loaded.digests).diagnostics)
     try:
-        build = build_info(config.root)
-        pages = generate_pages(kb)
-        titles, headers = page_titles(kb, pages), article_headers(kb)
-        report_lint(checks.result())
+        parts, exports = _site_parts(kb, audience)
     except BuildInfoError as exc:
-        raise PluginError(f"kb: {exc}") from None
-    except BackgroundFailed as exc:
-        raise PluginError(f"kb: internal error: {exc}") from exc
-    finally:
         checks.cancel()
+        raise PluginError(f"kb: {exc}") from None
+    except Exception:
+        # content the lint rejects may trip what reads it: then the lint's errors say why
+        PendingLint(checks, _no_exports).report()
+        raise
+    pending = PendingLint(checks, exports)
+    if lint_later and not checks.ready():
+        parts.pending = pending
+    else:
+        pending.settle(parts)
+    return parts
+
+
+def _site_parts(kb: KnowledgeBase, audience: Audience) -> tuple[
+        SiteParts, Callable[[], Background[dict[str, bytes]]]]:
+    """What `prepare` adds besides the lint: the site's parts, and what starts the exports."""
+    build = build_info(kb.config.root)
+    job = PageJob(kb, parallel=True)  # the costly pages are made in a child meanwhile
+    try:
+        headers = article_headers(kb)
+        pages = job.result()
+    finally:
+        job.cancel()
+    titles = page_titles(kb, pages)
     prefix = kb.config.docs_dir.strip("/") + "/"
     locales = {a.path.removeprefix(prefix): locale_of(a) for a in kb.all_articles()
                if a.translation is not None}
     if audience == "public":
-        return public_parts(kb, locales)
-    exports = Background(lambda: build_exports(kb, build))
-    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, exports, locales,
+        return public_parts(kb, locales), _no_exports
+
+    def exports() -> Background[dict[str, bytes]]:
+        return Background(lambda: build_exports(kb, build))
+
+    return SiteParts(pages, titles, headers, kb.config.nav_max_pages, None, locales,
                      labels=result_labels(kb), references=reference_index(kb, audience),
-                     section_trees=section_tree_lists(kb))
+                     section_trees=section_tree_lists(kb)), exports
+
+
+def _no_exports() -> Background[dict[str, bytes]]:
+    return Background(dict, parallel=False)
+
+
+def nothing_to_lose(site: Path) -> bool:
+    """Whether MkDocs' emptying of `site` removes nothing: it is missing, or holds only the
+    dot-entries MkDocs leaves alone (a `kb build` staging folder). Only then may the lint
+    still run while MkDocs empties the folder and reads the pages."""
+    try:
+        with os.scandir(site) as entries:
+            return all(entry.name.startswith(".") for entry in entries)
+    except FileNotFoundError:
+        return True
 
 
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
@@ -392,10 +487,9 @@ def public_parts(kb: KnowledgeBase, locales: dict[str, str]) -> SiteParts:
     authored = {a.path.removeprefix(prefix): a.body.text for a in shown}
     titles = {path: title for path, title in page_titles(kb, [home]).items()
               if path in authored or path == home.path}
-    exports: Background[dict[str, bytes]] = Background(dict, parallel=False)
     labels = {path: label for path, label in result_labels(kb).items() if path in authored}
     return SiteParts([home], titles, help_center_headers(kb, shown), kb.config.nav_max_pages,
-                     exports, {p: tag for p, tag in locales.items() if p in authored},
+                     None, {p: tag for p, tag in locales.items() if p in authored},
                      authored=authored, labels=labels, references=reference_index(kb, "public"))
 
 

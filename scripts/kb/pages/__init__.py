@@ -2,17 +2,20 @@
 
 Each module here contributes pages with `@page_generator`; the mkdocs plugin adds whatever
 `generate_pages` returns and knows nothing about their content, so another site generator can
-consume the same pairs.
+consume the same pairs. A generator marked `costly` (the tree pages) may run in a forked child
+while the others run here (`PageJob`, as the site build uses it).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kb.client import Client
+from kb.forked import Background
 from kb.model import KnowledgeBase
 
 
@@ -25,6 +28,8 @@ class GeneratedPage:
 
 Generator = Callable[[KnowledgeBase], Iterable[GeneratedPage]]
 _GENERATORS: list[Generator] = []
+#: the generators that take most of the time: worth a forked child of their own
+_COSTLY: list[Generator] = []
 
 
 def page_generator(fn: Generator) -> Generator:
@@ -33,19 +38,57 @@ def page_generator(fn: Generator) -> Generator:
     return fn
 
 
+def costly(fn: Generator) -> Generator:
+    """Mark a registered generator as worth a forked child (see `generate_pages`)."""
+    _COSTLY.append(fn)
+    return fn
+
+
 #: the agents' client of each knowledge base whose pages are being generated, by id
 _clients: dict[int, Client] = {}
 
 
-def generate_pages(kb: KnowledgeBase) -> list[GeneratedPage]:
-    """Every generated page, sorted by path; paths never collide with authored files."""
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
+def generate_pages(kb: KnowledgeBase, *, parallel: bool = False) -> list[GeneratedPage]:
+    """Every generated page, sorted by path; paths never collide with authored files.
+
+    With `parallel`, each `costly` generator runs in a forked child (see `PageJob`)."""
+    job = PageJob(kb, parallel=parallel)
     try:
-        pages = [p for gen in _GENERATORS for p in gen(kb)]
+        return job.result()
     finally:
-        _clients.pop(id(kb), None)
-    return sorted(pages, key=lambda p: p.path)
+        job.cancel()
+
+
+class PageJob:
+    """The generated pages in the making. With `parallel`, each `costly` generator starts at
+    once in a forked child (`kb.forked`, where forking is safe), so that the caller may do other
+    work before `result()` runs the other generators here and collects every page: the pages
+    are the same either way. `cancel()` stops children whose pages are no longer wanted."""
+
+    def __init__(self, kb: KnowledgeBase, *, parallel: bool = False) -> None:
+        for module in pkgutil.iter_modules(__path__):
+            importlib.import_module(f"{__name__}.{module.name}")
+        self.kb = kb
+        self.children = {gen: Background(functools.partial(_pages, gen, kb))
+                         for gen in _COSTLY if parallel}
+
+    def result(self) -> list[GeneratedPage]:
+        """Every generated page, sorted by path."""
+        try:
+            pages = [p for gen in _GENERATORS if gen not in self.children
+                     for p in gen(self.kb)]
+            pages += [p for child in self.children.values() for p in child.result()]
+        finally:
+            _clients.pop(id(self.kb), None)
+        return sorted(pages, key=lambda p: p.path)
+
+    def cancel(self) -> None:
+        for child in self.children.values():
+            child.cancel()
+
+
+def _pages(gen: Generator, kb: KnowledgeBase) -> list[GeneratedPage]:
+    return list(gen(kb))
 
 
 def agents_client(kb: KnowledgeBase) -> Client:

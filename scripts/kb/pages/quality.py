@@ -13,23 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kb.client.evaluation import client_routes, read_client_routing_set
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, agents_client, page_generator
 from kb.quality import quality_data
-from kb.quality.report_markdown import (
-    EVALUATION_PAGE,
-    INDEX_PAGE,
-    METRICS_PAGE,
-    Site,
-    error_notice,
-    evaluation_markdown,
-    figure,
-    index_markdown,
-    metrics_markdown,
-)
-from kb.quality.route_eval import ROUTING_SET, evaluate_routing
-from kb.quality.route_report import routing_markdown
 
 __all__ = ["quality_pages"]
 
@@ -39,6 +25,18 @@ def quality_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
     data = quality_data(kb)
     if data is None:
         return
+    # the reports (DuckDB among their imports) load only for a site that shows them
+    from kb.quality.report_markdown import (
+        EVALUATION_PAGE,
+        INDEX_PAGE,
+        METRICS_PAGE,
+        Site,
+        error_notice,
+        evaluation_markdown,
+        index_markdown,
+        metrics_markdown,
+    )
+
     yield GeneratedPage(INDEX_PAGE, index_markdown(kb, data))
     yield GeneratedPage(ROUTING_PAGE, routing_page_markdown(kb))
     if data.predictions is not None:
@@ -65,6 +63,11 @@ ROUTING_PAGE = "quality/routing.md"
 def routing_page_markdown(kb: KnowledgeBase) -> str:
     """The Quality section's routing page: the built-in router on the held-out split of the
     labeled routing set, measured while the site is built."""
+    from kb.client.evaluation import client_routes, read_client_routing_set
+    from kb.quality.report_markdown import figure
+    from kb.quality.route_eval import ROUTING_SET, evaluate_routing
+    from kb.quality.route_report import routing_markdown
+
     lines = ["# Routing", ""]
     path = kb.config.root / ROUTING_SET
     if not path.is_file():

@@ -80,6 +80,8 @@ _CANDIDATE = re.compile(r"(<pre\b.*?</pre>|<a\b.*?</a>)|<code>([a-z0-9][a-z0-9-]
 
 def link_references(html: str, page: str, refs: References) -> str:
     """`html` of the page built from `page` (a docs path) with known ids in code spans linked."""
+    if "<code>" not in html:  # nothing to link: the scan would only read the page through
+        return html
     public = page in refs.public_pages
     here = page_url("", page, refs.directory_urls)
 

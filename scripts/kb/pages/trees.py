@@ -40,7 +40,7 @@ from kb.export.scope import JsonObject
 from kb.html_blocks import html_block, html_table
 from kb.macros import reply_markdown
 from kb.model import Article, Fact, KnowledgeBase, Node, Outcome, Tree
-from kb.pages import GeneratedPage, page_generator
+from kb.pages import GeneratedPage, costly, page_generator
 from kb.pages.diagram import RESOLUTION_COLOURS, Traffic, tree_svg
 from kb.pages.indexes import (
     MARKETS_PAGE,
@@ -76,6 +76,7 @@ VISIBILITY_TEXT = {
 }
 
 
+@costly
 @page_generator
 def tree_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
     report = run_cases(kb)

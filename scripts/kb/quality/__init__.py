@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from kb.config import KbConfig
 from kb.model import KnowledgeBase
 
 if TYPE_CHECKING:
     from kb.quality.metrics import NodeTraffic
     from kb.quality.site_data import QualityData
 
-__all__ = ["NodeTraffic", "QualityData", "node_traffic", "quality_data",
+__all__ = ["NodeTraffic", "QualityData", "has_quality_data", "node_traffic", "quality_data",
            "tree_quality_markdown"]
 
 
@@ -40,9 +41,16 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def has_quality_data(config: KbConfig) -> bool:
+    """Whether the config names a quality data file (predictions or a case export)."""
+    return bool(config.quality_predictions or config.quality_cases)
+
+
 def quality_data(kb: KnowledgeBase) -> QualityData | None:
     """The quality data for `kb` (read once per KnowledgeBase), or None when none is
     configured."""
+    if not has_quality_data(kb.config):
+        return None  # without data, a site build never loads the modules that read it
     from kb.quality.site_data import quality_data as load
 
     return load(kb)
@@ -50,9 +58,12 @@ def quality_data(kb: KnowledgeBase) -> QualityData | None:
 
 def tree_quality_markdown(kb: KnowledgeBase, tree_id: str, level: int = 2) -> str:
     """The tree's own quality figures as Markdown, headed at `level` ('' without data)."""
+    data = quality_data(kb)
+    if data is None:
+        return ""
     from kb.quality.report_markdown import tree_quality_markdown as markdown
 
-    return markdown(kb, tree_id, quality_data(kb), level)
+    return markdown(kb, tree_id, data, level)
 
 
 def node_traffic(kb: KnowledgeBase) -> dict[str, dict[str, NodeTraffic]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kb.model import KnowledgeBase
+from kb.quality import has_quality_data
 from kb.quality.agreement import AgreementReport, agreement_report
 from kb.quality.casedata import CaseDataError, detect_format
 from kb.quality.evaluation import EvalReport, evaluate
@@ -73,7 +74,7 @@ def quality_data(kb: KnowledgeBase) -> QualityData | None:
 
 def _load(kb: KnowledgeBase) -> QualityData | None:
     config = kb.config
-    if not config.quality_predictions and not config.quality_cases:
+    if not has_quality_data(config):
         return None
     evaluation: EvalReport | None = None
     metrics: MetricsReport | None = None
