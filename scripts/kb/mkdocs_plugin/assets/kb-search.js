@@ -176,16 +176,24 @@
   function show(found, query, ticket) {
     var results = found.results.slice(0, SHOWN);
     var pages = results.map(function () { return undefined; });
+    var items = [];  /* each result's list item, made once */
+    var rendered = -1;  /* how many of the results, in Pagefind's order, the list has taken */
     var count = found.results.length === 0 ? "No results" :
       found.results.length + (found.results.length === 1 ? " result" : " results");
+    function itemOf(page) {
+      var at = pages.indexOf(page);
+      return items[at] || (items[at] = item(page, at));
+    }
     function render() {
-      if (ticket < shown) return;
       var arrived = pages.indexOf(undefined);
-      var ready = (arrived < 0 ? pages : pages.slice(0, arrived)).filter(Boolean);
-      if (arrived >= 0 && ready.length === 0) return;
+      if (arrived < 0) arrived = pages.length;
+      if (ticket < shown || arrived === rendered) return;
+      var ready = pages.slice(0, arrived).filter(Boolean);
+      if (arrived < pages.length && ready.length === 0) return;
       if (ticket > shown) status.textContent = count;
       shown = ticket;
-      list.replaceChildren.apply(list, exactTitleFirst(ready, query).map(item));
+      rendered = arrived;
+      list.replaceChildren.apply(list, exactTitleFirst(ready, query).map(itemOf));
     }
     return Promise.all(results.map(function (result, at) {
       return result.data().then(function (page) { pages[at] = page; }, function () {
