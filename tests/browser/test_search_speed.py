@@ -144,7 +144,7 @@ def test_the_first_result_shows_before_the_other_fragments_are_in(web: Web) -> N
     assert web.page.evaluate(SHOWN_JS)[0] > shown
 
 
-def test_a_typed_over_querys_answer_shows_until_the_latest_is_answered(web: Web) -> None:
+def test_a_typed_over_query_answer_shows_until_the_latest_is_answered(web: Web) -> None:
     held = hold_fragments(web)
     web.page.add_init_script(SEARCH_SPY)
     web.goto("")
