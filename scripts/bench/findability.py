@@ -150,12 +150,14 @@ def search_unavailable() -> str:
 @dataclass(frozen=True, slots=True)
 class SearchUi:
     """How a reader reaches one engine's search: the opener, the box, the results panel and
-    the links of its results, in order."""
+    the links of its results, in order; and the element whose `data-answered` names the query
+    the whole list answers ('' for an engine that does not say)."""
 
     opener: str
     box: str
     results: str
     link: str
+    answered: str = ""
 
 
 SEARCH_UIS = {
@@ -163,7 +165,7 @@ SEARCH_UIS = {
                          "input.md-search__input", ".md-search-result",
                          ".md-search-result__list > .md-search-result__item a"),
     "pagefind": SearchUi("button.kb-search__open", "#kb-search-input", ".kb-search__results",
-                         ".kb-search__results .kb-search__link"),
+                         ".kb-search__results .kb-search__link", "dialog.kb-search"),
 }
 
 
@@ -172,19 +174,34 @@ def search_engine(site: Path) -> str:
     return "pagefind" if (site / "pagefind").is_dir() else "material"
 
 
-#: records, in the page, the time of the last key in the search box and of the last change to
-#: the results panel
-SEARCH_WATCH_JS = """([box, results]) => {
-  const watch = window.__kbBench = {key: 0, change: 0};
+#: records, in the page, the time of the last key in the search box, of the last change to
+#: the results panel, and of the first result on screen (milliseconds since the page opened)
+SEARCH_WATCH_JS = """([box, results, link]) => {
+  const watch = window.__kbBench = {key: 0, change: 0, first: 0};
   document.querySelector(box).addEventListener(
     "keydown", () => { watch.key = performance.now(); }, true);
-  new MutationObserver(() => { watch.change = performance.now(); }).observe(
-    document.querySelector(results), {childList: true, subtree: true, characterData: true});
+  new MutationObserver(() => {
+    watch.change = performance.now();
+    if (!watch.first && document.querySelector(link)) watch.first = watch.change;
+  }).observe(document.querySelector(results), {childList: true, subtree: true,
+                                                characterData: true});
 }"""
 SEARCH_SETTLED_JS = f"""() => {{
   const watch = window.__kbBench;
   return watch.change > watch.key && performance.now() - watch.change > {SEARCH_SETTLED_MS};
 }}"""
+#: true once the list answers the query (the arguments: `SearchUi.answered`, the query); an
+#: engine that shows a query's results while a later one is searched marks which it answers
+SEARCH_ANSWERED_JS = """([answered, query]) =>
+  document.querySelector(answered)?.dataset.answered === query.trim()"""
+
+
+def wait_for_answer(page: Any, ui: SearchUi, query: str, timeout_ms: float) -> None:
+    """Wait until the results shown answer `query` and have stopped changing (an engine that
+    does not say which query its list answers: until the list stops changing)."""
+    if ui.answered:
+        page.wait_for_function(SEARCH_ANSWERED_JS, arg=[ui.answered, query], timeout=timeout_ms)
+    page.wait_for_function(SEARCH_SETTLED_JS, timeout=timeout_ms)
 
 
 def search_check(site: Path, articles: Mapping[str, str], seed: int,
@@ -220,14 +237,14 @@ def search_check(site: Path, articles: Mapping[str, str], seed: int,
                 start = time.perf_counter()
                 page.goto(base)
                 ui = SEARCH_UIS[search_engine(site)]
-                page.evaluate(SEARCH_WATCH_JS, [ui.box, ui.results])
+                page.evaluate(SEARCH_WATCH_JS, [ui.box, ui.results, ui.link])
                 page.locator(ui.opener).first.click()
                 box = page.locator(ui.box)
 
                 def query(text: str) -> tuple[list[str], float]:
                     box.fill(text[:-1])
                     box.press_sequentially(text[-1])
-                    page.wait_for_function(SEARCH_SETTLED_JS, timeout=60_000)
+                    wait_for_answer(page, ui, text, 60_000)
                     ms = float(page.evaluate("() => __kbBench.change - __kbBench.key"))
                     links: list[str] = page.eval_on_selector_all(
                         ui.link, "(links) => links.map((a) => a.href)")

@@ -10,7 +10,11 @@
    so the first query waits only for its own chunks; with the browser's Save-Data on, only the
    reader's intent starts it.
    One search runs at a time: keys typed meanwhile fetch their chunks (preload) and the latest
-   query is searched next, so a query that has been typed over is never searched.
+   query is searched next, so a query that has been typed over is never searched. Results show
+   as their fragments arrive (each once those above it are in), and the answer to a query the
+   reader typed on from while it was searched still shows until the latest one's replaces it:
+   the reader sees results one search sooner, and a later answer or an emptied box is never
+   overwritten by an earlier one.
 
    Ranking: Pagefind's, with a title matching the query's words weighing twice its default, and
    a result whose title is the query itself (case, accents and punctuation aside) listed first.
@@ -33,6 +37,7 @@
   var engine = null;
   var dialog, box, list, status, latest = 0;
   var searching = false, wanted = null;
+  var shown = 0;  /* the ticket of the query whose answer the list shows */
 
   function element(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -132,6 +137,7 @@
     latest++;
     wanted = query || null;
     if (!query) {
+      shown = latest;
       list.replaceChildren();
       status.textContent = "";
       return;
@@ -142,36 +148,61 @@
     next();
   }
 
-  /* search the latest query, unless a search is running (it searches the latest when done) */
+  /* search the latest query, unless a search is running (it searches the latest when done).
+     A search's results are shown as soon as they are in, even when the reader has typed on
+     meanwhile (they answer what was typed a moment ago, and never replace the results of a
+     later query); the next search waits until they are on screen, since Pagefind's worker would
+     otherwise hold their fragments behind that search. */
   function next() {
     if (searching || wanted === null) return;
     searching = true;
+    function done() {
+      searching = false;
+      next();
+    }
     load().then(function (pagefind) {
       var query = wanted, ticket = latest;  /* the latest query once Pagefind is ready */
       wanted = null;
       if (query === null) return null;
       return pagefind.search(query).then(function (found) {
-        return {found: found, query: query, ticket: ticket};
+        return ticket > shown ? show(found, query, ticket) : null;
       });
-    }).then(function (done) {
-      searching = false;
-      next();
-      if (done && done.found && done.ticket === latest) show(done.found, done.query, done.ticket);
-    }, function () {
-      searching = false;
-      next();
-    });
+    }).then(done, done);
   }
 
+  /* the first results of `found` (the answer to `query`, typed as `ticket`), each shown as soon
+     as its own fragment and those of the results above it are in, unless the list meanwhile
+     shows a later query's answer (or nothing, the box emptied) */
   function show(found, query, ticket) {
-    return Promise.all(found.results.slice(0, SHOWN).map(function (r) { return r.data(); }))
-      .then(function (pages) {
-        if (ticket !== latest) return;
-        list.replaceChildren.apply(list, exactTitleFirst(pages, query).map(item));
-        status.textContent = found.results.length === 0 ? "No results" :
-          found.results.length + (found.results.length === 1 ? " result" : " results");
-        dialog.setAttribute("data-answered", query);  /* the query the list now answers */
-      });
+    var results = found.results.slice(0, SHOWN);
+    var pages = results.map(function () { return undefined; });
+    var items = [];  /* each result's list item, made once */
+    var rendered = -1;  /* how many of the results, in Pagefind's order, the list has taken */
+    var count = found.results.length === 0 ? "No results" :
+      found.results.length + (found.results.length === 1 ? " result" : " results");
+    function itemOf(page) {
+      var at = pages.indexOf(page);
+      return items[at] || (items[at] = item(page, at));
+    }
+    function render() {
+      var arrived = pages.indexOf(undefined);
+      if (arrived < 0) arrived = pages.length;
+      if (ticket < shown || arrived === rendered) return;
+      var ready = pages.slice(0, arrived).filter(Boolean);
+      if (arrived < pages.length && ready.length === 0) return;
+      if (ticket > shown) status.textContent = count;
+      shown = ticket;
+      rendered = arrived;
+      list.replaceChildren.apply(list, exactTitleFirst(ready, query).map(itemOf));
+    }
+    return Promise.all(results.map(function (result, at) {
+      return result.data().then(function (page) { pages[at] = page; }, function () {
+        pages[at] = null;  /* a fragment that failed to load: the other results still show */
+      }).then(render);
+    })).then(function () {
+      render();
+      if (ticket === shown) dialog.setAttribute("data-answered", query);  /* all of it shown */
+    });
   }
 
   function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
