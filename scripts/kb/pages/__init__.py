@@ -48,15 +48,10 @@ def costly(fn: Generator) -> Generator:
 _clients: dict[int, Client] = {}
 
 
-def generate_pages(kb: KnowledgeBase, *, parallel: bool = False) -> list[GeneratedPage]:
-    """Every generated page, sorted by path; paths never collide with authored files.
-
-    With `parallel`, each `costly` generator runs in a forked child (see `PageJob`)."""
-    job = PageJob(kb, parallel=parallel)
-    try:
-        return job.result()
-    finally:
-        job.cancel()
+def generate_pages(kb: KnowledgeBase) -> list[GeneratedPage]:
+    """Every generated page, sorted by path; paths never collide with authored files (the site
+    build uses `PageJob`, which makes the same pages with the costly ones in a child)."""
+    return PageJob(kb).result()
 
 
 class PageJob:
