@@ -48,18 +48,22 @@ def test_a_page_without_weight_or_label_keeps_pagefinds_defaults() -> None:
 
 
 def test_pagefinds_copy_of_a_page_is_its_html_tag_and_marked_content() -> None:
-    page = ('<!doctype html><html lang="pt-BR" class="no-js"><head><title>T</title></head>'
-            '<body><nav>every page of the site</nav>'
-            + mark_page(PAGE, weight=None, label=None).split("<body>")[1])
-    copy = search_copy(page)
-    assert copy is not None
-    assert copy.startswith('<!doctype html>\n<html lang="pt-BR" class="no-js"><head>')
-    assert '<body><article class="md-content__inner md-typeset" data-pagefind-body>' in copy
-    assert copy.endswith("<p>text</p></article></body></html>\n")
-    assert "every page of the site" not in copy and "<title>" not in copy
-    assert search_copy(PAGE) is None  # nothing marked: Pagefind would not index it
-    unclosed = page.replace("</article>", "")
-    assert search_copy(unclosed) == unclosed
+    content = PAGE.split("<article class=\"md-content__inner md-typeset\">")[1] \
+        .removesuffix("</article></body></html>")
+    copy = search_copy(content, title="Ignored: the content has its heading", lang="pt-BR",
+                       weight=None, label=None)
+    assert copy == ('<!doctype html>\n<html lang="pt-BR" class="no-js"><head>'
+                    '<meta charset="utf-8"></head><body>'
+                    + mark_page(PAGE, weight=None, label=None).split("<body>")[1] + "\n")
+    # content without a title heading gets the one Material's template adds (title as given:
+    # MkDocs' titles reach the template as HTML)
+    copy = search_copy("<p>text</p>", title="Refunds &amp; chargebacks", lang="en", weight=2,
+                       label=ResultLabel("article", "internal", "Refunds & chargebacks"))
+    assert ('<article class="md-content__inner md-typeset" data-pagefind-body '
+            'data-pagefind-weight="2.00">') in copy
+    assert ('<h1 data-pagefind-weight="10.00">Refunds &amp; chargebacks</h1><p>text</p>'
+            '</article></body></html>\n') in copy
+    assert '<span hidden data-pagefind-meta="kind:article"></span>' in copy
 
 
 @pytest.fixture(scope="module")

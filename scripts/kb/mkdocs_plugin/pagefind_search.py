@@ -20,11 +20,14 @@ Each page marks its content (`<article>`) as the part to index, with:
 
 The index is built over the whole site in one language (Pagefind's `force_language: en`): Portuguese
 translations are found from any page, by their own words, without Portuguese stemming.
-Its files are site assets under `pagefind/`, written after the agent exports, and never part
-of them. Pagefind reads a copy of each marked page reduced to what it indexes (`search_copy`:
-the page's `<html>` tag and its marked content), sent to its indexing service as MkDocs writes
-the page (`pagefind_service`): the same index from about a third of the HTML (the header, nav
-and footer of every page left out), parsed on the second core while MkDocs renders.
+Its files are site assets under `pagefind/`, never part of the agent exports. Pagefind reads a
+copy of each page reduced to what it indexes (`search_copy`): the page's `<html>` tag and its
+marked content element, made from the page's content as soon as the plugin has finished it
+(the element Material's template puts around it, with the title heading the template adds to
+content that has none). So the copies go to Pagefind's indexing service (`pagefind_service`)
+while MkDocs still converts Markdown, and the index can be written while it renders the pages;
+the built page's own content element is marked the same way (`mark_page`), so Pagefind's
+command run over the built site finds the same pages with the same content.
 Pagefind runs WebAssembly, so pages of a Pagefind site allow `'wasm-unsafe-eval'` (see `csp`),
 and nothing else beyond the Material site's policy.
 """
@@ -48,11 +51,10 @@ HEADING_WEIGHTS = {1: 7.0, 2: 6.0, 3: 5.0, 4: 4.0, 5: 3.0, 6: 2.0}
 #: Pagefind accepts weights from 0 to 10; 0 would drop the words altogether
 MIN_WEIGHT, MAX_WEIGHT = 0.1, 10.0
 
+#: the class of the element Material's template puts around a page's content
+_CONTENT_CLASS = "md-content__inner md-typeset"
 _CONTENT_OPEN = re.compile(r'<article class="md-content__inner[^"]*"')
 _HEADING = re.compile(r"<h([1-6])(?=[\s>])")
-_MARKED_OPEN = re.compile(r'<article class="md-content__inner[^"]*" data-pagefind-body')
-_HTML_OPEN = re.compile(r"<html\b[^>]*>")
-_CONTENT_CLOSE = "</article>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,21 +112,16 @@ def _weight(value: float) -> str:
     return f"{min(MAX_WEIGHT, max(MIN_WEIGHT, value)):.2f}"
 
 
-def search_copy(page_html: str) -> str | None:
-    """What Pagefind reads of a built page marked by `mark_page`: its `<html>` tag and its
-    marked content element, as a page of their own (the whole page when its content element
-    does not close); None for a page Pagefind would not index (nothing marked)."""
-    found = _MARKED_OPEN.search(page_html)
-    if found is None:
-        return None
-    # the content holds no `<article>` of its own: the sanitiser allows none, nor do kb's blocks
-    end = page_html.find(_CONTENT_CLOSE, found.end())
-    html_open = _HTML_OPEN.search(page_html, 0, found.start())
-    if end < 0 or html_open is None:
-        return page_html
-    content = page_html[found.start():end + len(_CONTENT_CLOSE)]
-    return (f'<!doctype html>\n{html_open.group(0)}<head><meta charset="utf-8"></head>'
-            f"<body>{content}</body></html>\n")
+def search_copy(content: str, *, title: str, lang: str, weight: float | None,
+                label: ResultLabel | None) -> str:
+    """What Pagefind reads of a page whose finished content is `content`: the page's `<html>`
+    tag (in `lang`) and its content element as Material's template makes it (with the `title`
+    heading it adds when the content has none), marked by `mark_page`, as a page of its own."""
+    heading = "" if "<h1" in content else f"<h1>{title}</h1>"
+    article = mark_page(f'<article class="{_CONTENT_CLASS}">{heading}{content}</article>',
+                        weight=weight, label=label)
+    return (f'<!doctype html>\n<html lang="{escape(lang)}" class="no-js"><head>'
+            f'<meta charset="utf-8"></head><body>{article}</body></html>\n')
 
 
 def is_indexed(site: Path) -> bool:

@@ -3,14 +3,16 @@
 Pagefind's binary has a service mode (`pagefind --service`): each request on its standard input
 is the base64 of a JSON message followed by a comma, each answer on its standard output has the
 same form, and requests are handled one at a time, in the order they arrive. So pages sent as
-MkDocs writes them are parsed by Pagefind on the second core while MkDocs renders on the first,
-and only the index itself is left to build once the last page is in.
+the plugin finishes their content are parsed by Pagefind on the second core while MkDocs
+converts the rest, and the index is written while MkDocs renders the pages.
 
 `kb build` starts the service before MkDocs, creates the index, and hands the MkDocs child the
 write end of the service's input (`FEED_ENV`, inherited as a file descriptor); the plugin sends
-each page's search copy down it (`PageFeed`). Once MkDocs has exited, and its memory is free,
-`kb build` asks how many pages arrived and has the index written into the staging site. A plain
-`mkdocs build` or `kb serve` runs the same service from inside MkDocs' process.
+each page's search copy down it (`PageFeed`), then, once every page's content is done, asks for
+the index to be written into the staging site (`PageFeed.write`), without waiting. Once MkDocs
+has exited, `kb build` waits for every request sent to be answered (`pages`): an index no feed
+asked for is written then (`write`). A plain `mkdocs build` or `kb serve` runs the same service
+from inside MkDocs' process.
 
 A thread reads the answers as they come (an unread pipe would stall the service, and every
 writer behind it) and keeps the first error. Pagefind stops on a failure it cannot answer (a
@@ -89,6 +91,20 @@ class PageFeed:
         self._next_id += 1
         self.sent += 1
 
+    def write(self, output: Path) -> None:
+        """Have the index of the pages sent so far written into `output`, without waiting
+        (the service's `write` to the same folder then waits for it rather than writing again)."""
+        if self.broken:
+            return
+        payload = {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)}
+        try:
+            self._stream.write(_message(self._next_id, payload))
+            self._stream.flush()
+        except OSError:
+            self.broken = True
+            return
+        self._next_id += 1
+
     def close(self) -> None:
         """Stop feeding (the service keeps running for whoever holds its input too)."""
         with contextlib.suppress(OSError):
@@ -106,6 +122,8 @@ class PagefindService:
         self._answers: dict[int, dict[str, Any]] = {}
         #: pages indexed, and every error answered (to a page or a request)
         self._indexed = 0
+        #: the folders a feed had the index written into
+        self._written: set[str] = set()
         self._errors: list[str] = []
         self._gone = False
         self._changed = threading.Condition()
@@ -163,7 +181,12 @@ class PagefindService:
             return self._indexed
 
     def write(self, output: Path) -> None:
-        """Write the index, with Pagefind's scripts, into `output` (made if missing)."""
+        """Write the index, with Pagefind's scripts, into `output` (made if missing), once every
+        page sent before this call is in; a feed that asked for `output` already has it done."""
+        self.pages()
+        with self._changed:
+            if str(output) in self._written:
+                return
         self._ask({"type": "WriteFiles", "index_id": self.index_id,
                    "output_path": str(output)})
         self._raise_errors()
@@ -235,6 +258,8 @@ class PagefindService:
                 self._changed.notify_all()
             elif payload.get("type") == "IndexedFile":
                 self._indexed += 1
+            elif payload.get("type") == "WriteFiles":
+                self._written.add(str(payload.get("output_path")))
 
     def _last_words(self) -> str:
         """The line of Pagefind's standard error that says what went wrong."""

@@ -6,9 +6,10 @@ strict build still publishes them, with the stale badge on the page), adds the g
 and the assets, opens every article with its metadata block, sanitises every HTML fragment made
 from content (`kb.sanitise`; titles are escaped before MkDocs prints them), puts a
 Content-Security-Policy on every page (`csp`), writes the agent exports after the site, and
-sends each page to Pagefind's indexer as it is written, unless mkdocs.yml picks Material's
-search (`pagefind_search`, `pagefind_service`; under `kb build` the indexer is kb's, which
-writes the index once MkDocs has exited, else the plugin writes it after the exports).
+sends each page's content to Pagefind's indexer as soon as it is finished, and has the index
+written while MkDocs renders the pages, unless mkdocs.yml picks Material's search
+(`pagefind_search`, `pagefind_service`; under `kb build` the indexer is kb's, else the
+plugin's own).
 Each event is a guard plus one delegation to the core.
 
 Both cores work: the lint runs in a forked child while this process generates the pages, and
@@ -243,13 +244,32 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             html = link_references(html, source, self.parts.references)
         header = self.parts.headers.get(source) or self.parts.section_trees.get(source)
         html = with_header(html, header) if header else html
-        return html + self._feedback(page)
+        html += self._feedback(page)
+        if self.search_feed is not None:
+            self._send_search_copy(html, page, config)
+        return html
+
+    def _send_search_copy(self, content: str, page: Page, config: MkDocsConfig) -> None:
+        """Send Pagefind the page's search copy, made from its finished `content`, unless the
+        page keeps out of search (as Material's search would leave it out)."""
+        assert self.search_feed is not None and self.parts is not None
+        search = page.meta.get("search")
+        if isinstance(search, dict) and search.get("exclude"):
+            return
+        source = page.file.src_uri
+        lang = self.parts.locales.get(source) or str(config.theme["language"])
+        self.search_feed.add(page.file.dest_uri, search_copy(
+            content, title=page.title or config.site_name, lang=lang,
+            weight=search_boost(source), label=self.parts.labels.get(source)))
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig,
                files: Files) -> Environment | None:
         # every page is read and none written yet: the last moment a lint error may stop
         # the build with nothing of it in the site folder
         self._settle_lint(wait=True)
+        if self.search_feed is not None:
+            # every page's copy is sent: Pagefind writes the index while MkDocs renders
+            self.search_feed.write(Path(config.site_dir) / INDEX_DIR)
         return env
 
     def _settle_lint(self, wait: bool) -> None:
@@ -280,12 +300,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         output = with_lang(output, locale) if locale else output
         if self.pagefind:
             output = pagefind_markup(output, page, self.parts)
-        output = csp.with_policy(output, wasm=self.pagefind)
-        if self.search_feed is not None:
-            copy = search_copy(output)
-            if copy is not None:
-                self.search_feed.add(page.file.dest_uri, copy)
-        return output
+        return csp.with_policy(output, wasm=self.pagefind)
 
     def on_post_template(self, output_content: str, /, *, template_name: str,
                          config: MkDocsConfig) -> str | None:
