@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -120,9 +120,41 @@ class SiteParts:
     section_trees: dict[str, str] = field(default_factory=dict)
     #: the lint, when MkDocs goes on reading pages while it runs (see `prepare`)
     pending: PendingLint | None = None
+    #: the generated pages still being made in a child (listed now, read when MkDocs reads them)
+    later: LaterPages | None = None
 
     def __post_init__(self) -> None:
-        self.generated = frozenset(p.path for p in self.pages)
+        self.generated = frozenset(p.path for p in self.pages) \
+            | frozenset(self.later.titles if self.later is not None else ())
+
+
+@dataclass(slots=True)
+class LaterPages:
+    """Generated pages a child is still making (`PageJob`): their titles are known at once, their
+    Markdown is taken when MkDocs first reads one of them. MkDocs reads the generated pages after
+    the authored ones, by when the child has usually ended."""
+
+    job: PageJob
+    #: title by docs path, for the nav
+    titles: dict[str, str]
+    _made: dict[str, str] | None = None
+
+    def pages(self) -> list[GeneratedPage]:
+        """The pages, once the child has made them; PluginError if it could not."""
+        return [GeneratedPage(path, markdown) for path, markdown in self._taken().items()]
+
+    def markdown(self, path: str) -> str:
+        """The Markdown of the page at `path` (one of `titles`)."""
+        return self._taken()[path]
+
+    def _taken(self) -> dict[str, str]:
+        if self._made is None:
+            try:
+                self._made = {p.path: p.markdown for p in self.job.made()}
+            except BackgroundFailed as exc:
+                raise PluginError(f"kb: internal error making the generated pages: {exc}") \
+                    from exc
+        return self._made
 
 
 @dataclass(slots=True)
@@ -337,6 +369,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
                 log.error(str(lint))
         if self.parts is not None and self.parts.exports is not None:
             self.parts.exports.cancel()
+        if self.parts is not None and self.parts.later is not None:
+            self.parts.later.job.cancel()
         self._stop_search()
         self.last_good.failed(error)
 
@@ -451,14 +485,17 @@ def _site_parts(kb: KnowledgeBase, audience: Audience) -> tuple[
     job = PageJob(kb, parallel=True)  # the costly pages are made in a child meanwhile
     try:
         headers = article_headers(kb)
-        pages = job.result()
-    finally:
+        pages = job.here()
+        later = LaterPages(job, job.outline())
+    except BaseException:
         job.cancel()
-    titles = page_titles(kb, pages)
+        raise
+    titles = page_titles(kb, pages, later.titles)
     prefix = kb.config.docs_dir.strip("/") + "/"
     locales = {a.path.removeprefix(prefix): locale_of(a) for a in kb.all_articles()
                if a.translation is not None}
     if audience == "public":
+        job.cancel()
         return public_parts(kb, locales), _no_exports
 
     def exports() -> Background[dict[str, bytes]]:
@@ -466,7 +503,7 @@ def _site_parts(kb: KnowledgeBase, audience: Audience) -> tuple[
 
     return SiteParts(pages, titles, headers, kb.config.nav_max_pages, None, locales,
                      labels=result_labels(kb), references=reference_index(kb, audience),
-                     section_trees=section_tree_lists(kb)), exports
+                     section_trees=section_tree_lists(kb), later=later), exports
 
 
 def _no_exports() -> Background[dict[str, bytes]]:
@@ -544,7 +581,10 @@ def add_site_files(files: Files, config: MkDocsConfig, parts: SiteParts,
                    folder: Path | None = None) -> None:
     """The generated pages and the assets; and, unless mkdocs.yml has a `nav`, the nav.
     With `folder`, generated pages are backed by files there (see `add_generated`)."""
-    add_generated(files, config, parts.pages, folder)
+    if folder is not None and parts.later is not None:
+        # a dirty rebuild compares each page's Markdown with its file's: wanted now
+        parts.pages, parts.later = parts.pages + parts.later.pages(), None
+    add_generated(files, config, parts.pages, folder, parts.later)
     assets.add_asset_files(files, config)
     if config.nav is None:
         # a large group's listing pages are linked from its browse page: not every page's nav
@@ -557,18 +597,20 @@ def add_site_files(files: Files, config: MkDocsConfig, parts: SiteParts,
 
 
 def add_generated(files: Files, config: MkDocsConfig, pages: list[GeneratedPage],
-                  folder: Path | None = None) -> None:
+                  folder: Path | None = None, later: LaterPages | None = None) -> None:
     """Add every generated page as a documentation file; a clash with an authored file is fatal.
 
     Pages live in memory, or, with `folder`, in files there that are written only when their
-    content changed, so that their age tells a dirty rebuild whether to render them again."""
-    for page in pages:
-        existing = files.get_file_from_path(page.path)
+    content changed, so that their age tells a dirty rebuild whether to render them again.
+    The `later` pages come after the others, read when MkDocs reads them (`LaterFile`)."""
+    for path in [p.path for p in pages] + list(later.titles if later is not None else ()):
+        existing = files.get_file_from_path(path)
         if existing is not None:
             raise PluginError(
-                f"kb: docs/{page.path} is generated by the kb plugin; rename or remove the "
+                f"kb: docs/{path} is generated by the kb plugin; rename or remove the "
                 f"authored file {existing.src_uri}"
             )
+    for page in pages:
         if folder is None:
             files.append(File.generated(config, page.path, content=page.markdown))
             continue
@@ -578,11 +620,55 @@ def add_generated(files: Files, config: MkDocsConfig, pages: list[GeneratedPage]
             source.parent.mkdir(parents=True, exist_ok=True)
             source.write_bytes(data)
         files.append(File.generated(config, page.path, abs_src_path=str(source)))
+    if later is not None:
+        for path in sorted(later.titles):
+            files.append(LaterFile.of(config, path, later))
 
 
-def page_titles(kb: KnowledgeBase, pages: list[GeneratedPage]) -> dict[str, str]:
-    """Titles by docs path, for the nav: articles, section indexes and generated pages, as
-    HTML text (MkDocs' templates print nav titles unescaped)."""
+class LaterFile(File):
+    """A generated page whose Markdown is still being made: MkDocs reads it (`content_string`)
+    only when it converts the page."""
+
+    _later: LaterPages | None = None
+
+    @classmethod
+    def of(cls, config: MkDocsConfig, path: str, later: LaterPages) -> LaterFile:
+        file = cast(LaterFile, cls.generated(config, path, content=""))
+        file._later = later
+        return file
+
+    def _take(self) -> None:
+        if self._later is not None:
+            self._content, self._later = self._later.markdown(self.src_uri), None
+
+    @property
+    def content_string(self) -> str:
+        self._take()
+        return super().content_string
+
+    @content_string.setter
+    def content_string(self, value: str) -> None:
+        self._later = None
+        self._content = value
+        self.abs_src_path = None
+
+    @property
+    def content_bytes(self) -> bytes:
+        self._take()
+        return super().content_bytes
+
+    @content_bytes.setter
+    def content_bytes(self, value: bytes) -> None:
+        self._later = None
+        self._content = value
+        self.abs_src_path = None
+
+
+def page_titles(kb: KnowledgeBase, pages: list[GeneratedPage],
+                later: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Titles by docs path, for the nav: articles, section indexes and generated pages (and
+    the `later` ones, still being made, by their outline), as HTML text (MkDocs' templates
+    print nav titles unescaped)."""
     prefix = kb.config.docs_dir.strip("/") + "/"
     titles = {a.path.removeprefix(prefix): a.meta.title for a in kb.all_articles()
               if a.meta.title}
@@ -591,6 +677,7 @@ def page_titles(kb: KnowledgeBase, pages: list[GeneratedPage]) -> dict[str, str]
         title = _first_heading(page.markdown)
         if title:
             titles[page.path] = title
+    titles.update({path: title for path, title in (later or {}).items() if title})
     return {path: escape_title(title) for path, title in titles.items()}
 
 

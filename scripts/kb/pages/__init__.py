@@ -3,7 +3,8 @@
 Each module here contributes pages with `@page_generator`; the mkdocs plugin adds whatever
 `generate_pages` returns and knows nothing about their content, so another site generator can
 consume the same pairs. A generator marked `costly` (the tree pages) may run in a forked child
-while the others run here (`PageJob`, as the site build uses it).
+while the others run here (`PageJob`, as the site build uses it); its `outline` names its pages
+(path and title) at once, so that a site can list them before they are made.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ class GeneratedPage:
 
 
 Generator = Callable[[KnowledgeBase], Iterable[GeneratedPage]]
+#: (path, title) of each page a generator makes, the title as the page's first heading says it
+Outline = Callable[[KnowledgeBase], Iterable[tuple[str, str]]]
 _GENERATORS: list[Generator] = []
-#: the generators that take most of the time: worth a forked child of their own
-_COSTLY: list[Generator] = []
+#: the generators that take most of the time (worth a forked child of their own): their outlines
+_COSTLY: dict[Generator, Outline] = {}
 
 
 def page_generator(fn: Generator) -> Generator:
@@ -38,10 +41,13 @@ def page_generator(fn: Generator) -> Generator:
     return fn
 
 
-def costly(fn: Generator) -> Generator:
-    """Mark a registered generator as worth a forked child (see `generate_pages`)."""
-    _COSTLY.append(fn)
-    return fn
+def costly(outline: Outline) -> Callable[[Generator], Generator]:
+    """Mark a registered generator as worth a forked child (see `PageJob`); `outline` names
+    the pages it makes without making them, cheaply."""
+    def mark(fn: Generator) -> Generator:
+        _COSTLY[fn] = outline
+        return fn
+    return mark
 
 
 #: the agents' client of each knowledge base whose pages are being generated, by id
@@ -57,8 +63,9 @@ def generate_pages(kb: KnowledgeBase) -> list[GeneratedPage]:
 class PageJob:
     """The generated pages in the making. With `parallel`, each `costly` generator starts at
     once in a forked child (`kb.forked`, where forking is safe), so that the caller may do other
-    work before `result()` runs the other generators here and collects every page: the pages
-    are the same either way. `cancel()` stops children whose pages are no longer wanted."""
+    work, make the other pages here (`here`) and list the children's pages (`outline`) before
+    it takes what they made (`made`); `result()` is every page: the same pages either way.
+    `cancel()` stops children whose pages are no longer wanted."""
 
     def __init__(self, kb: KnowledgeBase, *, parallel: bool = False) -> None:
         for module in pkgutil.iter_modules(__path__):
@@ -67,15 +74,24 @@ class PageJob:
         self.children = {gen: Background(functools.partial(_pages, gen, kb))
                          for gen in _COSTLY if parallel}
 
-    def result(self) -> list[GeneratedPage]:
-        """Every generated page, sorted by path."""
+    def here(self) -> list[GeneratedPage]:
+        """The pages of the generators without a child, made now in this process."""
         try:
-            pages = [p for gen in _GENERATORS if gen not in self.children
-                     for p in gen(self.kb)]
-            pages += [p for child in self.children.values() for p in child.result()]
+            return [p for gen in _GENERATORS if gen not in self.children for p in gen(self.kb)]
         finally:
             _clients.pop(id(self.kb), None)
-        return sorted(pages, key=lambda p: p.path)
+
+    def outline(self) -> dict[str, str]:
+        """Title by path of every page the children are making (see `Outline`)."""
+        return {path: title for gen in self.children for path, title in _COSTLY[gen](self.kb)}
+
+    def made(self) -> list[GeneratedPage]:
+        """Every page the children made, once they have ended."""
+        return [p for child in self.children.values() for p in child.result()]
+
+    def result(self) -> list[GeneratedPage]:
+        """Every generated page, sorted by path."""
+        return sorted(self.here() + self.made(), key=lambda p: p.path)
 
     def cancel(self) -> None:
         for child in self.children.values():

@@ -76,7 +76,13 @@ VISIBILITY_TEXT = {
 }
 
 
-@costly
+def tree_outline(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
+    """Each tree page's path and title (its first heading), without making the page."""
+    for tree in kb.trees.values():
+        yield tree_page(tree.id), (tree.meta.title or tree.id).strip()
+
+
+@costly(tree_outline)
 @page_generator
 def tree_pages(kb: KnowledgeBase) -> Iterator[GeneratedPage]:
     report = run_cases(kb)
