@@ -34,6 +34,8 @@ AUDIENCES: tuple[Audience, ...] = ("internal", "public")
 AUDIENCE_ENV = "KB_AUDIENCE"
 #: how `kb build --today` tells the MkDocs child the day to build as
 TODAY_ENV = "KB_TODAY"
+#: how `kb build` tells its MkDocs child that nothing follows a successful build in it
+EXIT_WHEN_BUILT_ENV = "KB_EXIT_WHEN_BUILT"
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitecheck import prepare_site_kb
+from sitecheck import mkdocs_build, prepare_site_kb
 
 from kb.cli import main
 from kb.commands.build import RETIRED_PREFIX, STAGING_PREFIX, swap_into_place
@@ -26,6 +26,30 @@ def on_page_content(html, page, config, files):
         os.kill(os.getpid(), signal.SIGKILL)  # an interrupted run: no cleanup at all
     return html
 """
+
+
+WARN_AFTER_BUILD_HOOK = """
+import logging
+
+def on_post_build(config):
+    logging.getLogger("mkdocs.plugins.late").warning("a warning after every page was written")
+"""
+
+ATEXIT_HOOK = """
+import atexit
+import os
+from pathlib import Path
+
+atexit.register(lambda: Path(os.environ["KB_TEST_ATEXIT"]).touch())
+"""
+
+
+def _add_hook(root: Path, name: str, text: str) -> None:
+    (root / name).write_text(text, encoding="utf-8")
+    config = root / "mkdocs.yml"
+    assert "hooks:" not in config.read_text(encoding="utf-8")
+    with config.open("a", encoding="utf-8") as stream:
+        stream.write(f"\nhooks:\n  - {name}\n")
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -188,3 +212,30 @@ def test_stale_content_is_published_with_its_badge(kb_root: Path) -> None:
     assert "KB501" in output
     html = (kb_root / "site" / "guides" / "refund" / "index.html").read_text("utf-8")
     assert ">Stale</span>" in html
+
+
+def test_mkdocs_ends_at_once_after_a_successful_build_with_its_output_complete(
+        kb_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing follows a successful build in `kb build`'s MkDocs child: it ends without
+    Python's exit work (an exit handler never runs), and still says all it had to say."""
+    _add_hook(kb_root, "at_exit.py", ATEXIT_HOOK)
+    monkeypatch.setenv("KB_TEST_ATEXIT", str(tmp_path / "exit-work-done"))
+    code, output = _build(kb_root)
+    assert code == 0, output
+    assert "Documentation built in" in output
+    assert not (tmp_path / "exit-work-done").exists()
+    assert (kb_root / "site" / "index.html").is_file()
+    done = mkdocs_build(kb_root, tmp_path / "plain-site")  # plain MkDocs: its usual exit
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "exit-work-done").exists()
+
+
+def test_a_strict_warning_after_the_pages_still_fails_the_build(kb_root: Path) -> None:
+    before = _old_site(kb_root)
+    _add_hook(kb_root, "warn_late.py", WARN_AFTER_BUILD_HOOK)
+    code, output = _build(kb_root)
+    assert code == 1
+    assert "Aborted with 1 warnings in strict mode" in output
+    assert "unchanged" in output
+    assert _snapshot(kb_root / "site") == before
+    assert _leftovers(kb_root) == []

@@ -32,7 +32,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from kb.audience import AUDIENCE_ENV, AUDIENCES, TODAY_ENV, Audience, audience_named
+from kb.audience import (
+    AUDIENCE_ENV,
+    AUDIENCES,
+    EXIT_WHEN_BUILT_ENV,
+    TODAY_ENV,
+    Audience,
+    audience_named,
+)
 from kb.child import dies_with_parent, stop, terminate_as_interrupt
 from kb.commands._shared import (
     EXIT_CONTENT,
@@ -153,6 +160,7 @@ def _run_mkdocs(root: Path, staging: Path, strict: bool, log: TextIO,
     command, env = mkdocs_command("build", root, "--site-dir", str(staging),
                                   "--strict" if strict else "--no-strict")
     env[AUDIENCE_ENV] = audience
+    env[EXIT_WHEN_BUILT_ENV] = "1"
     feed_fds: tuple[int, ...] = ()
     if indexer is not None:
         env[FEED_ENV], fd = indexer.feed_env()

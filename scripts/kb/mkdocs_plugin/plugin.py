@@ -28,6 +28,7 @@ import datetime as dt
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -44,6 +45,7 @@ from mkdocs.structure.pages import Page
 
 from kb.audience import (
     AUDIENCE_ENV,
+    EXIT_WHEN_BUILT_ENV,
     TODAY_ENV,
     Audience,
     audience_named,
@@ -200,6 +202,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         #: the indexer this process started and writes the index with (None under `kb build`,
         #: whose own indexer this build feeds through FEED_ENV)
         self.indexer: PagefindService | None = None
+        #: the last build got through `on_post_build` and no error followed
+        self.built = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # with this event MkDocs keeps one plugin object across the rebuilds of a serve
@@ -218,6 +222,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.built = False
         # before MkDocs empties site_dir: content errors never cost the previous site
         if self.kb_config is None:
             return
@@ -352,6 +357,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         write_files_atomically(Path(config.site_dir), exports)
         if self.indexer is None:
             self._stop_search()
+            self.built = True
             return
         try:
             self.indexer.write(Path(config.site_dir) / INDEX_DIR)
@@ -359,8 +365,10 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"kb: the search index was not built: {exc}") from None
         finally:
             self._stop_search()
+        self.built = True
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.built = False  # a strict build's warnings, for one, fail it after on_post_build
         if self.parts is not None and self.parts.pending is not None:
             pending, self.parts.pending = self.parts.pending, None
             try:
@@ -373,6 +381,17 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             self.parts.later.job.cancel()
         self._stop_search()
         self.last_good.failed(error)
+
+    @event_priority(-100)  # after every other plugin's
+    def on_shutdown(self) -> None:
+        """In `kb build`'s MkDocs child, a successful build ends the process here: Python would
+        otherwise free every object MkDocs made, one by one (about 0.5 s at 1,000 articles),
+        with `kb build` waiting for nothing else."""
+        if self.built and os.environ.get(EXIT_WHEN_BUILT_ENV) == "1":
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
 
     def _start_search(self, site: Path) -> None:
         """Open the feed of this build's pages to Pagefind, if it indexes at all: the one
