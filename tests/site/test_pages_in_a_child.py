@@ -3,7 +3,9 @@ MkDocs lists them at once, by their outline, and reads them only when it convert
 
 from __future__ import annotations
 
+import gc
 import os
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,7 +41,7 @@ def _in_a_child(kb: KnowledgeBase) -> list[GeneratedPage]:
     """The pages as the site build makes them: the costly generators in a child."""
     job = PageJob(kb, parallel=True)
     try:
-        return job.result()
+        return job.result(kb)
     finally:
         job.cancel()
 
@@ -78,7 +80,7 @@ def test_the_outline_names_each_page_a_child_makes_by_its_first_heading() -> Non
     assert pages._COSTLY[tree_pages] is tree_outline
     job = PageJob(kb, parallel=True)
     try:
-        outline = job.outline()
+        outline = job.outline(kb)
         made = job.made()
     finally:
         job.cancel()
@@ -86,6 +88,22 @@ def test_the_outline_names_each_page_a_child_makes_by_its_first_heading() -> Non
     headings = {p.path: next(line[2:].strip() for line in p.markdown.splitlines()
                              if line.startswith("# ")) for p in made}
     assert outline == headings
+
+
+def test_a_page_job_keeps_no_reference_to_the_knowledge_base(tmp_path: Path) -> None:
+    """MkDocs renders while the tree pages' child runs: the job must not keep the knowledge
+    base alive in MkDocs' process once the plugin is done with it."""
+    kb = load(load_config(prepare_site_kb(tmp_path / "kb"))).kb
+    job = PageJob(kb, parallel=True)
+    try:
+        assert job.here(kb) and job.outline(kb)
+        gone = weakref.ref(kb)
+        del kb
+        gc.collect()
+        assert gone() is None
+        assert job.made()
+    finally:
+        job.cancel()
 
 
 #: a hook that holds the tree pages' child until MkDocs has read an authored page

@@ -504,8 +504,8 @@ def _site_parts(kb: KnowledgeBase, audience: Audience) -> tuple[
     job = PageJob(kb, parallel=True)  # the costly pages are made in a child meanwhile
     try:
         headers = article_headers(kb)
-        pages = job.here()
-        later = LaterPages(job, job.outline())
+        pages = job.here(kb)
+        later = LaterPages(job, job.outline(kb))
     except BaseException:
         job.cancel()
         raise

@@ -57,41 +57,41 @@ _clients: dict[int, Client] = {}
 def generate_pages(kb: KnowledgeBase) -> list[GeneratedPage]:
     """Every generated page, sorted by path; paths never collide with authored files (the site
     build uses `PageJob`, which makes the same pages with the costly ones in a child)."""
-    return PageJob(kb).result()
+    return PageJob(kb).result(kb)
 
 
 class PageJob:
-    """The generated pages in the making. With `parallel`, each `costly` generator starts at
-    once in a forked child (`kb.forked`, where forking is safe), so that the caller may do other
-    work, make the other pages here (`here`) and list the children's pages (`outline`) before
-    it takes what they made (`made`); `result()` is every page: the same pages either way.
-    `cancel()` stops children whose pages are no longer wanted."""
+    """The generated pages of `kb` in the making. With `parallel`, each `costly` generator
+    starts at once in a forked child (`kb.forked`, where forking is safe), so that the caller
+    may do other work, make the other pages here (`here`) and list the children's pages
+    (`outline`) before it takes what they made (`made`); `result()` is every page: the same
+    pages either way. `cancel()` stops children whose pages are no longer wanted. The job keeps
+    no reference to `kb`: a caller done with the knowledge base frees it."""
 
     def __init__(self, kb: KnowledgeBase, *, parallel: bool = False) -> None:
         for module in pkgutil.iter_modules(__path__):
             importlib.import_module(f"{__name__}.{module.name}")
-        self.kb = kb
         self.children = {gen: Background(functools.partial(_pages, gen, kb))
                          for gen in _COSTLY if parallel}
 
-    def here(self) -> list[GeneratedPage]:
+    def here(self, kb: KnowledgeBase) -> list[GeneratedPage]:
         """The pages of the generators without a child, made now in this process."""
         try:
-            return [p for gen in _GENERATORS if gen not in self.children for p in gen(self.kb)]
+            return [p for gen in _GENERATORS if gen not in self.children for p in gen(kb)]
         finally:
-            _clients.pop(id(self.kb), None)
+            _clients.pop(id(kb), None)
 
-    def outline(self) -> dict[str, str]:
+    def outline(self, kb: KnowledgeBase) -> dict[str, str]:
         """Title by path of every page the children are making (see `Outline`)."""
-        return {path: title for gen in self.children for path, title in _COSTLY[gen](self.kb)}
+        return {path: title for gen in self.children for path, title in _COSTLY[gen](kb)}
 
     def made(self) -> list[GeneratedPage]:
         """Every page the children made, once they have ended."""
         return [p for child in self.children.values() for p in child.result()]
 
-    def result(self) -> list[GeneratedPage]:
+    def result(self, kb: KnowledgeBase) -> list[GeneratedPage]:
         """Every generated page, sorted by path."""
-        return sorted(self.here() + self.made(), key=lambda p: p.path)
+        return sorted(self.here(kb) + self.made(), key=lambda p: p.path)
 
     def cancel(self) -> None:
         for child in self.children.values():
