@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.child import SIDE_WORK_NICENESS
 from kb.forked import Background, BackgroundFailed, fork_is_safe
 from kbtest import cannot_run
 
@@ -131,3 +132,10 @@ def test_the_child_may_fork_workers_of_its_own() -> None:
         return Background(lambda: 6 * 7).result()
 
     assert Background(nested).result() == 42
+
+
+def test_the_child_yields_the_cpu_to_its_parent(needs_fork: None) -> None:
+    """Side work: when both want the CPU, the parent (what the user waits for) goes first."""
+    job = Background(lambda: os.getpriority(os.PRIO_PROCESS, 0))
+    assert job.forked
+    assert job.result() == min(19, os.getpriority(os.PRIO_PROCESS, 0) + SIDE_WORK_NICENESS)

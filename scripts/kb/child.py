@@ -4,6 +4,10 @@ workers of `kb mcp --http`.
 SIGTERM stops kb as Ctrl+C does, and the child is then stopped too; on Linux the child also
 asks the kernel to kill it when kb dies (prctl PR_SET_PDEATHSIG), so even a SIGKILL of kb
 leaves no MkDocs process running.
+
+A child doing side work (Pagefind's indexer, `kb.forked`'s workers) runs at a lower priority
+(`yield_cpu`): whatever its parent does meanwhile is what the user waits for, and when the
+parent waits for the child, the child has the CPU to itself anyway.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 
 _PR_SET_PDEATHSIG = 1
+#: how far below its parent a child doing side work runs (nice levels; 19 is the lowest)
+SIDE_WORK_NICENESS = 10
 
 
 def ask_to_die_with(parent: int, sig: signal.Signals) -> bool:
@@ -29,8 +35,9 @@ def ask_to_die_with(parent: int, sig: signal.Signals) -> bool:
     return os.getppid() == parent
 
 
-def dies_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` that makes the child die with this process (None where unsupported)."""
+def dies_with_parent(*, side_work: bool = False) -> Callable[[], None] | None:
+    """A `preexec_fn` that makes the child die with this process (None where unsupported);
+    with `side_work`, the child also yields the CPU to this process (`yield_cpu`)."""
     if not sys.platform.startswith("linux"):
         return None
     parent = os.getpid()
@@ -38,8 +45,17 @@ def dies_with_parent() -> Callable[[], None] | None:
     def preexec() -> None:
         if not ask_to_die_with(parent, signal.SIGKILL):
             os.kill(os.getpid(), signal.SIGKILL)
+        if side_work:
+            yield_cpu()
 
     return preexec
+
+
+def yield_cpu() -> None:
+    """Lower this process's priority by `SIDE_WORK_NICENESS`: when the CPUs are all busy, the
+    others go first (where priorities cannot be changed, nothing happens)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(SIDE_WORK_NICENESS)
 
 
 @contextlib.contextmanager

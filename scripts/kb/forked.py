@@ -27,6 +27,8 @@ import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from kb.child import yield_cpu
+
 __all__ = ["Background", "BackgroundFailed", "fork_is_safe"]
 
 T = TypeVar("T")
@@ -60,6 +62,7 @@ class Background(Generic[T]):
             pid = os.fork()
             if pid == 0:  # the child: run, write the outcome, leave without any cleanup
                 try:
+                    yield_cpu()  # side work: the parent goes first (see `kb.child`)
                     _child(fn, self._path)
                 finally:
                     os._exit(0)

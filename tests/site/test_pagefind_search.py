@@ -3,11 +3,13 @@ never both; what each page tells Pagefind (body, weight, kind, visibility, ignor
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from sitecheck import mkdocs_build, prepare_site_kb
 
+from kb.child import SIDE_WORK_NICENESS
 from kb.mkdocs_plugin.pagefind_search import (
     ResultLabel,
     is_indexed,
@@ -116,6 +118,15 @@ def test_pagefinds_indexer_takes_pages_as_they_come_and_writes_their_index(
         service.close()
     assert is_indexed(tmp_path / "site")
     assert feed.sent == 2
+
+
+def test_pagefinds_indexer_yields_the_cpu_to_the_build() -> None:
+    service = PagefindService.start()
+    try:
+        assert os.getpriority(os.PRIO_PROCESS, service._process.pid) \
+            == min(19, os.getpriority(os.PRIO_PROCESS, 0) + SIDE_WORK_NICENESS)
+    finally:
+        service.close()
 
 
 def test_an_index_pagefind_cannot_write_is_reported_with_pagefinds_reason(

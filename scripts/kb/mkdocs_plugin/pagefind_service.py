@@ -146,7 +146,7 @@ class PagefindService:
         try:
             process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, stderr=stderr,
-                                       preexec_fn=dies_with_parent())
+                                       preexec_fn=dies_with_parent(side_work=True))
         except OSError as exc:
             stderr.close()
             raise PagefindFailed(f"cannot run Pagefind: {exc}") from None
