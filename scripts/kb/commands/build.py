@@ -3,8 +3,9 @@
 MkDocs runs as a subprocess (`python -m mkdocs build --strict`) into a fresh folder beside
 site/; the kb plugin loads and lints the knowledge base once inside that build and stops it on
 any lint error. Pagefind's indexer runs beside it (`pagefind_service`): the plugin sends it
-each page as MkDocs writes it, and once MkDocs has exited (its memory freed: Pagefind's peak is
-while it writes) the index is written into the staging folder.
+each page as soon as its content is finished, and has the index written into the staging
+folder while MkDocs renders; once MkDocs has exited, kb waits for every request to be answered
+(and writes the index itself if MkDocs never asked).
 Only a build that succeeds replaces site/, by renaming: a lint error, a crash, a failed search
 index or an interrupted run leaves the previous site/ exactly as it was.
 
