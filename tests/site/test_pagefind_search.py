@@ -3,6 +3,7 @@ never both; what each page tells Pagefind (body, weight, kind, visibility, ignor
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -10,13 +11,21 @@ import pytest
 from sitecheck import mkdocs_build, prepare_site_kb
 
 from kb.child import SIDE_WORK_NICENESS
+from kb.commands.build import _write_index
+from kb.mkdocs_plugin import pagefind_service
 from kb.mkdocs_plugin.pagefind_search import (
+    INDEX_DIR,
     ResultLabel,
     is_indexed,
     mark_page,
     search_copy,
 )
-from kb.mkdocs_plugin.pagefind_service import PagefindFailed, PagefindService
+from kb.mkdocs_plugin.pagefind_service import (
+    WRITE_KIB_PER_PAGE,
+    PagefindFailed,
+    PagefindService,
+    room_to_write,
+)
 
 PAGE = ('<html><body><article class="md-content__inner md-typeset">'
         '<h1 id="t">Title<a class="headerlink" href="#t">&para;</a></h1>'
@@ -118,6 +127,33 @@ def test_pagefinds_indexer_takes_pages_as_they_come_and_writes_their_index(
         service.close()
     assert is_indexed(tmp_path / "site")
     assert feed.sent == 2
+
+
+def test_the_index_is_written_beside_mkdocs_only_with_room_for_pagefinds_peak(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    peak = 5000 * WRITE_KIB_PER_PAGE
+    assert room_to_write(5000, available_kib=2 * peak)
+    assert not room_to_write(5000, available_kib=2 * peak - 1)
+    assert room_to_write(5000), "this machine has the memory to spare (its MemAvailable)"
+    monkeypatch.setattr(pagefind_service, "_available_kib", lambda: None)
+    assert room_to_write(10**9), "where the memory cannot be known, the index is written early"
+
+
+def test_kb_build_writes_the_index_a_feed_did_not_ask_for(tmp_path: Path) -> None:
+    """Without room for Pagefind's peak beside MkDocs, MkDocs never asks for the index: `kb
+    build` writes it once MkDocs has exited; when MkDocs did ask, kb only waits for it."""
+    for asked in (False, True):
+        service = PagefindService.start()
+        site = tmp_path / f"site-{asked}"
+        try:
+            feed = service.feed()
+            feed.add("refunds/index.html", mark_page(PAGE, weight=None, label=None))
+            if asked:
+                feed.write(site / INDEX_DIR)
+            assert _write_index(service, site, io.StringIO())
+        finally:
+            service.close()
+        assert is_indexed(site)
 
 
 def test_pagefinds_indexer_yields_the_cpu_to_the_build() -> None:

@@ -9,8 +9,9 @@ converts the rest, and the index is written while MkDocs renders the pages.
 `kb build` starts the service before MkDocs, creates the index, and hands the MkDocs child the
 write end of the service's input (`FEED_ENV`, inherited as a file descriptor); the plugin sends
 each page's search copy down it (`PageFeed`), then, once every page's content is done, asks for
-the index to be written into the staging site (`PageFeed.write`), without waiting. Once MkDocs
-has exited, `kb build` waits for every request sent to be answered (`pages`): an index no feed
+the index to be written into the staging site (`PageFeed.write`), without waiting, if the
+machine has the memory for Pagefind's peak beside MkDocs (`room_to_write`). Once MkDocs has
+exited, `kb build` waits for every request sent to be answered (`pages`): an index no feed
 asked for is written then (`write`). A plain `mkdocs build` or `kb serve` runs the same service
 from inside MkDocs' process.
 
@@ -34,7 +35,7 @@ from typing import IO, Any, cast
 
 from kb.child import dies_with_parent, stop
 
-__all__ = ["FEED_ENV", "PageFeed", "PagefindFailed", "PagefindService"]
+__all__ = ["FEED_ENV", "PageFeed", "PagefindFailed", "PagefindService", "room_to_write"]
 
 #: set by `kb build` for its MkDocs child: `FD:INDEX`, the service's input and the index to feed
 FEED_ENV = "KB_PAGEFIND_FEED"
@@ -44,6 +45,30 @@ ANSWER_TIMEOUT_SECONDS = 600.0
 FEED_FIRST_ID = 1_000_000
 #: the index options: one language for the whole site (see `pagefind_search`)
 INDEX_CONFIG = {"force_language": "en"}
+
+
+#: Pagefind's memory while it writes an index, per page in it (about 1.1 GiB at 5,000 pages)
+WRITE_KIB_PER_PAGE = 230
+
+
+def room_to_write(pages: int, available_kib: int | None = None) -> bool:
+    """Whether Pagefind may write an index of `pages` pages while MkDocs still runs, its peak
+    then adding to MkDocs' memory: when the memory available (Linux's MemAvailable, unless
+    given) is at least twice that peak, or cannot be known. Otherwise the index is written
+    once MkDocs is done (by `kb build` once it has exited)."""
+    available = _available_kib() if available_kib is None else available_kib
+    return available is None or available >= 2 * pages * WRITE_KIB_PER_PAGE
+
+
+def _available_kib() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 class PagefindFailed(Exception):

@@ -73,7 +73,13 @@ from kb.mkdocs_plugin.pagefind_search import (
     result_labels,
     search_copy,
 )
-from kb.mkdocs_plugin.pagefind_service import FEED_ENV, PageFeed, PagefindFailed, PagefindService
+from kb.mkdocs_plugin.pagefind_service import (
+    FEED_ENV,
+    PageFeed,
+    PagefindFailed,
+    PagefindService,
+    room_to_write,
+)
 from kb.mkdocs_plugin.search_rank import search_boost
 from kb.model import KnowledgeBase
 from kb.pages import GeneratedPage, PageJob
@@ -304,7 +310,7 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         # every page is read and none written yet: the last moment a lint error may stop
         # the build with nothing of it in the site folder
         self._settle_lint(wait=True)
-        if self.search_feed is not None:
+        if self.search_feed is not None and room_to_write(self.search_feed.sent):
             # every page's copy is sent: Pagefind writes the index while MkDocs renders
             self.search_feed.write(Path(config.site_dir) / INDEX_DIR)
         return env
