@@ -45,11 +45,22 @@ atexit.register(lambda: Path(os.environ["KB_TEST_ATEXIT"]).touch())
 
 
 def _add_hook(root: Path, name: str, text: str) -> None:
+    """Add MkDocs hook file `name` (holding `text`) to the KB's mkdocs.yml, last."""
     (root / name).write_text(text, encoding="utf-8")
     config = root / "mkdocs.yml"
-    assert "hooks:" not in config.read_text(encoding="utf-8")
+    listed = "hooks:" in config.read_text(encoding="utf-8")
     with config.open("a", encoding="utf-8") as stream:
-        stream.write(f"\nhooks:\n  - {name}\n")
+        stream.write(f"  - {name}\n" if listed else f"\nhooks:\n  - {name}\n")
+
+
+def _build_fails(root: Path, before: dict[str, bytes]) -> str:
+    """`kb build` of `root` fails, leaving the previous site (`before`) as it was and nothing
+    beside it; its output."""
+    code, output = _build(root)
+    assert code == 1, output
+    assert _snapshot(root / "site") == before
+    assert _leftovers(root) == []
+    return output
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -136,12 +147,9 @@ def test_a_search_indexer_that_dies_writes_nothing(kb_root: Path,
         return service
 
     monkeypatch.setattr(PagefindService, "start", start_then_die)
-    code, output = _build(kb_root)
-    assert code == 1
+    output = _build_fails(kb_root, before)
     assert "the search index was not built: Pagefind stopped" in output
     assert "unchanged" in output
-    assert _snapshot(kb_root / "site") == before
-    assert _leftovers(kb_root) == []
 
 
 def test_build_without_a_previous_site(kb_root: Path) -> None:
@@ -156,28 +164,16 @@ def test_lint_error_writes_nothing(kb_root: Path) -> None:
     bad = (kb_root / "docs/guides/refund.md").read_text(encoding="utf-8")
     (kb_root / "docs/guides/refund.md").write_text(bad.replace("owner: payments-ops-in",
                                                                "owner: nobody"), "utf-8")
-    code, output = _build(kb_root)
-    assert code == 1
+    output = _build_fails(kb_root, before)
     assert "docs/guides/refund.md:" in output and "KB105" in output
     assert "nothing written" in output
-    assert _snapshot(kb_root / "site") == before
-    assert _leftovers(kb_root) == []
 
 
 @pytest.mark.parametrize("hook", [CRASH_HOOK, KILL_HOOK], ids=["crash", "killed"])
 def test_failure_in_the_middle_leaves_the_previous_site_whole(kb_root: Path, hook: str) -> None:
     before = _old_site(kb_root)
-    (kb_root / "failing_hook.py").write_text(hook, encoding="utf-8")
-    with (kb_root / "mkdocs.yml").open("a", encoding="utf-8") as config:
-        if "hooks:" in (kb_root / "mkdocs.yml").read_text(encoding="utf-8"):
-            config.write("  - failing_hook.py\n")
-        else:
-            config.write("\nhooks:\n  - failing_hook.py\n")
-    code, output = _build(kb_root)
-    assert code == 1
-    assert "unchanged" in output
-    assert _snapshot(kb_root / "site") == before
-    assert _leftovers(kb_root) == []
+    _add_hook(kb_root, "failing_hook.py", hook)
+    assert "unchanged" in _build_fails(kb_root, before)
 
 
 def test_swap_restores_the_old_site_when_the_new_one_cannot_move_in(tmp_path: Path,
@@ -233,9 +229,6 @@ def test_mkdocs_ends_at_once_after_a_successful_build_with_its_output_complete(
 def test_a_strict_warning_after_the_pages_still_fails_the_build(kb_root: Path) -> None:
     before = _old_site(kb_root)
     _add_hook(kb_root, "warn_late.py", WARN_AFTER_BUILD_HOOK)
-    code, output = _build(kb_root)
-    assert code == 1
+    output = _build_fails(kb_root, before)
     assert "Aborted with 1 warnings in strict mode" in output
     assert "unchanged" in output
-    assert _snapshot(kb_root / "site") == before
-    assert _leftovers(kb_root) == []
