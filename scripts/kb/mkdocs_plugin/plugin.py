@@ -296,14 +296,13 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         """Send Pagefind the page's search copy, made from its finished `content`, unless the
         page keeps out of search (as Material's search would leave it out)."""
         assert self.search_feed is not None and self.parts is not None
-        search = page.meta.get("search")
-        if isinstance(search, dict) and search.get("exclude"):
+        marks = search_marks(page, self.parts)
+        if marks is None:
             return
-        source = page.file.src_uri
-        lang = self.parts.locales.get(source) or str(config.theme["language"])
+        lang = self.parts.locales.get(page.file.src_uri) or str(config.theme["language"])
         self.search_feed.add(page.file.dest_uri, search_copy(
             content, title=page.title or config.site_name, lang=lang,
-            weight=search_boost(source), label=self.parts.labels.get(source)))
+            weight=marks[0], label=marks[1]))
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig,
                files: Files) -> Environment | None:
@@ -461,13 +460,20 @@ MATERIAL_SEARCH = frozenset({"search", "material/search"})
 
 
 def pagefind_markup(page_html: str, page: Page, parts: SiteParts | None) -> str:
-    """The built page marked for Pagefind: its weight from the same table as Material's
-    boosts, its result label, and nothing indexed of a page Material's search would leave out."""
+    """The built page marked for Pagefind (see `search_marks`)."""
+    marks = search_marks(page, parts)
+    return page_html if marks is None else mark_page(page_html, weight=marks[0], label=marks[1])
+
+
+def search_marks(page: Page, parts: SiteParts | None) -> tuple[float | None,
+                                                               ResultLabel | None] | None:
+    """How Pagefind indexes `page`: its weight, from the same table as Material's boosts, and
+    its result label; None for a page Material's search would leave out (nothing indexed)."""
     search = page.meta.get("search")
     if isinstance(search, dict) and search.get("exclude"):
-        return page_html
+        return None
     label = parts.labels.get(page.file.src_uri) if parts is not None else None
-    return mark_page(page_html, weight=search_boost(page.file.src_uri), label=label)
+    return search_boost(page.file.src_uri), label
 
 
 def prepare(config: KbConfig, audience: Audience = "internal", *,
