@@ -103,32 +103,26 @@ class PageFeed:
 
     def add(self, dest_path: str, html: str) -> None:
         """Add the page written at `dest_path` in the site (its URL follows from the path)."""
+        if self._send({"type": "AddFile", "index_id": self._index_id, "file_path": dest_path,
+                       "url": None, "file_contents": html}):
+            self.sent += 1
+
+    def write(self, output: Path) -> None:
+        """Have the index of the pages sent so far written into `output`, without waiting
+        (the service's `write` to the same folder then waits for it rather than writing again)."""
+        self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
+
+    def _send(self, payload: dict[str, Any]) -> bool:
         if self.broken:
-            return
-        payload = {"type": "AddFile", "index_id": self._index_id, "file_path": dest_path,
-                   "url": None, "file_contents": html}
+            return False
         try:
             self._stream.write(_message(self._next_id, payload))
             self._stream.flush()
         except OSError:  # the service has stopped: the writer of the index says why
             self.broken = True
-            return
+            return False
         self._next_id += 1
-        self.sent += 1
-
-    def write(self, output: Path) -> None:
-        """Have the index of the pages sent so far written into `output`, without waiting
-        (the service's `write` to the same folder then waits for it rather than writing again)."""
-        if self.broken:
-            return
-        payload = {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)}
-        try:
-            self._stream.write(_message(self._next_id, payload))
-            self._stream.flush()
-        except OSError:
-            self.broken = True
-            return
-        self._next_id += 1
+        return True
 
     def close(self) -> None:
         """Stop feeding (the service keeps running for whoever holds its input too)."""
