@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from kb.diagnostics import Finding
@@ -14,6 +14,8 @@ from kb.search.query import words
 
 #: word-sequence similarity (difflib's ratio) at or above which two examples are near-identical
 NEAR_IDENTICAL = 0.9
+#: how many of an example's rarest words a candidate twin must hold (see `_twins`)
+PREFIX_HITS = 2
 
 
 @rule("KB331", "duplicate-example", scope="kb")
@@ -55,20 +57,38 @@ def _twins(read: list[list[str]], owners: list[str]) -> Iterator[tuple[int, int]
     """Every (i, j) of near-identical word lists with different owners, in order.
 
     Only candidates are compared: a ratio of at least 0.9 leaves unmatched at most 2/11 of
-    either list's words, so a near twin of `read[i]` holds one of its `len // 5 + 1` rarest
-    words (the rarest first, across all lists); each list is compared with the lists holding
-    one of those, found through an index of words.
+    either list's words, so of `read[i]`'s `len // 5 + PREFIX_HITS` rarest distinct words
+    (the rarest first, across all lists) a near twin lacks at most `len // 5`; each list is
+    compared with the lists holding enough of those, found through an index of words.
     """
     holding: dict[str, list[int]] = defaultdict(list)
     for index, found in enumerate(read):
         for word in set(found) or {""}:
             holding[word].append(index)
+    counts = [Counter(found) for found in read]
     for i, found in enumerate(read):
         rarest = sorted(set(found) or {""}, key=lambda w: (len(holding[w]), w))
-        candidates = {j for w in rarest[:len(found) // 5 + 1] for j in holding[w]}
+        lacking = len(found) // 5
+        prefix = rarest[:lacking + PREFIX_HITS]
+        hits = Counter(j for w in prefix for j in holding[w])
+        need = max(1, len(prefix) - lacking)
+        candidates = {j for j, n in hits.items() if n >= need}
         for j in sorted(candidates):
-            if owners[j] != owners[i] and _alike(found, read[j]):
+            if owners[j] != owners[i] and _may_be_alike(counts[i], counts[j]) \
+                    and _alike(found, read[j]):
                 yield i, j
+
+
+def _may_be_alike(first: Counter[str], second: Counter[str]) -> bool:
+    """False when two word lists, given by their word counts, cannot be alike: difflib's
+    `quick_ratio` (the words they share, repeats counted), an upper bound of the ratio `_alike`
+    requires, is below `NEAR_IDENTICAL`. Computed from counts made once per list, it spares
+    building a `SequenceMatcher` for most candidate pairs."""
+    total = first.total() + second.total()
+    if not total:
+        return True
+    shared = sum(min(n, second[word]) for word, n in first.items() if word in second)
+    return 2.0 * shared / total >= NEAR_IDENTICAL
 
 
 def _alike(first: list[str], second: list[str]) -> bool:
