@@ -75,9 +75,16 @@ class PagefindFailed(Exception):
     """Pagefind could not index the site (the message says why)."""
 
 
-def _message(message_id: int, payload: dict[str, Any]) -> bytes:
+def _send(stream: IO[bytes], message_id: int, payload: dict[str, Any]) -> bool:
+    """Send one request down the service's input; False when the service has stopped (whoever
+    waits for its answer learns why)."""
     body = json.dumps({"message_id": message_id, "payload": payload}, ensure_ascii=False)
-    return base64.b64encode(body.encode("utf-8")) + b","
+    try:
+        stream.write(base64.b64encode(body.encode("utf-8")) + b",")
+        stream.flush()
+    except OSError:
+        return False
+    return True
 
 
 class PageFeed:
@@ -113,12 +120,7 @@ class PageFeed:
         self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
 
     def _send(self, payload: dict[str, Any]) -> bool:
-        if self.broken:
-            return False
-        try:
-            self._stream.write(_message(self._next_id, payload))
-            self._stream.flush()
-        except OSError:  # the service has stopped: the writer of the index says why
+        if self.broken or not _send(self._stream, self._next_id, payload):
             self.broken = True
             return False
         self._next_id += 1
@@ -224,11 +226,7 @@ class PagefindService:
     def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
         message_id, self._next_id = self._next_id, self._next_id + 1
         assert self._process.stdin is not None
-        try:
-            self._process.stdin.write(_message(message_id, payload))
-            self._process.stdin.flush()
-        except OSError:
-            pass  # the service has stopped: the reader has seen it, or will
+        _send(self._process.stdin, message_id, payload)  # if it has stopped, the reader knows
         with self._changed:
             if not self._changed.wait_for(lambda: message_id in self._answers or self._gone,
                                           timeout=ANSWER_TIMEOUT_SECONDS):

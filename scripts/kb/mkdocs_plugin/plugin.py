@@ -360,12 +360,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         except BackgroundFailed as exc:
             raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
         write_files_atomically(Path(config.site_dir), exports)
-        if self.indexer is None:
-            self._stop_search()
-            self.built = True
-            return
         try:
-            self.indexer.write(Path(config.site_dir) / INDEX_DIR)
+            if self.indexer is not None:
+                self.indexer.write(Path(config.site_dir) / INDEX_DIR)
         except PagefindFailed as exc:
             raise PluginError(f"kb: the search index was not built: {exc}") from None
         finally:
@@ -679,9 +676,7 @@ class LaterFile(File):
 
     @content_string.setter
     def content_string(self, value: str) -> None:
-        self._later = None
-        self._content = value
-        self.abs_src_path = None
+        self._set(value)
 
     @property
     def content_bytes(self) -> bytes:
@@ -690,6 +685,10 @@ class LaterFile(File):
 
     @content_bytes.setter
     def content_bytes(self, value: bytes) -> None:
+        self._set(value)
+
+    def _set(self, value: str | bytes) -> None:
+        """Content set by another plugin replaces the page still being made."""
         self._later = None
         self._content = value
         self.abs_src_path = None

@@ -79,7 +79,12 @@ VISIBILITY_TEXT = {
 def tree_outline(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
     """Each tree page's path and title (its first heading), without making the page."""
     for tree in kb.trees.values():
-        yield tree_page(tree.id), (tree.meta.title or tree.id).strip()
+        yield tree_page(tree.id), page_title(tree)
+
+
+def page_title(tree: Tree) -> str:
+    """The title of `tree`'s page: its first heading, and its nav entry."""
+    return (tree.meta.title or tree.id).strip()
 
 
 @costly(tree_outline)
@@ -245,7 +250,7 @@ def tree_markdown(tree: Tree, kb: KnowledgeBase, report: CaseReport | None = Non
     results = report.results_for(tree.id)
     meta = tree.meta
     lines = _front_matter(tree)
-    lines += [f"# {meta.title or tree.id}", ""]
+    lines += [f"# {page_title(tree)}", ""]
     if meta.summary:
         lines += [meta.summary, ""]
     lines += _notices(tree, kb.config.judged_on())
