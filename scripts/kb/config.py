@@ -89,6 +89,8 @@ class KbConfig:
     translations: TranslationPolicy = field(default_factory=TranslationPolicy)
     #: the site's search engine: one of SEARCH_ENGINES
     search: str = "pagefind"
+    #: Pagefind's index is split into shards of about this many pages (see `pagefind_search`)
+    search_shard_pages: int = 1500
 
     def judged_on(self) -> dt.date:
         return self.today or dt.date.today()
@@ -122,6 +124,9 @@ OPTION_DOCS: dict[str, str] = {
     "search": "The site's search: `pagefind` (the default: an index split into fragments, "
               "loaded as a query needs them) or `material` (Material's `search` plugin, which "
               "mkdocs.yml must then list).",
+    "search_shard_pages": "Pagefind's index is split into shards of about this many pages, "
+                          "searched together: a query's time grows with the square of the "
+                          "pages one index holds.",
 }
 
 #: the site search engines the kb plugin can set up (`search` option)
@@ -160,6 +165,7 @@ def config_from_options(root: Path, options: Mapping[str, object],
 
     max_bytes = _positive_int(options, "max_file_bytes", 1_000_000)
     nav_max_pages = _positive_int(options, "nav_max_pages", 400)
+    search_shard_pages = _positive_int(options, "search_shard_pages", 1500)
 
     def text(key: str) -> str:
         value = options.get(key, "")
@@ -190,6 +196,7 @@ def config_from_options(root: Path, options: Mapping[str, object],
         code_owners=_code_owners(options.get("code_owners", {}), words("teams")),
         translations=_translation_policy(options.get("translations", {})),
         search=_one_of(text("search") or "pagefind", "search", SEARCH_ENGINES),
+        search_shard_pages=search_shard_pages,
     )
 
 

@@ -77,6 +77,26 @@ def instant_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         stop(server, thread)
 
 
+#: the shard size that splits the shipped site's search index into several shards
+SHARD_PAGES = 40
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The shipped content built with its search index split into shards of SHARD_PAGES."""
+    root = tmp_path_factory.mktemp("sharded-kb")
+    for name in ("docs", "decision_trees"):
+        shutil.copytree(REPO / name, root / name)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    marker = "  - kb:\n"
+    assert marker in config, "mkdocs.yml lists the kb plugin"
+    config = config.replace(marker, f"{marker}      search_shard_pages: {SHARD_PAGES}\n", 1)
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    served, server, thread = serve(build_site(root, root / "site"))
+    yield served
+    stop(server, thread)
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     reason = browser_unavailable()
@@ -100,6 +120,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def web(browser: Browser, site: Served) -> Iterator[Web]:
     """A fresh context on the shipped site; fails the test if any request left 127.0.0.1."""
     session = open_web(browser, site)
+    yield session
+    session.context.close()
+    assert session.remote_requests() == [], "requests left 127.0.0.1"
+
+
+@pytest.fixture
+def sharded_web(browser: Browser, sharded_site: Served) -> Iterator[Web]:
+    """A fresh context on the build whose index is in shards; fails on any remote request."""
+    session = open_web(browser, sharded_site)
     yield session
     session.context.close()
     assert session.remote_requests() == [], "requests left 127.0.0.1"

@@ -10,6 +10,7 @@ import pytest
 from browser_support import REPO, Web, search
 
 from kb.loader import load, load_config
+from kb.mkdocs_plugin.pagefind_search import INDEX_DIR, read_shards_file
 from kb.model import Article, KnowledgeBase
 from kb.urls import page_url
 
@@ -98,3 +99,25 @@ def test_search_lists_an_article_in_the_top_five_for_its_exact_title(web: Web) -
         found = list(dict.fromkeys(search(web, article.meta.title)))[:5]  # pages, in order
         assert web.url(page_url(KB.config.docs_dir, article.path)) in found, \
             (article.meta.title, found)
+
+
+def test_a_site_whose_index_is_in_shards_is_searched_as_one(sharded_web: Web) -> None:
+    """Split into shards, the index is still one search: every published article and tree is
+    in the top five for its exact title, whichever shard holds it, and a word of many pages
+    brings results from several shards."""
+    web = sharded_web
+    shards = read_shards_file(web.served.root / INDEX_DIR)
+    assert shards >= 3
+    items = [(page_url(KB.config.docs_dir, a.path), a.meta.title)
+             for a in sorted(KB.articles.values(), key=lambda a: a.id)
+             if a.meta.status == "published"]
+    items += [(f"trees/{t.id}/", t.meta.title) for t in sorted(KB.trees.values(),
+                                                                 key=lambda t: t.id)]
+    web.goto("")
+    missed = [(title, path) for path, title in items
+              if web.url(path) not in list(dict.fromkeys(search(web, title)))[:5]]
+    assert missed == []
+    search(web, "payment")
+    fragments = {u.split("/pagefind/")[1].split("fragment/")[0] for u in web.requests
+                 if "/fragment/" in u}
+    assert len(fragments) >= 2, fragments  # the shard folders the results came from

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from sitecheck import mkdocs_build, prepare_site_kb
 
 from kb.cli import main
 from kb.commands.build import RETIRED_PREFIX, STAGING_PREFIX, swap_into_place
+from kb.mkdocs_plugin.pagefind_search import INDEX_DIR, read_shards_file, shard_dir
 from kb.mkdocs_plugin.pagefind_service import PagefindService
 
 CRASH_HOOK = """
@@ -105,10 +107,17 @@ def test_build_replaces_the_site_and_leaves_nothing_behind(kb_root: Path) -> Non
     assert _leftovers(kb_root) == []
 
 
+@pytest.mark.parametrize("shard_pages", [None, 4])
 def test_build_indexes_the_pages_mkdocs_fed_to_its_indexer(
-        kb_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        kb_root: Path, monkeypatch: pytest.MonkeyPatch, shard_pages: int | None) -> None:
     """MkDocs sends every marked page once, and has the index written itself once every
-    page's copy is sent (while it renders): kb's indexer only waits for it."""
+    page's copy is sent (while it renders): kb's indexer only waits for it. Split into shards,
+    the index holds every page in one of them."""
+    if shard_pages is not None:
+        config = kb_root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "plugins:\n  - kb:\n", f"plugins:\n  - kb:\n      search_shard_pages: {shard_pages}\n"),
+            encoding="utf-8")
     fed: list[int] = []
     asked: list[str] = []
     real_pages, real_ask = PagefindService.pages, PagefindService._ask
@@ -131,6 +140,12 @@ def test_build_indexes_the_pages_mkdocs_fed_to_its_indexer(
                   if "data-pagefind-body" in p.read_text(encoding="utf-8"))
     assert set(fed) == {indexed} and indexed > 5, "every marked page went to kb's indexer, once"
     assert "WriteFiles" not in asked, "the index was written at MkDocs' request"
+    shards = read_shards_file(site / INDEX_DIR)
+    assert (shards > 1) == (shard_pages is not None)
+    in_shards = [json.loads((shard_dir(site / INDEX_DIR, n) / "pagefind-entry.json")
+                            .read_text(encoding="utf-8"))["languages"]["en"]["page_count"]
+                 for n in range(shards)]
+    assert sum(in_shards) == indexed and min(in_shards) >= 1
     assert _leftovers(kb_root) == []
 
 

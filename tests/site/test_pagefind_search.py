@@ -3,7 +3,9 @@ never both; what each page tells Pagefind (body, weight, kind, visibility, ignor
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import os
 from pathlib import Path
 
@@ -15,13 +17,20 @@ from kb.commands.build import _write_index
 from kb.mkdocs_plugin import pagefind_service
 from kb.mkdocs_plugin.pagefind_search import (
     INDEX_DIR,
+    SHARDS_FILE,
     ResultLabel,
     is_indexed,
     mark_page,
+    read_shards_file,
     search_copy,
+    shard_count,
+    shard_dir,
+    write_shards_file,
 )
 from kb.mkdocs_plugin.pagefind_service import (
+    MAX_SHARDS,
     WRITE_KIB_PER_PAGE,
+    PageFeed,
     PagefindFailed,
     PagefindService,
     room_to_write,
@@ -122,7 +131,7 @@ def test_pagefinds_indexer_takes_pages_as_they_come_and_writes_their_index(
         feed.add("refunds/index.html", mark_page(PAGE, weight=None, label=None))
         feed.add("macros/reply/index.html", mark_page(PAGE, weight=2, label=None))
         assert service.pages() == 2
-        service.write(tmp_path / "site" / "pagefind")
+        service.write(tmp_path / "site" / "pagefind", feed.filled)
     finally:
         service.close()
     assert is_indexed(tmp_path / "site")
@@ -131,9 +140,9 @@ def test_pagefinds_indexer_takes_pages_as_they_come_and_writes_their_index(
 
 def test_the_index_is_written_beside_mkdocs_only_with_room_for_pagefinds_peak(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    peak = 5000 * WRITE_KIB_PER_PAGE
-    assert room_to_write(5000, available_kib=2 * peak)
-    assert not room_to_write(5000, available_kib=2 * peak - 1)
+    peak = 1500 * WRITE_KIB_PER_PAGE  # a shard of 1,500 pages
+    assert room_to_write(1500, available_kib=2 * peak)
+    assert not room_to_write(1500, available_kib=2 * peak - 1)
     available = pagefind_service._available_kib()  # Linux's MemAvailable, as read
     assert available is not None and available > 0
     assert not room_to_write(available // WRITE_KIB_PER_PAGE), "needs twice what is there"
@@ -143,19 +152,97 @@ def test_the_index_is_written_beside_mkdocs_only_with_room_for_pagefinds_peak(
 
 def test_kb_build_writes_the_index_a_feed_did_not_ask_for(tmp_path: Path) -> None:
     """Without room for Pagefind's peak beside MkDocs, MkDocs never asks for the index: `kb
-    build` writes it once MkDocs has exited; when MkDocs did ask, kb only waits for it."""
+    build` writes the shards the plugin named once MkDocs has exited; when MkDocs did ask, kb
+    only waits for them."""
     for asked in (False, True):
         service = PagefindService.start()
         site = tmp_path / f"site-{asked}"
         try:
             feed = service.feed()
-            feed.add("refunds/index.html", mark_page(PAGE, weight=None, label=None))
+            feed.split(2)
+            for n in range(3):
+                feed.add(f"refunds/{n}/index.html", mark_page(PAGE, weight=None, label=None))
+            write_shards_file(site / INDEX_DIR, feed.filled)
             if asked:
                 feed.write(site / INDEX_DIR)
             assert _write_index(service, site, io.StringIO())
         finally:
             service.close()
         assert is_indexed(site)
+        assert (shard_dir(site / INDEX_DIR, 1) / "pagefind-entry.json").is_file()
+        assert not shard_dir(site / INDEX_DIR, 2).exists()
+
+
+def test_kb_build_refuses_an_index_whose_shards_are_not_named(tmp_path: Path) -> None:
+    service = PagefindService.start()
+    try:
+        service.feed().add("refunds/index.html", mark_page(PAGE, weight=None, label=None))
+        log = io.StringIO()
+        assert not _write_index(service, tmp_path, log)
+    finally:
+        service.close()
+    assert f"the search index was not built: {tmp_path / INDEX_DIR / SHARDS_FILE}" \
+        in log.getvalue()
+    assert not is_indexed(tmp_path)
+
+
+def test_an_index_splits_into_shards_of_about_the_pages_asked() -> None:
+    assert [shard_count(pages, 1500) for pages in (0, 1, 1500, 1501, 5650)] == [1, 1, 1, 2, 4]
+    assert shard_dir(Path("site/pagefind"), 0) == Path("site/pagefind")
+    assert shard_dir(Path("site/pagefind"), 3) == Path("site/pagefind/3")
+
+
+def test_the_feed_deals_pages_to_its_shards_in_turn() -> None:
+    stream = io.BytesIO()
+    feed = PageFeed(stream, [7, 8, 9])
+    feed.split(5)  # more than the feed has: as many as it has
+    assert feed.shards == 3
+    for n in range(4):
+        feed.add(f"p{n}/index.html", PAGE)
+    sent = [json.loads(base64.b64decode(body)) for body in stream.getvalue().split(b",")[:-1]]
+    assert [s["payload"]["index_id"] for s in sent] == [7, 8, 9, 7]
+    assert (feed.filled, feed.largest) == (3, 2)
+    fewer = PageFeed(io.BytesIO(), [7, 8, 9])
+    fewer.split(3)
+    fewer.add("only/index.html", PAGE)
+    assert (fewer.filled, fewer.largest) == (1, 1), "a shard without pages is not written"
+
+
+def test_the_shards_file_names_the_shards_merged_into_the_first(tmp_path: Path) -> None:
+    index = tmp_path / "site" / INDEX_DIR
+    write_shards_file(index, 3)
+    assert json.loads((index / SHARDS_FILE).read_text(encoding="utf-8")) == {"merge": ["1/", "2/"]}
+    assert read_shards_file(index) == 3
+    write_shards_file(index, 1)
+    assert read_shards_file(index) == 1
+    for wrong in ('{"merge": ["../../etc/"]}', '{"merge": "1/"}', "[]", "not json"):
+        (index / SHARDS_FILE).write_text(wrong, encoding="utf-8")
+        with pytest.raises(ValueError, match=SHARDS_FILE):
+            read_shards_file(index)
+    (index / SHARDS_FILE).unlink()
+    with pytest.raises(ValueError, match="cannot be read"):
+        read_shards_file(index)
+
+
+def test_the_service_writes_each_shard_and_drops_it_once_written(tmp_path: Path) -> None:
+    service = PagefindService.start()
+    try:
+        assert len(service.index_ids) == MAX_SHARDS
+        feed = service.feed()
+        feed.split(3)
+        titles = ["Refunds", "Chargebacks", "Pix keys", "UPI mandates", "Card disputes"]
+        for n, title in enumerate(titles):
+            feed.add(f"page-{n}/index.html", mark_page(
+                PAGE.replace("Title<", f"{title}<"), weight=None, label=None))
+        service.write(tmp_path / INDEX_DIR, feed.filled)
+        with pytest.raises(PagefindFailed):  # dropped: its memory goes to the next shard
+            service._ask({"type": "WriteFiles", "index_id": service.index_ids[0],
+                          "output_path": str(tmp_path / "again")})
+    finally:
+        service.close()
+    pages = [sorted(p.name for p in (shard_dir(tmp_path / INDEX_DIR, n) / "fragment").iterdir())
+             for n in range(3)]
+    assert [len(names) for names in pages] == [2, 2, 1]
 
 
 def test_pagefinds_indexer_yields_the_cpu_to_the_build() -> None:
@@ -174,7 +261,7 @@ def test_an_index_pagefind_cannot_write_is_reported_with_pagefinds_reason(
     try:
         service.feed().add("refunds/index.html", mark_page(PAGE, weight=None, label=None))
         with pytest.raises(PagefindFailed, match=r"Pagefind stopped: .*Not a directory"):
-            service.write(tmp_path / "site" / "pagefind")
+            service.write(tmp_path / "site" / "pagefind", 1)
         feed = service.feed()
         feed.add("late/index.html", PAGE)  # the service is gone: the feed goes quiet
         assert feed.broken and feed.sent == 0

@@ -21,7 +21,7 @@ from sitecheck import (
 
 from kb.lint.registry import all_rules
 from kb.loader import load, load_config
-from kb.mkdocs_plugin.pagefind_search import INDEX_DIR
+from kb.mkdocs_plugin.pagefind_search import INDEX_DIR, read_shards_file, shard_dir
 from kb.model import KnowledgeBase
 
 GENERATED = ("index.md", "browse/index.md", "browse/products.md", "browse/markets.md",
@@ -82,13 +82,31 @@ def test_generated_pages_are_in_nav_and_search(built: tuple[Path, Path, Knowledg
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
 
 
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same site built with its search index split into shards of four pages."""
+    root = prepare_site_kb(tmp_path_factory.mktemp("sharded-kb") / "kb")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "plugins:\n  - kb:\n" in text
+    config.write_text(text.replace("plugins:\n  - kb:\n",
+                                   "plugins:\n  - kb:\n      search_shard_pages: 4\n"),
+                      encoding="utf-8")
+    done = mkdocs_build(root, root / "site")
+    assert done.returncode == 0, done.stderr
+    return root / "site"
+
+
+@pytest.mark.parametrize("shards", ["one index", "in shards"])
 def test_the_search_index_holds_what_pagefind_makes_of_the_built_pages(
-        built: tuple[Path, Path, KnowledgeBase], tmp_path: Path) -> None:
+        built: tuple[Path, Path, KnowledgeBase], sharded: Path, shards: str,
+        tmp_path: Path) -> None:
     """The build sends Pagefind each page's search copy; Pagefind's own command run over the
-    built pages themselves finds the same pages with the same content, byte for byte. (The
-    index's word chunks may differ: the command numbers pages in the order it finds them on
-    disk, the build in MkDocs' order, which does not change from one build to the next.)"""
-    _, site, _ = built
+    built pages themselves finds the same pages with the same content, byte for byte, and an
+    index split into shards holds each page in exactly one of them. (The index's word chunks
+    may differ: the command numbers pages in the order it finds them on disk, the build in
+    MkDocs' order, which does not change from one build to the next.)"""
+    site = built[1] if shards == "one index" else sharded
     whole = tmp_path / "site"
     shutil.copytree(site, whole, ignore=shutil.ignore_patterns(INDEX_DIR))
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(whole), "--output-path",
@@ -101,10 +119,16 @@ def test_the_search_index_holds_what_pagefind_makes_of_the_built_pages(
         entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
         return int(entry["languages"]["en"]["page_count"])
 
-    built_fragments = fragments(site / INDEX_DIR)
-    assert len(built_fragments) == page_count(site / INDEX_DIR) > 5
+    index = site / INDEX_DIR
+    parts = [shard_dir(index, n) for n in range(read_shards_file(index))]
+    assert (len(parts) > 1) == (shards == "in shards")
+    built_fragments = {}
+    for part in parts:
+        assert len(fragments(part)) == page_count(part) >= 1
+        assert not fragments(part).keys() & built_fragments.keys(), "a page in two shards"
+        built_fragments.update(fragments(part))
+    assert len(built_fragments) > 5
     assert built_fragments == fragments(whole / INDEX_DIR)
-    assert page_count(site / INDEX_DIR) == page_count(whole / INDEX_DIR)
 
 
 def test_nav_puts_finding_aids_first_and_titles_sections(

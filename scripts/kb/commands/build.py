@@ -50,7 +50,7 @@ from kb.commands._shared import (
     date_arg,
     mkdocs_command,
 )
-from kb.mkdocs_plugin.pagefind_search import INDEX_DIR
+from kb.mkdocs_plugin.pagefind_search import INDEX_DIR, read_shards_file
 from kb.mkdocs_plugin.pagefind_service import FEED_ENV, PagefindFailed, PagefindService
 
 __all__ = ["build_site", "register", "swap_into_place"]
@@ -139,12 +139,13 @@ def _start_indexer() -> PagefindService | None:
 
 
 def _write_index(indexer: PagefindService, staging: Path, log: TextIO) -> bool:
-    """Write the index of the pages MkDocs sent (none: the site is not searched with
-    Pagefind) into `staging`; False, with Pagefind's reason, when it failed."""
+    """Write the shards of the index MkDocs sent pages to (none: the site is not searched with
+    Pagefind) into `staging`, as many as the plugin named; False, with the reason, when it
+    failed."""
     try:
         if indexer.pages():
-            indexer.write(staging / INDEX_DIR)
-    except PagefindFailed as exc:
+            indexer.write(staging / INDEX_DIR, read_shards_file(staging / INDEX_DIR))
+    except (PagefindFailed, ValueError) as exc:
         print(f"kb: the search index was not built: {exc}", file=log)
         return False
     return True

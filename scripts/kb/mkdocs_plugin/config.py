@@ -90,6 +90,12 @@ class KbPluginConfig(Config):  # type: ignore[no-untyped-call]
     build, and a query loads only the index fragments it needs) or `material` (Material's own
     `search` plugin, which mkdocs.yml must then list; it is refused beside `pagefind`)."""
 
+    search_shard_pages = c.Type(int, default=1500)
+    """Pagefind's index is split into shards of about this many pages, which the site's search
+    loads and searches together: a query's time grows with the square of the pages one index
+    holds that contain its words, and writing an index takes memory in proportion to its pages
+    (see `kb.mkdocs_plugin.pagefind_search`)."""
+
 
 def kb_config(options: KbPluginConfig, config: MkDocsConfig) -> KbConfig:
     """The validated KbConfig for this site; `kb.config.ConfigError` when a value is wrong."""

@@ -30,10 +30,22 @@ the built page's own content element is marked the same way (`mark_page`), so Pa
 command run over the built site finds the same pages with the same content.
 Pagefind runs WebAssembly, so pages of a Pagefind site allow `'wasm-unsafe-eval'` (see `csp`),
 and nothing else beyond the Material site's policy.
+
+The index is split into shards of about `search_shard_pages` pages each (`shard_count`), the
+pages dealt to them in turn: Pagefind scores a query by comparing every page that holds one
+of its words with every other such page, so a query's time grows with the square of those
+pages in one index (about 0.3 s for a word on all 5,600 pages of one index, a third of that
+split in four), and writing an index takes memory in proportion to its pages. The first shard
+is `pagefind/` itself, where Pagefind's scripts are loaded from; the others are folders in it
+(`shard_dir`), which the search merges into the first (Pagefind's `mergeIndex`). The file
+`pagefind/kb-shards.json` names them (`write_shards_file`): the search reads it, and so does
+`kb build` to write any shard MkDocs did not ask for.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
 from html import escape
@@ -42,10 +54,14 @@ from typing import Literal
 
 from kb.model import KnowledgeBase
 
-__all__ = ["INDEX_DIR", "ResultLabel", "is_indexed", "mark_page", "result_labels", "search_copy"]
+__all__ = ["INDEX_DIR", "SHARDS_FILE", "ResultLabel", "is_indexed", "mark_page",
+           "read_shards_file", "result_labels", "search_copy", "shard_count", "shard_dir",
+           "write_shards_file"]
 
 #: where Pagefind writes its index and scripts, in the site
 INDEX_DIR = "pagefind"
+#: the file in INDEX_DIR that names the shards merged into the first (see the module's doc)
+SHARDS_FILE = "kb-shards.json"
 #: Pagefind's default weights of headings inside a weighted page (h1 ... h6)
 HEADING_WEIGHTS = {1: 7.0, 2: 6.0, 3: 5.0, 4: 4.0, 5: 3.0, 6: 2.0}
 #: Pagefind accepts weights from 0 to 10; 0 would drop the words altogether
@@ -127,3 +143,39 @@ def search_copy(content: str, *, title: str, lang: str, weight: float | None,
 def is_indexed(site: Path) -> bool:
     """True when `site` holds a Pagefind index."""
     return (site / INDEX_DIR / "pagefind-entry.json").is_file()
+
+
+def shard_count(pages: int, shard_pages: int) -> int:
+    """How many shards an index of about `pages` pages is split into."""
+    return max(1, math.ceil(pages / shard_pages))
+
+
+def shard_dir(index_dir: Path, shard: int) -> Path:
+    """Where shard number `shard` (from 0) of the index in `index_dir` is written."""
+    return index_dir / str(shard) if shard else index_dir
+
+
+def write_shards_file(index_dir: Path, shards: int) -> None:
+    """Name the index's `shards` shards in its SHARDS_FILE: the folders, relative to
+    `index_dir`, that the search merges into the first shard."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    (index_dir / SHARDS_FILE).write_text(json.dumps({"merge": _merged(shards)}) + "\n",
+                                         encoding="utf-8")
+
+
+def read_shards_file(index_dir: Path) -> int:
+    """How many shards the index in `index_dir` has, as its SHARDS_FILE says; ValueError when
+    the file is missing or is not one `write_shards_file` writes."""
+    try:
+        merge = json.loads((index_dir / SHARDS_FILE).read_text(encoding="utf-8"))["merge"]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"{index_dir / SHARDS_FILE}: cannot be read ({exc})") from None
+    expected = _merged(len(merge) + 1) if isinstance(merge, list) else []
+    if merge != expected:
+        raise ValueError(f"{index_dir / SHARDS_FILE}: names {merge!r}, not {expected!r}")
+    return len(merge) + 1
+
+
+def _merged(shards: int) -> list[str]:
+    """The folders of shards 1 .. `shards` - 1, as SHARDS_FILE names them."""
+    return [f"{shard_dir(Path(), n).as_posix()}/" for n in range(1, shards)]

@@ -6,14 +6,20 @@ same form, and requests are handled one at a time, in the order they arrive. So 
 the plugin finishes their content are parsed by Pagefind on the second core while MkDocs
 converts the rest, and the index is written while MkDocs renders the pages.
 
-`kb build` starts the service before MkDocs, creates the index, and hands the MkDocs child the
-write end of the service's input (`FEED_ENV`, inherited as a file descriptor); the plugin sends
-each page's search copy down it (`PageFeed`), then, once every page's content is done, asks for
-the index to be written into the staging site (`PageFeed.write`), without waiting, if the
-machine has the memory for Pagefind's peak beside MkDocs (`room_to_write`). Once MkDocs has
-exited, `kb build` waits for every request sent to be answered (`pages`): an index no feed
-asked for is written then (`write`). A plain `mkdocs build` or `kb serve` runs the same service
-from inside MkDocs' process.
+The index is split into shards (see `pagefind_search`), each one of the service's indexes: the
+service makes MAX_SHARDS empty ones up front (an empty index costs nothing), and the plugin
+deals the pages to as many as the site needs (`PageFeed.split`). Shards are written one at a
+time, each dropped from the service once written, so Pagefind's peak is that of the largest
+shard's write on top of the pages it holds.
+
+`kb build` starts the service before MkDocs, and hands the MkDocs child the write end of the
+service's input and its indexes (`FEED_ENV`, the input inherited as a file descriptor); the
+plugin sends each page's search copy down it (`PageFeed`), then, once every page's content is
+done, names the shards (`write_shards_file`) and asks for them to be written into the staging
+site (`PageFeed.write`), without waiting, if the machine has the memory for a shard's write
+beside MkDocs (`room_to_write`). Once MkDocs has exited, `kb build` waits for every request
+sent to be answered (`pages`): the shards no feed asked for are written then (`write`). A plain
+`mkdocs build` or `kb serve` runs the same service from inside MkDocs' process.
 
 A thread reads the answers as they come (an unread pipe would stall the service, and every
 writer behind it) and keeps the first error. Pagefind stops on a failure it cannot answer (a
@@ -30,15 +36,22 @@ import os
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
 
 from kb.child import dies_with_parent, stop
+from kb.mkdocs_plugin.pagefind_search import shard_dir
 
-__all__ = ["FEED_ENV", "PageFeed", "PagefindFailed", "PagefindService", "room_to_write"]
+__all__ = ["FEED_ENV", "MAX_SHARDS", "PageFeed", "PagefindFailed", "PagefindService",
+           "room_to_write"]
 
-#: set by `kb build` for its MkDocs child: `FD:INDEX`, the service's input and the index to feed
+#: set by `kb build` for its MkDocs child: `FD:INDEX,INDEX,...`, the service's input and the
+#: indexes to feed (the shards, in order)
 FEED_ENV = "KB_PAGEFIND_FEED"
+#: the most shards an index is split into: past MAX_SHARDS x `search_shard_pages` pages, the
+#: shards grow instead
+MAX_SHARDS = 16
 #: how long an answer may take (writing the index of 5,000 pages takes seconds)
 ANSWER_TIMEOUT_SECONDS = 600.0
 #: the message ids a feed uses, above those of the service's own requests
@@ -47,17 +60,19 @@ FEED_FIRST_ID = 1_000_000
 INDEX_CONFIG = {"force_language": "en"}
 
 
-#: Pagefind's memory while it writes an index, per page in it (about 1.1 GiB at 5,000 pages)
-WRITE_KIB_PER_PAGE = 230
+#: what writing an index adds to Pagefind's memory, per page in it (about 0.8 GiB for one
+#: index of 5,600 pages, 0.2 GiB for a shard of 1,400; the pages it holds come on top, about
+#: 60 KiB each, and are already in use while MkDocs runs)
+WRITE_KIB_PER_PAGE = 150
 
 
-def room_to_write(pages: int, available_kib: int | None = None) -> bool:
-    """Whether Pagefind may write an index of `pages` pages while MkDocs still runs, its peak
-    then adding to MkDocs' memory: when the memory available (Linux's MemAvailable, unless
-    given) is at least twice that peak, or cannot be known. Otherwise the index is written
-    once MkDocs is done (by `kb build` once it has exited)."""
+def room_to_write(shard_pages: int, available_kib: int | None = None) -> bool:
+    """Whether Pagefind may write shards of up to `shard_pages` pages while MkDocs still runs,
+    the write's peak then adding to MkDocs' memory: when the memory available (Linux's
+    MemAvailable, unless given) is at least twice that peak, or cannot be known. Otherwise the
+    index is written once MkDocs is done (by `kb build` once it has exited)."""
     available = _available_kib() if available_kib is None else available_kib
-    return available is None or available >= 2 * pages * WRITE_KIB_PER_PAGE
+    return available is None or available >= 2 * shard_pages * WRITE_KIB_PER_PAGE
 
 
 def _available_kib() -> int | None:
@@ -75,6 +90,16 @@ class PagefindFailed(Exception):
     """Pagefind could not index the site (the message says why)."""
 
 
+def _shard_writes(index_ids: Sequence[int], index_dir: Path,
+                  shards: int) -> Iterator[tuple[Path, list[dict[str, Any]]]]:
+    """For each of the first `shards` shards: its folder, and the requests that write it there
+    and then drop it from the service (the next shard's write reuses its memory)."""
+    for shard, index_id in enumerate(index_ids[:shards]):
+        output = shard_dir(index_dir, shard)
+        yield output, [{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)},
+                       {"type": "DeleteIndex", "index_id": index_id}]
+
+
 def _send(stream: IO[bytes], message_id: int, payload: dict[str, Any]) -> bool:
     """Send one request down the service's input; False when the service has stopped (whoever
     waits for its answer learns why)."""
@@ -88,36 +113,59 @@ def _send(stream: IO[bytes], message_id: int, payload: dict[str, Any]) -> bool:
 
 
 class PageFeed:
-    """Sends pages to a Pagefind index, without waiting for the answers (the service reads
-    them). If the service has gone, the feed goes quiet: whoever writes the index reports it."""
+    """Sends pages to Pagefind's indexes, the shards of one index, without waiting for the
+    answers (the service reads them). If the service has gone, the feed goes quiet: whoever
+    writes the index reports it."""
 
-    def __init__(self, stream: IO[bytes], index_id: int) -> None:
+    def __init__(self, stream: IO[bytes], index_ids: Sequence[int]) -> None:
         self._stream = stream
-        self._index_id = index_id
+        self._index_ids = tuple(index_ids)
         self._next_id = FEED_FIRST_ID
+        #: how many of the indexes the pages are dealt to
+        self.shards = 1
         self.sent = 0
         self.broken = False
 
     @classmethod
     def from_env(cls, value: str) -> PageFeed:
         """The feed `kb build` handed over in `FEED_ENV`; ValueError if `value` is not one."""
-        fd_text, _, index_text = value.partition(":")
-        if not (fd_text.isdigit() and index_text.isdigit()):
-            raise ValueError(f"{FEED_ENV} is not FD:INDEX: {value!r}")
+        fd_text, _, ids_text = value.partition(":")
+        ids = ids_text.split(",")
+        if not (fd_text.isdigit() and all(i.isdigit() for i in ids)):
+            raise ValueError(f"{FEED_ENV} is not FD:INDEX,...: {value!r}")
         fd = int(fd_text)
         os.set_inheritable(fd, False)  # MkDocs' own children have no business with it
-        return cls(os.fdopen(fd, "wb"), int(index_text))
+        return cls(os.fdopen(fd, "wb"), [int(i) for i in ids])
+
+    def split(self, shards: int) -> None:
+        """Deal the pages to `shards` shards (as many as the feed has, at most), in turn; before
+        the first page is added."""
+        assert self.sent == 0, "the shards are set before the first page"
+        self.shards = max(1, min(shards, len(self._index_ids)))
+
+    @property
+    def filled(self) -> int:
+        """How many shards hold pages."""
+        return min(self.shards, self.sent)
+
+    @property
+    def largest(self) -> int:
+        """How many pages the largest shard holds."""
+        return -(-self.sent // self.shards)
 
     def add(self, dest_path: str, html: str) -> None:
         """Add the page written at `dest_path` in the site (its URL follows from the path)."""
-        if self._send({"type": "AddFile", "index_id": self._index_id, "file_path": dest_path,
+        index_id = self._index_ids[self.sent % self.shards]
+        if self._send({"type": "AddFile", "index_id": index_id, "file_path": dest_path,
                        "url": None, "file_contents": html}):
             self.sent += 1
 
-    def write(self, output: Path) -> None:
-        """Have the index of the pages sent so far written into `output`, without waiting
-        (the service's `write` to the same folder then waits for it rather than writing again)."""
-        self._send({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output)})
+    def write(self, index_dir: Path) -> None:
+        """Have the shards that hold pages written into `index_dir`, without waiting (the
+        service's `write` to the same folder then waits for them rather than writing again)."""
+        for _, requests in _shard_writes(self._index_ids, index_dir, self.filled):
+            for payload in requests:
+                self._send(payload)
 
     def _send(self, payload: dict[str, Any]) -> bool:
         if self.broken or not _send(self._stream, self._next_id, payload):
@@ -133,8 +181,9 @@ class PageFeed:
 
 
 class PagefindService:
-    """One `pagefind --service` process with one index (`start`); pages go in through `feed()`
-    or a child given `feed_env()`, and `write` puts the index into a folder."""
+    """One `pagefind --service` process with MAX_SHARDS indexes, the shards of one (`start`);
+    pages go in through `feed()` or a child given `feed_env()`, and `write` puts the shards into
+    a folder."""
 
     def __init__(self, process: subprocess.Popen[bytes], stderr: IO[bytes]) -> None:
         self._process = process
@@ -149,14 +198,14 @@ class PagefindService:
         self._gone = False
         self._changed = threading.Condition()
         self._next_id = 1
-        self.index_id = 0
+        self.index_ids: tuple[int, ...] = ()
         self._reader = threading.Thread(target=self._read_answers, name="pagefind-answers",
                                         daemon=True)
         self._reader.start()
 
     @classmethod
     def start(cls) -> PagefindService:
-        """Start the service and create its index; PagefindFailed if it cannot be run."""
+        """Start the service and create its indexes; PagefindFailed if it cannot be run."""
         from pagefind.service import get_executable
 
         binary = get_executable()
@@ -173,8 +222,9 @@ class PagefindService:
             raise PagefindFailed(f"cannot run Pagefind: {exc}") from None
         service = cls(process, stderr)
         try:
-            answer = service._ask({"type": "NewIndex", "config": INDEX_CONFIG})
-            service.index_id = int(answer["index_id"])
+            service.index_ids = tuple(
+                int(service._ask({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"])
+                for _ in range(MAX_SHARDS))
         except BaseException:
             service.close()
             raise
@@ -183,13 +233,13 @@ class PagefindService:
     def feed(self) -> PageFeed:
         """A feed of this process's own (for `mkdocs build` run without `kb build`)."""
         assert self._process.stdin is not None
-        return PageFeed(self._process.stdin, self.index_id)
+        return PageFeed(self._process.stdin, self.index_ids)
 
     def feed_env(self) -> tuple[str, int]:
         """`FEED_ENV`'s value for a child, and the file descriptor it must inherit."""
         assert self._process.stdin is not None
         fd = self._process.stdin.fileno()
-        return f"{fd}:{self.index_id}", fd
+        return f"{fd}:{','.join(map(str, self.index_ids))}", fd
 
     def pages(self) -> int:
         """How many pages the index holds, once every page sent before this call is in.
@@ -201,15 +251,17 @@ class PagefindService:
         with self._changed:
             return self._indexed
 
-    def write(self, output: Path) -> None:
-        """Write the index, with Pagefind's scripts, into `output` (made if missing), once every
-        page sent before this call is in; a feed that asked for `output` already has it done."""
+    def write(self, index_dir: Path, shards: int) -> None:
+        """Write the first `shards` shards, the first with Pagefind's scripts, into `index_dir`
+        (see `shard_dir`), once every page sent before this call is in; a shard a feed asked
+        for already has it done."""
         self.pages()
-        with self._changed:
-            if str(output) in self._written:
-                return
-        self._ask({"type": "WriteFiles", "index_id": self.index_id,
-                   "output_path": str(output)})
+        for output, requests in _shard_writes(self.index_ids, index_dir, shards):
+            with self._changed:
+                if str(output) in self._written:
+                    continue
+            for payload in requests:
+                self._ask(payload)
         self._raise_errors()
 
     def close(self) -> None:

@@ -72,6 +72,8 @@ from kb.mkdocs_plugin.pagefind_search import (
     mark_page,
     result_labels,
     search_copy,
+    shard_count,
+    write_shards_file,
 )
 from kb.mkdocs_plugin.pagefind_service import (
     FEED_ENV,
@@ -248,6 +250,9 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         if self.parts.authored is not None:
             files = only_authored(files, config, self.parts.authored)
         add_site_files(files, config, self.parts, folder)
+        if self.search_feed is not None and self.kb_config is not None:
+            pages = len(files.documentation_pages())
+            self.search_feed.split(shard_count(pages, self.kb_config.search_shard_pages))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
@@ -309,9 +314,13 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
         # every page is read and none written yet: the last moment a lint error may stop
         # the build with nothing of it in the site folder
         self._settle_lint(wait=True)
-        if self.search_feed is not None and room_to_write(self.search_feed.sent):
-            # every page's copy is sent: Pagefind writes the index while MkDocs renders
-            self.search_feed.write(Path(config.site_dir) / INDEX_DIR)
+        feed = self.search_feed
+        if feed is not None and feed.sent:
+            # every page's copy is sent: the shards are known, and Pagefind writes them while
+            # MkDocs renders if there is room
+            write_shards_file(Path(config.site_dir) / INDEX_DIR, feed.filled)
+            if room_to_write(feed.largest):
+                feed.write(Path(config.site_dir) / INDEX_DIR)
         return env
 
     def _settle_lint(self, wait: bool) -> None:
@@ -361,8 +370,8 @@ class KbPlugin(BasePlugin[KbPluginConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(f"kb: internal error making the agent exports: {exc}") from exc
         write_files_atomically(Path(config.site_dir), exports)
         try:
-            if self.indexer is not None:
-                self.indexer.write(Path(config.site_dir) / INDEX_DIR)
+            if self.indexer is not None and self.search_feed is not None:
+                self.indexer.write(Path(config.site_dir) / INDEX_DIR, self.search_feed.filled)
         except PagefindFailed as exc:
             raise PluginError(f"kb: the search index was not built: {exc}") from None
         finally:

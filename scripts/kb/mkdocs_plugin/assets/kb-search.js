@@ -4,6 +4,10 @@
    Material's search has its `.md-search` form, and this script leaves it alone. Pagefind fetches
    only the index chunks and result fragments a query needs, from the site itself (no CDN).
 
+   Shards: a large site's index is split into shards (pagefind/kb-shards.json names the folders
+   of all but the first, which is pagefind/ itself); they are merged into one search, whose
+   results Pagefind orders by score across them.
+
    Speed: Pagefind's own start (its script, its worker, WebAssembly and index metadata: about
    200 kB at 5,000 articles, cached afterwards) is fetched once the page is idle, or as soon as
    the reader heads for the search (pointer over or focus on the search button, "/" or "s"),
@@ -18,6 +22,10 @@
 
    Ranking: Pagefind's, with a title matching the query's words weighing twice its default, and
    a result whose title is the query itself (case, accents and punctuation aside) listed first.
+   Each shard scores its pages by its own word counts, so such a page can rank below the first
+   results when many titles share most of its words: once the reader stops typing, a query of
+   three words or more that no shown result is titled is searched again as a phrase, and a page
+   among those that is titled exactly so joins the list, first.
 
    Keyboard: "/" or "s" (outside a text field) or the header button opens the dialog; typing
    searches; ArrowDown/ArrowUp (or Tab) move through the results; Enter opens the focused
@@ -46,18 +54,37 @@
     return node;
   }
 
-  /* Pagefind, once ready to search: its worker has the WebAssembly and the index metadata
-     (an empty preload returns as soon as they are in) */
+  /* Pagefind, once ready to search: its worker has the WebAssembly and the metadata of every
+     shard (an empty preload returns as soon as they are in) */
   function load() {
     if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-        return pagefind.options({baseUrl: root.pathname, ranking: RANKING})
-          .then(function () { return pagefind.init(); })
-          .then(function () { return pagefind.preload(""); })
-          .then(function () { return pagefind; });
-      });
+      var shards = fetch(new URL("pagefind/kb-shards.json", root).href)
+        .then(function (response) { return response.ok ? response.json() : {}; })
+        .then(mergedShards, function () { return []; });
+      engine = Promise.all([import(new URL("pagefind/pagefind.js", root).href), shards])
+        .then(function (loaded) {
+          var pagefind = loaded[0], options = {baseUrl: root.pathname, ranking: RANKING};
+          return pagefind.options(options)
+            .then(function () {
+              return Promise.all(loaded[1].map(function (path) {
+                return pagefind.mergeIndex(path, options);
+              }));
+            })
+            .then(function () { return pagefind.init(); })
+            .then(function () { return pagefind.preload(""); })
+            .then(function () { return pagefind; });
+        });
     }
     return engine;
+  }
+
+  /* the addresses of the shards to merge, from kb-shards.json: folders inside pagefind/ named by
+     digits, nothing else */
+  function mergedShards(file) {
+    var merge = file && Array.isArray(file.merge) ? file.merge : [];
+    return merge.filter(function (folder) {
+      return typeof folder === "string" && /^[0-9]{1,3}\/$/.test(folder);
+    }).map(function (folder) { return new URL("pagefind/" + folder, root).href; });
   }
 
   /* start Pagefind when the page has nothing else to do (not on a metered connection) */
@@ -193,7 +220,7 @@
       if (ticket > shown) status.textContent = count;
       shown = ticket;
       rendered = arrived;
-      list.replaceChildren.apply(list, exactTitleFirst(ready, query).map(itemOf));
+      list.replaceChildren.apply(list, exactTitleFirst(ready, query).slice(0, SHOWN).map(itemOf));
     }
     return Promise.all(results.map(function (result, at) {
       return result.data().then(function (page) { pages[at] = page; }, function () {
@@ -201,8 +228,38 @@
       }).then(render);
     })).then(function () {
       render();
+      return ticket === shown ? titledExactly(query, pages) : null;
+    }).then(function (page) {
+      if (page && ticket === shown) {
+        pages.push(page);
+        render();
+      }
       if (ticket === shown) dialog.setAttribute("data-answered", query);  /* all of it shown */
     });
+  }
+
+  /* the page titled exactly `query` when none of `pages` is and the reader has stopped typing,
+     or null: among the pages that hold `query` as a phrase (a page's title is its first
+     words, so those where the phrase opens the page are looked at first) */
+  function titledExactly(query, pages) {
+    var typed = words(query);
+    if (wanted !== null || query.indexOf('"') >= 0 || typed.split(" ").length < 3 ||
+        pages.some(function (page) { return page && words((page.meta || {}).title) === typed; })) {
+      return null;
+    }
+    return load().then(function (pagefind) {
+      return pagefind.search('"' + query + '"');
+    }).then(function (found) {
+      var opening = found.results.filter(function (result) { return result.words[0] === 0; });
+      var others = found.results.filter(function (result) { return result.words[0] !== 0; });
+      return Promise.all(opening.concat(others).slice(0, SHOWN).map(function (result) {
+        return result.data().then(null, function () { return null; });
+      }));
+    }).then(function (phrased) {
+      return phrased.filter(function (page) {
+        return page && words((page.meta || {}).title) === typed;
+      })[0] || null;
+    }, function () { return null; });
   }
 
   function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
