@@ -252,9 +252,9 @@ class PagefindService:
             return self._indexed
 
     def write(self, index_dir: Path, shards: int) -> None:
-        """Write the first `shards` shards, the first with Pagefind's scripts, into `index_dir`
-        (see `shard_dir`), once every page sent before this call is in; a shard a feed asked
-        for already has it done."""
+        """Write the first `shards` shards into `index_dir` (see `shard_dir`; each with
+        Pagefind's scripts, which the search loads from the first), once every page sent before
+        this call is in; a shard a feed asked for already has it done."""
         self.pages()
         for output, requests in _shard_writes(self.index_ids, index_dir, shards):
             with self._changed:
