@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -66,6 +67,17 @@ def build_site(root: Path, site: Path) -> Path:
         pytest.fail(f"mkdocs build of {root} failed:\n{done.stdout}\n{done.stderr}",
                     pytrace=False)
     return site
+
+
+def shipped_site(root: Path, marker: str, added: str) -> Path:
+    """The shipped content (docs/ and decision_trees/) copied into `root`, with the repository's
+    mkdocs.yml, `added` put after its first `marker` line, and built into `root`/site."""
+    for name in ("docs", "decision_trees"):
+        shutil.copytree(REPO / name, root / name)
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert marker in config, f"mkdocs.yml has no {marker!r}"
+    (root / "mkdocs.yml").write_text(config.replace(marker, marker + added, 1), encoding="utf-8")
+    return build_site(root, root / "site")
 
 
 def build_site_with(build: Callable[[Path, Path], subprocess.CompletedProcess[str]], root: Path,

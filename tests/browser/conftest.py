@@ -27,6 +27,7 @@ from browser_support import (
     build_site,
     open_web,
     serve,
+    shipped_site,
     stop,
 )
 
@@ -84,15 +85,9 @@ SHARD_PAGES = 40
 @pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The shipped content built with its search index split into shards of SHARD_PAGES."""
-    root = tmp_path_factory.mktemp("sharded-kb")
-    for name in ("docs", "decision_trees"):
-        shutil.copytree(REPO / name, root / name)
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    marker = "  - kb:\n"
-    assert marker in config, "mkdocs.yml lists the kb plugin"
-    config = config.replace(marker, f"{marker}      search_shard_pages: {SHARD_PAGES}\n", 1)
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    served, server, thread = serve(build_site(root, root / "site"))
+    site = shipped_site(tmp_path_factory.mktemp("sharded-kb"), "  - kb:\n",
+                        f"      search_shard_pages: {SHARD_PAGES}\n")
+    served, server, thread = serve(site)
     yield served
     stop(server, thread)
 

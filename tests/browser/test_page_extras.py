@@ -4,12 +4,11 @@ keeps the diagram and walker readable, and a print view of a walk."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from browser_support import REPO, Served, Web, build_site, open_web, serve, stop
+from browser_support import REPO, Served, Web, open_web, serve, shipped_site, stop
 from playwright.sync_api import Browser, Page
 
 from kb.casetest import run_cases
@@ -43,15 +42,9 @@ def walked_hash(tree_id: str) -> str:
 @pytest.fixture(scope="module")
 def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The shipped content with a feedback tracker configured."""
-    root = tmp_path_factory.mktemp("feedback-kb")
-    for name in ("docs", "decision_trees"):
-        shutil.copytree(REPO / name, root / name)
-    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "\nextra:\n" in config
-    config = config.replace("\nextra:\n", f"\nextra:\n  feedback_issues_url: {ISSUES}\n", 1)
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
-    build_site(root, root / "site")
-    served, server, thread = serve(root / "site")
+    site = shipped_site(tmp_path_factory.mktemp("feedback-kb"), "\nextra:\n",
+                        f"  feedback_issues_url: {ISSUES}\n")
+    served, server, thread = serve(site)
     yield served
     stop(server, thread)
 

@@ -47,6 +47,16 @@ def prepare_site_kb(target: Path, files: dict[str, str | None] | None = None) ->
     return target
 
 
+def set_kb_options(root: Path, options: str) -> None:
+    """Add `options` (YAML lines, unindented) to the kb plugin's options in `root`/mkdocs.yml."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    marker = "plugins:\n  - kb:\n"
+    assert marker in text, "mkdocs.yml lists the kb plugin first"
+    indented = "".join(f"      {line}\n" for line in options.splitlines())
+    config.write_text(text.replace(marker, marker + indented, 1), encoding="utf-8")
+
+
 def build_audiences(root: Path) -> tuple[Path, Path]:
     """`kb build` of the KB at `root` for each audience: the internal site and the public one."""
     for audience in ("internal", "public"):

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitecheck import mkdocs_build, prepare_site_kb
+from sitecheck import mkdocs_build, prepare_site_kb, set_kb_options
 
 from kb.cli import main
 from kb.commands.build import RETIRED_PREFIX, STAGING_PREFIX, swap_into_place
@@ -114,10 +114,7 @@ def test_build_indexes_the_pages_mkdocs_fed_to_its_indexer(
     page's copy is sent (while it renders): kb's indexer only waits for it. Split into shards,
     the index holds every page in one of them."""
     if shard_pages is not None:
-        config = kb_root / "mkdocs.yml"
-        config.write_text(config.read_text(encoding="utf-8").replace(
-            "plugins:\n  - kb:\n", f"plugins:\n  - kb:\n      search_shard_pages: {shard_pages}\n"),
-            encoding="utf-8")
+        set_kb_options(kb_root, f"search_shard_pages: {shard_pages}")
     fed: list[int] = []
     asked: list[str] = []
     real_pages, real_ask = PagefindService.pages, PagefindService._ask

@@ -17,6 +17,7 @@ from sitecheck import (
     prepare_site_kb,
     remote_fetches,
     remote_fetches_in_site,
+    set_kb_options,
 )
 
 from kb.lint.registry import all_rules
@@ -86,12 +87,7 @@ def test_generated_pages_are_in_nav_and_search(built: tuple[Path, Path, Knowledg
 def sharded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same site built with its search index split into shards of four pages."""
     root = prepare_site_kb(tmp_path_factory.mktemp("sharded-kb") / "kb")
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "plugins:\n  - kb:\n" in text
-    config.write_text(text.replace("plugins:\n  - kb:\n",
-                                   "plugins:\n  - kb:\n      search_shard_pages: 4\n"),
-                      encoding="utf-8")
+    set_kb_options(root, "search_shard_pages: 4")
     done = mkdocs_build(root, root / "site")
     assert done.returncode == 0, done.stderr
     return root / "site"
