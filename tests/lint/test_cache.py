@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.diagnostics import Diagnostic
+from kb.diagnostics import Diagnostic, Severity
 from kb.lint import lint_kb
 from kb.lint.incremental import LoadedFiles, among_stand_ins, lint_content
 from kb.lint.outline import outline
-from kb.lint.registry import all_rules
-from kb.lint.runner import LintContext, run_rules
+from kb.lint.registry import Rule, all_rules
+from kb.lint.runner import LintContext, RuleCrashed, run_rules
 from kb.loader import ContentFiles, load, load_config
 from kb.loader import cache as cache_module
 from kb.loader import parse as parse_module
@@ -550,3 +550,34 @@ def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
     names = (*cache_module._LIBRARIES, "no-such-distribution")
     assert cache_module._installed(names) == {name: expected(name) for name in names}
 
+
+
+@pytest.mark.parametrize("code", _fixture_kbs())
+def test_rules_report_only_in_the_kinds_of_file_they_name(code: str, tmp_path: Path) -> None:
+    """A `kb` rule that names the kinds of file it reports in finds nothing elsewhere."""
+    root = _make_fixture_kb(code, tmp_path / "kb")
+    loaded = load(load_config(root))
+    kb = loaded.kb
+    named = {r.code: r for r in all_rules() if r.reports_in is not None}
+    assert "KB331" in named
+    kinds = {"article": set(kb.articles_by_path), "tree": set(kb.trees_by_path),
+             "cases": {c.path for c in kb.case_sets}, "file": set(kb.files)}
+    found = run_rules(LintContext(kb, kb.config.judged_on(), loaded.ambiguous), named.values())
+    for d in found:
+        assert any(d.path in kinds[kind] for kind in named[d.code].reports_in or ()), d
+
+
+def test_a_rule_that_reports_in_trees_does_not_run_when_only_an_article_changed(
+        tmp_path: Path) -> None:
+    def boom(ctx: LintContext) -> list[object]:
+        raise AssertionError("ran")
+
+    only_trees = Rule("KB999", "test", Severity.ERROR, "kb", boom, "", reports_in=("tree",))
+    kb = load(load_config(make_kb(tmp_path / "kb"))).kb
+    article, tree = next(iter(kb.articles_by_path)), next(iter(kb.trees_by_path))
+    ctx = LintContext(kb, kb.config.judged_on(), {})
+    assert run_rules(ctx, [only_trees], [article]) == []
+    with pytest.raises(RuleCrashed, match="ran"):
+        run_rules(ctx, [only_trees], [tree])
+    with pytest.raises(RuleCrashed, match="ran"):
+        run_rules(ctx, [only_trees])  # the whole knowledge base

@@ -10,7 +10,10 @@ findings per file in the content cache and re-runs it only on changed files. Eve
 looks across the knowledge base, and promises that what it finds in a file depends on nothing
 of the other files but their outlines (`kb.lint.outline`): a changed file is then checked among
 stand-ins of the others, and a rule that comes to read more of them must add it to the outline.
-tests/lint/test_cache.py checks both promises for every rule on every fixture.
+A rule over the whole knowledge base (scope `kb`) may also name the kinds of file it reports in
+(`reports_in`): a changed file of no such kind cannot hold its findings, and the others' are
+kept, so it does not run at all when only such files changed.
+tests/lint/test_cache.py checks these promises for every rule on every fixture.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from typing import Literal
 from kb.diagnostics import Finding, Severity
 
 Scope = Literal["load", "article", "tree", "cases", "file", "kb"]
+#: the kinds of content file a rule over the whole knowledge base may report in
+FileKind = Literal["article", "tree", "cases", "file"]
 Check = Callable[..., Iterable[Finding]]
 
 #: the headings every rule docstring carries, in this order (Options is optional)
@@ -55,6 +60,8 @@ class Rule:
     doc: str
     #: findings in a file depend only on that file (with the config and the day)
     local: bool = False
+    #: a `kb` rule's findings are only in files of these kinds (None: in any file)
+    reports_in: tuple[FileKind, ...] | None = None
 
     @property
     def family(self) -> str:
@@ -82,12 +89,16 @@ _REGISTRY: dict[str, Rule] = {}
 
 
 def rule(code: str, name: str, *, scope: Scope, severity: Severity = Severity.ERROR,
-         local: bool = False) -> Callable[[Check], Check]:
+         local: bool = False,
+         reports_in: tuple[FileKind, ...] | None = None) -> Callable[[Check], Check]:
     """Register the decorated function as rule `code`; its docstring is the rule's documentation.
-    `local`: the rule reads nothing of a file but the file itself (see the module docstring)."""
+    `local`: the rule reads nothing of a file but the file itself; `reports_in`: the kinds of
+    file a `kb` rule reports in (see the module docstring)."""
+    if reports_in is not None and scope != "kb":
+        raise ValueError(f"rule {code}: only a `kb` rule names the files it reports in")
 
     def register(check: Check) -> Check:
-        _add(Rule(code, name, severity, scope, check, check.__doc__ or "", local))
+        _add(Rule(code, name, severity, scope, check, check.__doc__ or "", local, reports_in))
         return check
 
     return register
