@@ -12,17 +12,19 @@ from __future__ import annotations
 import os
 import pickle
 from collections import Counter
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
-from kb.diagnostics import Diagnostic, Severity
-from kb.lint import lint_kb
+from kb.diagnostics import Diagnostic
+from kb.lint import incremental, lint_kb
 from kb.lint.incremental import LoadedFiles, among_stand_ins, lint_content
 from kb.lint.outline import outline
-from kb.lint.registry import Rule, all_rules
-from kb.lint.runner import LintContext, RuleCrashed, run_rules
+from kb.lint.registry import all_rules
+from kb.lint.runner import LintContext, run_rules
 from kb.loader import ContentFiles, load, load_config
 from kb.loader import cache as cache_module
 from kb.loader import parse as parse_module
@@ -552,32 +554,71 @@ def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
 
 
 
+def _of_kinds(kb: KnowledgeBase, kinds: Collection[str]) -> KnowledgeBase:
+    """`kb` with only its files of `kinds` (articles, trees, case files)."""
+    paths = {*(kb.articles_by_path if "article" in kinds else ()),
+             *(kb.trees_by_path if "tree" in kinds else ()),
+             *(c.path for c in kb.case_sets if "cases" in kinds)}
+    part = KnowledgeBase(config=kb.config)
+    for path in paths:
+        whole = _only(kb, path)
+        part.files.update(whole.files)
+        part.articles_by_path.update(whole.articles_by_path)
+        part.trees_by_path.update(whole.trees_by_path)
+        part.case_sets.extend(whole.case_sets)
+    part.articles = {a.id: a for a in part.articles_by_path.values()}
+    part.trees = {t.id: t for t in part.trees_by_path.values()}
+    return part
+
+
 @pytest.mark.parametrize("code", _fixture_kbs())
-def test_rules_report_only_in_the_kinds_of_file_they_name(code: str, tmp_path: Path) -> None:
-    """A `kb` rule that names the kinds of file it reports in finds nothing elsewhere."""
+def test_rules_that_read_some_kinds_of_file_find_the_same_in_those_alone(
+        code: str, tmp_path: Path) -> None:
+    """A `kb` rule that names the kinds of file it reads finds the same in a knowledge base of
+    those files alone, reports in no other file, and looks up nothing outside the content."""
     root = _make_fixture_kb(code, tmp_path / "kb")
     loaded = load(load_config(root))
     kb = loaded.kb
-    named = {r.code: r for r in all_rules() if r.reports_in is not None}
-    assert "KB331" in named
-    kinds = {"article": set(kb.articles_by_path), "tree": set(kb.trees_by_path),
-             "cases": {c.path for c in kb.case_sets}, "file": set(kb.files)}
-    found = run_rules(LintContext(kb, kb.config.judged_on(), loaded.ambiguous), named.values())
-    for d in found:
-        assert any(d.path in kinds[kind] for kind in named[d.code].reports_in or ()), d
+    today = kb.config.judged_on()
+    reading = [r for r in all_rules() if r.reads is not None]
+    assert "KB331" in {r.code for r in reading}
+    for r in reading:
+        ctx = LintContext(kb, today, loaded.ambiguous)
+        everywhere = run_rules(ctx, [r])
+        assert ctx.looked_up == {}, r.code
+        part = _of_kinds(kb, r.reads or ())
+        alone = run_rules(LintContext(part, today, loaded.ambiguous), [r])
+        assert sorted(alone) == sorted(everywhere), r.code
+        assert {d.path for d in everywhere} <= set(part.files), r.code
 
 
-def test_a_rule_that_reports_in_trees_does_not_run_when_only_an_article_changed(
-        tmp_path: Path) -> None:
-    def boom(ctx: LintContext) -> list[object]:
-        raise AssertionError("ran")
+def test_a_rule_that_reads_trees_runs_again_only_when_a_tree_changed(
+        kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KB331 reads the trees alone: a warm lint after an article's edit keeps its findings
+    without running it, whether the edit changed what the article shows others (a public
+    reply's text: its translations read it) or not (an internal guide's text)."""
+    runs: list[str] = []
+    rules = all_rules()
+    kb331 = next(r for r in rules if r.code == "KB331")
+    assert kb331.check is not None and kb331.reads == ("tree",)
+    check = kb331.check
 
-    only_trees = Rule("KB999", "test", Severity.ERROR, "kb", boom, "", reports_in=("tree",))
-    kb = load(load_config(make_kb(tmp_path / "kb"))).kb
-    article, tree = next(iter(kb.articles_by_path)), next(iter(kb.trees_by_path))
-    ctx = LintContext(kb, kb.config.judged_on(), {})
-    assert run_rules(ctx, [only_trees], [article]) == []
-    with pytest.raises(RuleCrashed, match="ran"):
-        run_rules(ctx, [only_trees], [tree])
-    with pytest.raises(RuleCrashed, match="ran"):
-        run_rules(ctx, [only_trees])  # the whole knowledge base
+    def counted(ctx: LintContext) -> object:
+        runs.append("KB331")
+        return check(ctx)
+
+    spied = [replace(r, check=counted) if r is kb331 else r for r in rules]
+    monkeypatch.setattr(incremental, "all_rules", lambda: spied)
+    config = load_config(kb_dir)
+    twin = "decision_trees/twin.yaml"
+    (kb_dir / twin).write_text((kb_dir / "decision_trees/refund.yaml").read_text(
+        encoding="utf-8").replace("id: refund", "id: twin"), encoding="utf-8")
+    first = lint_content(config).diagnostics
+    assert runs == ["KB331"] and any(d.code == "KB331" for d in first)
+    for path in ("docs/guides/refund.md", "docs/guides/reply-refund.md"):
+        edit(kb_dir, path, "\n\n", "\n\nOne more sentence.\n\n")
+        assert lint_content(config).diagnostics == _lint(kb_dir, cache=False)
+        assert runs == ["KB331"], path
+    edit(kb_dir, twin, "title: ", "title: Twin ")
+    assert lint_content(config).diagnostics == _lint(kb_dir, cache=False)
+    assert runs == ["KB331", "KB331"]

@@ -12,7 +12,8 @@ digest is unchanged (the edit left every outline as it was, as most edits of an 
 do), the cross-file findings in the other files are still what they were, and the changed files
 are checked by those rules among stand-ins of the others built from their outlines: no other
 file is parsed or loaded. Otherwise the cross-file rules run on the whole knowledge base.
-Either way the result equals an uncached lint.
+Either way a rule that reads only kinds of file none of which changed, appeared or went (its
+`reads`) does not run: its findings are those kept. The result equals an uncached lint.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from kb.lint.outline import (
     StandIns,
     cases_tree,
     is_policies,
+    kind_of,
     mark,
     outline,
     tree_id,
@@ -291,18 +293,25 @@ def _cached(files: Files, today: dt.date,
     looked_up = {rel: is_file(config.root, rel) for rel in state.looked_up}
     shown = _shown((marks[p] if p in marks else entries[p].mark for p in order), looked_up)
     cross_rules = [r for r in rules if not r.local]
+    # the rules that read no kind of file that changed, appeared or went find what they found
+    touched = {kind_of(outlines[p]) for p in changed} | {
+        kind_of(entries[p].outline) for p in entries if p not in digests or p in outlines}
+    kept = {r.code for r in cross_rules if state.shown is not None and r.reads is not None
+            and not touched & set(r.reads)}
+    active = [r for r in cross_rules if r.code not in kept]
     checked: Collection[str]
     if state.shown is None or shown != state.shown:
         # what a file shows the others changed: the cross-file rules look at everything
         kb, ambiguous = files.whole()
         ctx = LintContext(kb, today, ambiguous)
-        cross = run_rules(ctx, cross_rules)
+        cross = run_rules(ctx, active) + [d for path in order if path not in parsed
+                                          for d in entries[path].cross if d.code in kept]
         looked_up, checked = dict(ctx.looked_up), digests
     elif changed:
         ctx = among_stand_ins(files, parsed, lambda path: outlines[path] if path in outlines
                               else entries[path].outline, today)
         # what the rules find in the stand-ins is not what the files hold: left out
-        cross = [d for d in run_rules(ctx, cross_rules, changed)
+        cross = [d for d in run_rules(ctx, active, changed)
                  if d.path in parsed or d.path not in digests]
         looked_up.update(ctx.looked_up)
         checked = parsed

@@ -92,6 +92,12 @@ def _languages(article: Article) -> tuple[object, ...]:
             t.of, t.locale, t.source_hash)
 
 
+def kind_of(outline: Outline) -> str:
+    """The kind of the file whose outline this is: `article`, `tree`, `cases` (as a rule's
+    `reads` names them), or another."""
+    return str(outline[0])
+
+
 def mark(path: str, outline: Outline) -> bytes:
     """A digest of the outline of the file at `path`: equal marks, equal outlines."""
     return hashlib.sha256(repr((path, outline)).encode()).digest()

@@ -10,9 +10,9 @@ findings per file in the content cache and re-runs it only on changed files. Eve
 looks across the knowledge base, and promises that what it finds in a file depends on nothing
 of the other files but their outlines (`kb.lint.outline`): a changed file is then checked among
 stand-ins of the others, and a rule that comes to read more of them must add it to the outline.
-A rule over the whole knowledge base (scope `kb`) may also name the kinds of file it reports in
-(`reports_in`): a changed file of no such kind cannot hold its findings, and the others' are
-kept, so it does not run at all when only such files changed.
+A rule over the whole knowledge base (scope `kb`) may also name the only kinds of file it reads
+and reports in (`reads`): when no file of those kinds changed, appeared or went, what it found
+is what it found before, and it does not run.
 tests/lint/test_cache.py checks these promises for every rule on every fixture.
 """
 
@@ -29,8 +29,8 @@ from typing import Literal
 from kb.diagnostics import Finding, Severity
 
 Scope = Literal["load", "article", "tree", "cases", "file", "kb"]
-#: the kinds of content file a rule over the whole knowledge base may report in
-FileKind = Literal["article", "tree", "cases", "file"]
+#: the kinds of content file a rule over the whole knowledge base may read alone
+FileKind = Literal["article", "tree", "cases"]
 Check = Callable[..., Iterable[Finding]]
 
 #: the headings every rule docstring carries, in this order (Options is optional)
@@ -60,8 +60,8 @@ class Rule:
     doc: str
     #: findings in a file depend only on that file (with the config and the day)
     local: bool = False
-    #: a `kb` rule's findings are only in files of these kinds (None: in any file)
-    reports_in: tuple[FileKind, ...] | None = None
+    #: a `kb` rule reads, and reports in, only files of these kinds (None: any file)
+    reads: tuple[FileKind, ...] | None = None
 
     @property
     def family(self) -> str:
@@ -90,15 +90,15 @@ _REGISTRY: dict[str, Rule] = {}
 
 def rule(code: str, name: str, *, scope: Scope, severity: Severity = Severity.ERROR,
          local: bool = False,
-         reports_in: tuple[FileKind, ...] | None = None) -> Callable[[Check], Check]:
+         reads: tuple[FileKind, ...] | None = None) -> Callable[[Check], Check]:
     """Register the decorated function as rule `code`; its docstring is the rule's documentation.
-    `local`: the rule reads nothing of a file but the file itself; `reports_in`: the kinds of
-    file a `kb` rule reports in (see the module docstring)."""
-    if reports_in is not None and scope != "kb":
-        raise ValueError(f"rule {code}: only a `kb` rule names the files it reports in")
+    `local`: the rule reads nothing of a file but the file itself; `reads`: the only kinds of
+    file a `kb` rule reads and reports in (see the module docstring)."""
+    if reads is not None and scope != "kb":
+        raise ValueError(f"rule {code}: only a `kb` rule names the files it reads")
 
     def register(check: Check) -> Check:
-        _add(Rule(code, name, severity, scope, check, check.__doc__ or "", local, reports_in))
+        _add(Rule(code, name, severity, scope, check, check.__doc__ or "", local, reads))
         return check
 
     return register

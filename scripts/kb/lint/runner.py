@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.diagnostics import Diagnostic, Finding, Severity
-from kb.lint.registry import FileKind, Rule, all_rules
+from kb.lint.registry import Rule, all_rules
 from kb.model import Article, CaseSet, KnowledgeBase, Pos, SourceFile, Tree
 
 
@@ -62,16 +62,12 @@ class LintResult:
 def run_rules(ctx: LintContext, rules: Iterable[Rule] | None = None,
               paths: Collection[str] | None = None) -> list[Diagnostic]:
     """Every finding of every rule, stamped with code and severity. With `paths`, the rules
-    that check one article, tree, case file or file at a time check only those at `paths`, and
-    a `kb` rule that reports only in kinds of file none of `paths` is runs not at all (the
-    others still find in every file)."""
+    that check one article, tree, case file or file at a time check only those at `paths`
+    (the others still find in every file)."""
     kb = ctx.kb
     out: list[Diagnostic] = []
     for r in rules if rules is not None else all_rules():
         if r.check is None:
-            continue
-        if paths is not None and r.reports_in is not None \
-                and not any(_of_kind(kb, kind, paths) for kind in r.reports_in):
             continue
         items: Iterable[Article | Tree | CaseSet | SourceFile | None]
         if r.scope == "article":
@@ -93,17 +89,6 @@ def run_rules(ctx: LintContext, rules: Iterable[Rule] | None = None,
         except Exception as exc:
             raise RuleCrashed(f"rule {r.code} ({r.name}) failed: {exc!r}") from exc
     return out
-
-
-def _of_kind(kb: KnowledgeBase, kind: FileKind, paths: Collection[str]) -> bool:
-    """Whether any of `paths` is a file of `kind` in `kb`."""
-    if kind == "article":
-        return any(p in kb.articles_by_path for p in paths)
-    if kind == "tree":
-        return any(p in kb.trees_by_path for p in paths)
-    if kind == "cases":
-        return any(c.path in paths for c in kb.case_sets)
-    return any(p in kb.files for p in paths)
 
 
 def _stamp(r: Rule, f: Finding) -> Diagnostic:

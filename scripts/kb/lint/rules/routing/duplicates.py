@@ -18,7 +18,7 @@ NEAR_IDENTICAL = 0.9
 PREFIX_HITS = 2
 
 
-@rule("KB331", "duplicate-example", scope="kb", reports_in=("tree",))
+@rule("KB331", "duplicate-example", scope="kb", reads=("tree",))
 def duplicate_example(ctx: LintContext) -> Iterator[Finding]:
     """An example message identical or near-identical to an example of another tree.
 
