@@ -7,13 +7,14 @@ folder's conftest can shadow.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -127,6 +128,16 @@ def stop(server: SiteServer, thread: threading.Thread) -> None:
     thread.join(timeout=10)
 
 
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[Served]:
+    """`folder` served (see `serve`) while the block runs."""
+    served, server, thread = serve(folder)
+    try:
+        yield served
+    finally:
+        stop(server, thread)
+
+
 # --- the browser --------------------------------------------------------------------------------
 
 
@@ -177,6 +188,18 @@ def open_web(browser: Browser, served: Served) -> Web:
     context.route("**/*", guard)
     web.page.set_default_timeout(10_000)
     return web
+
+
+@contextlib.contextmanager
+def browsing(browser: Browser, served: Served) -> Iterator[Web]:
+    """A fresh context on `served` (see `open_web`) while the block runs; once it has ended
+    without error, fails if any request left 127.0.0.1."""
+    web = open_web(browser, served)
+    try:
+        yield web
+    finally:
+        web.context.close()
+    assert web.remote_requests() == [], "requests left 127.0.0.1"
 
 
 def open_search(web: Web) -> None:

@@ -24,9 +24,10 @@ from browser_support import (
     Served,
     Web,
     browser_unavailable,
+    browsing,
     build_site,
-    open_web,
     serve,
+    serving,
     shipped_site,
     stop,
 )
@@ -50,10 +51,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The shipped site, built once and served for the whole session."""
-    folder = build_site(REPO, tmp_path_factory.mktemp("browser-site") / "site")
-    served, server, thread = serve(folder)
-    yield served
-    stop(server, thread)
+    with serving(build_site(REPO, tmp_path_factory.mktemp("browser-site") / "site")) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -85,11 +84,9 @@ SHARD_PAGES = 40
 @pytest.fixture(scope="session")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The shipped content built with its search index split into shards of SHARD_PAGES."""
-    site = shipped_site(tmp_path_factory.mktemp("sharded-kb"), "  - kb:\n",
-                        f"      search_shard_pages: {SHARD_PAGES}\n")
-    served, server, thread = serve(site)
-    yield served
-    stop(server, thread)
+    with serving(shipped_site(tmp_path_factory.mktemp("sharded-kb"), "  - kb:\n",
+                              f"      search_shard_pages: {SHARD_PAGES}\n")) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
@@ -114,25 +111,19 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def web(browser: Browser, site: Served) -> Iterator[Web]:
     """A fresh context on the shipped site; fails the test if any request left 127.0.0.1."""
-    session = open_web(browser, site)
-    yield session
-    session.context.close()
-    assert session.remote_requests() == [], "requests left 127.0.0.1"
+    with browsing(browser, site) as session:
+        yield session
 
 
 @pytest.fixture
 def sharded_web(browser: Browser, sharded_site: Served) -> Iterator[Web]:
     """A fresh context on the build whose index is in shards; fails on any remote request."""
-    session = open_web(browser, sharded_site)
-    yield session
-    session.context.close()
-    assert session.remote_requests() == [], "requests left 127.0.0.1"
+    with browsing(browser, sharded_site) as session:
+        yield session
 
 
 @pytest.fixture
 def instant_web(browser: Browser, instant_site: Served) -> Iterator[Web]:
     """A fresh context on the instant-navigation build; fails the test on any remote request."""
-    session = open_web(browser, instant_site)
-    yield session
-    session.context.close()
-    assert session.remote_requests() == [], "requests left 127.0.0.1"
+    with browsing(browser, instant_site) as session:
+        yield session

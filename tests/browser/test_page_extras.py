@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from browser_support import REPO, Served, Web, open_web, serve, shipped_site, stop
+from browser_support import REPO, Served, Web, open_web, serving, shipped_site
 from playwright.sync_api import Browser, Page
 
 from kb.casetest import run_cases
@@ -42,11 +42,9 @@ def walked_hash(tree_id: str) -> str:
 @pytest.fixture(scope="module")
 def feedback_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The shipped content with a feedback tracker configured."""
-    site = shipped_site(tmp_path_factory.mktemp("feedback-kb"), "\nextra:\n",
-                        f"  feedback_issues_url: {ISSUES}\n")
-    served, server, thread = serve(site)
-    yield served
-    stop(server, thread)
+    with serving(shipped_site(tmp_path_factory.mktemp("feedback-kb"), "\nextra:\n",
+                              f"  feedback_issues_url: {ISSUES}\n")) as served:
+        yield served
 
 
 @pytest.fixture(params=sorted(SIZES))

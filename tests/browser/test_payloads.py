@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import Served, build_site_with, open_web, search, serve, stop
+from browser_support import Served, build_site_with, open_web, search, serve, serving, stop
 
 from kb.render import render_body
 from kb.sanitise import sanitise_html
@@ -50,10 +50,8 @@ TRIGGER = """() => {
 @pytest.fixture(scope="module")
 def payload_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     root = payload_root(tmp_path_factory.mktemp("payload-kb"))
-    site = build_site_with(build_payload_site, root, root / "site")
-    served, server, thread = serve(site)
-    yield served
-    stop(server, thread)
+    with serving(build_site_with(build_payload_site, root, root / "site")) as served:
+        yield served
 
 
 def visit(page: Page, url: str) -> object:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import Served, build_site, open_web, search, serve, stop
+from browser_support import Served, browsing, build_site, search, serving
 
 from kbtest import make_kb
 
@@ -57,15 +57,13 @@ def rivals_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         files[f"docs/guides/rival-{n}.md"] = article(
             f"rival-{n}", f"After a bank holiday, refund status for {topic}", rival(topic))
     root = make_kb(tmp_path_factory.mktemp("rivals-kb") / "kb", files)
-    served, server, thread = serve(build_site(root, root / "site"))
-    yield served
-    stop(server, thread)
+    with serving(build_site(root, root / "site")) as served:
+        yield served
 
 
 def test_a_title_typed_exactly_lists_its_page_first_when_pagefind_ranks_it_low(
         browser: Browser, rivals_site: Served) -> None:
-    web = open_web(browser, rivals_site)
-    try:
+    with browsing(browser, rivals_site) as web:
         web.goto("")
         ranked = web.page.evaluate(RANKED_JS, [web.url("pagefind/pagefind.js"), TITLE])
         assert len(ranked) == 10 and "/" + TARGET not in ranked, \
@@ -73,6 +71,3 @@ def test_a_title_typed_exactly_lists_its_page_first_when_pagefind_ranks_it_low(
         found = search(web, TITLE)
         assert found[0] == web.url(TARGET), found
         assert len(found) == 10, "the list still shows ten results"
-    finally:
-        web.context.close()
-    assert web.remote_requests() == []

@@ -8,6 +8,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sitecheck import mkdocs_build, prepare_site_kb
@@ -150,11 +151,22 @@ def test_the_index_is_written_beside_mkdocs_only_with_room_for_pagefinds_peak(
     assert room_to_write(10**9), "where the memory cannot be known, the index is written early"
 
 
-def test_kb_build_writes_the_index_a_feed_did_not_ask_for(tmp_path: Path) -> None:
+def test_kb_build_writes_the_index_a_feed_did_not_ask_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without room for Pagefind's peak beside MkDocs, MkDocs never asks for the index: `kb
     build` writes the shards the plugin named once MkDocs has exited; when MkDocs did ask, kb
     only waits for them."""
+    written: list[str] = []
+    real_ask = PagefindService._ask
+
+    def ask(self: PagefindService, payload: dict[str, Any]) -> dict[str, Any]:
+        if payload["type"] == "WriteFiles":
+            written.append(payload["output_path"])
+        return real_ask(self, payload)
+
+    monkeypatch.setattr(PagefindService, "_ask", ask)
     for asked in (False, True):
+        written.clear()
         service = PagefindService.start()
         site = tmp_path / f"site-{asked}"
         try:
@@ -168,6 +180,8 @@ def test_kb_build_writes_the_index_a_feed_did_not_ask_for(tmp_path: Path) -> Non
             assert _write_index(service, site, io.StringIO())
         finally:
             service.close()
+        assert written == ([] if asked else [str(shard_dir(site / INDEX_DIR, n))
+                                             for n in range(2)])
         assert is_indexed(site)
         assert (shard_dir(site / INDEX_DIR, 1) / "pagefind-entry.json").is_file()
         assert not shard_dir(site / INDEX_DIR, 2).exists()

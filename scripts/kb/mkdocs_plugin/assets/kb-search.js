@@ -105,12 +105,15 @@
       .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   }
 
+  /* whether `page` (a result's data, or null) is titled `typed` (a query's `words`) */
+  function titled(page, typed) {
+    return Boolean(page) && words((page.meta || {}).title) === typed;
+  }
+
   /* the results in Pagefind's order, except that a page titled exactly `query` comes first */
   function exactTitleFirst(pages, query) {
     var typed = words(query);
-    var exact = pages.filter(function (page) {
-      return words((page.meta || {}).title) === typed;
-    });
+    var exact = pages.filter(function (page) { return titled(page, typed); });
     return exact.concat(pages.filter(function (page) { return exact.indexOf(page) < 0; }));
   }
 
@@ -192,15 +195,15 @@
       wanted = null;
       if (query === null) return null;
       return pagefind.search(query).then(function (found) {
-        return ticket > shown ? show(found, query, ticket) : null;
+        return ticket > shown ? show(pagefind, found, query, ticket) : null;
       });
     }).then(done, done);
   }
 
-  /* the first results of `found` (the answer to `query`, typed as `ticket`), each shown as soon
-     as its own fragment and those of the results above it are in, unless the list meanwhile
-     shows a later query's answer (or nothing, the box emptied) */
-  function show(found, query, ticket) {
+  /* the first results of `found` (Pagefind's answer to `query`, typed as `ticket`), each shown
+     as soon as its own fragment and those of the results above it are in, unless the list
+     meanwhile shows a later query's answer (or nothing, the box emptied) */
+  function show(pagefind, found, query, ticket) {
     var results = found.results.slice(0, SHOWN);
     var pages = results.map(function () { return undefined; });
     var items = [];  /* each result's list item, made once */
@@ -228,7 +231,7 @@
       }).then(render);
     })).then(function () {
       render();
-      return ticket === shown ? titledExactly(query, pages) : null;
+      return ticket === shown ? titledExactly(pagefind, query, pages) : null;
     }).then(function (page) {
       if (page && ticket === shown) {
         pages.push(page);
@@ -241,24 +244,20 @@
   /* the page titled exactly `query` when none of `pages` is and the reader has stopped typing,
      or null: among the pages that hold `query` as a phrase (a page's title is its first
      words, so those where the phrase opens the page are looked at first) */
-  function titledExactly(query, pages) {
+  function titledExactly(pagefind, query, pages) {
     var typed = words(query);
     if (wanted !== null || query.indexOf('"') >= 0 || typed.split(" ").length < 3 ||
-        pages.some(function (page) { return page && words((page.meta || {}).title) === typed; })) {
+        pages.some(function (page) { return titled(page, typed); })) {
       return null;
     }
-    return load().then(function (pagefind) {
-      return pagefind.search('"' + query + '"');
-    }).then(function (found) {
+    return pagefind.search('"' + query + '"').then(function (found) {
       var opening = found.results.filter(function (result) { return result.words[0] === 0; });
       var others = found.results.filter(function (result) { return result.words[0] !== 0; });
       return Promise.all(opening.concat(others).slice(0, SHOWN).map(function (result) {
         return result.data().then(null, function () { return null; });
       }));
     }).then(function (phrased) {
-      return phrased.filter(function (page) {
-        return page && words((page.meta || {}).title) === typed;
-      })[0] || null;
+      return phrased.filter(function (page) { return titled(page, typed); })[0] || null;
     }, function () { return null; });
   }
 
